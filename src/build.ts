@@ -1,0 +1,83 @@
+import path from "node:path";
+import { loadConfig } from "./config/load-config.js";
+import { loadTemplates } from "./config/load-templates.js";
+import { loadContent } from "./content/load-content.js";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "./errors/diagnostic.js";
+import type { Instant, OutputFile, SiteIndex } from "./model.js";
+import { planAssets } from "./render/assets.js";
+import { loadDateLocale, makeTimeFormatter } from "./render/dates.js";
+import { compileTemplates } from "./render/eta.js";
+import { createMarkdown } from "./render/markdown.js";
+import { renderPages } from "./render/render-pages.js";
+import { planRoutes } from "./routes/plan-routes.js";
+import { makeUrls } from "./routes/urls.js";
+import { buildSiteIndex } from "./site/build-site-index.js";
+import { validateContent } from "./validate/validate-content.js";
+import { writeSite } from "./write/write-site.js";
+
+export interface BuildOptions {
+  contentDir: string;
+  templatesDir: string;
+  outDir: string;
+  /** The build's only clock: decides which articles are published yet. */
+  now: Instant;
+  drafts?: boolean;
+  future?: boolean;
+  baseUrl?: string;
+  /** Render and check everything, but write nothing. */
+  dryRun?: boolean;
+}
+
+export interface BuildResult {
+  ok: boolean;
+  /** Errors and warnings, sorted by file and line. */
+  diagnostics: Diagnostic[];
+  index?: SiteIndex;
+  files: OutputFile[];
+}
+
+/** load → validate → index → render → write. Writes nothing unless every stage before succeeded. */
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const diagnostics: Diagnostic[] = [];
+  const done = (index?: SiteIndex, files: OutputFile[] = []): BuildResult => ({
+    ok: !hasErrors(diagnostics),
+    diagnostics: sortDiagnostics(diagnostics),
+    ...(index && { index }),
+    files,
+  });
+
+  const [loaded, content, theme] = await Promise.all([
+    loadConfig(options.contentDir, { ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }) }),
+    loadContent(options.contentDir),
+    loadTemplates(options.templatesDir),
+  ]);
+  diagnostics.push(...loaded.diagnostics, ...content.diagnostics);
+  const compiled = compileTemplates(theme.templates);
+  diagnostics.push(...compiled.diagnostics);
+  if (!loaded.config || !compiled.templates) return done();
+  const config = loaded.config;
+
+  const valid = validateContent(content, config, { drafts: options.drafts ?? false });
+  diagnostics.push(...valid.diagnostics);
+  if (hasErrors(diagnostics)) return done();
+
+  const index = buildSiteIndex(valid.articles, valid.pages, config, options.now, { future: options.future ?? false });
+  const routes = planRoutes(index);
+  const urls = makeUrls(config);
+  const assets = planAssets(theme.assets, urls);
+  const ctx = {
+    index,
+    urls,
+    time: makeTimeFormatter(config.timeZone, config.dateFormat, await loadDateLocale(config.language)),
+    markdown: createMarkdown(config),
+    assets: assets.urlOf,
+  };
+  const rendered = renderPages(routes, ctx, compiled.templates);
+  diagnostics.push(...rendered.diagnostics);
+  if (hasErrors(diagnostics)) return done(index);
+
+  const media = content.media.map((file) => ({ path: `media/${file}`, copyFrom: path.join(options.contentDir, "media", file) }));
+  const files = [...rendered.files, ...assets.files, ...media];
+  if (!options.dryRun) await writeSite(files, options.outDir);
+  return done(index, files);
+}

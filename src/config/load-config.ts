@@ -1,0 +1,199 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { format } from "date-fns";
+import { tz } from "@date-fns/tz";
+import { error, type Diagnostic } from "../errors/diagnostic.js";
+import type { Author, Category, SiteConfig } from "../model.js";
+import { decodeText } from "../content/scan.js";
+import { parseYaml } from "../yaml/parse-yaml.js";
+import { FieldReader, describe, isRecord } from "../yaml/fields.js";
+
+export const SITE_KEYS = [
+  "title", "baseUrl", "language", "timeZone", "dateFormat", "latestNewsCount", "readAlsoCount",
+  "pageSize", "categories", "telegram", "description", "allowHtml",
+] as const;
+const AUTHOR_KEYS = ["name", "bio", "url"] as const;
+export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export interface ConfigOverrides {
+  baseUrl?: string;
+}
+
+/** content/site.yml and content/authors.yml → SiteConfig, or every problem found in them. */
+export async function loadConfig(
+  contentDir: string,
+  overrides: ConfigOverrides = {},
+): Promise<{ config?: SiteConfig; diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = [];
+  const site = await readYamlFile(contentDir, "site.yml", true, diagnostics);
+  const authorsFile = await readYamlFile(contentDir, "authors.yml", false, diagnostics);
+  const authors = authorsFile ? readAuthors(authorsFile, diagnostics) : [];
+  if (!site) return { diagnostics };
+  const config = readSite(site, authors, overrides, diagnostics);
+  return { config, diagnostics };
+}
+
+async function readYamlFile(contentDir: string, name: string, required: boolean, diagnostics: Diagnostic[]): Promise<FieldReader | undefined> {
+  const file = displayPath(path.join(contentDir, name));
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path.join(contentDir, name));
+  } catch {
+    if (required) {
+      diagnostics.push(error("config-missing", file, { line: 0, column: 0 }, `${name} is missing`, {
+        hint: `Create ${file} with at least title, baseUrl, language, timeZone and categories.`,
+      }));
+    }
+    return undefined;
+  }
+  const decoded = decodeText(bytes);
+  if (!decoded.ok) {
+    diagnostics.push(error("not-utf8", file, { line: 1, column: 1 }, "the file is not valid UTF-8", { hint: "Save the file as UTF-8." }));
+    return undefined;
+  }
+  const parsed = parseYaml(decoded.text, file);
+  diagnostics.push(...parsed.diagnostics);
+  if (!parsed.data) return undefined;
+  if (!isRecord(parsed.data.value) && parsed.data.value !== null) {
+    diagnostics.push(error("field-type", file, { line: 1, column: 1 }, `${name} must be a mapping of keys to values, not ${describe(parsed.data.value)}`, {}));
+    return undefined;
+  }
+  return new FieldReader(parsed.data, file, diagnostics);
+}
+
+function readSite(f: FieldReader, authors: Author[], overrides: ConfigOverrides, diagnostics: Diagnostic[]): SiteConfig | undefined {
+  const before = diagnostics.length;
+  f.warnUnknownKeys(SITE_KEYS);
+  const title = f.string("title", { required: true });
+  const baseUrl = overrides.baseUrl ?? f.string("baseUrl", { required: true, hint: 'Add the public address of the site, e.g. baseUrl: "https://news.example.com/".' });
+  const language = f.string("language", { required: true, hint: "Add the site's language as a BCP 47 tag, e.g. language: en" });
+  const timeZone = f.string("timeZone", { required: true, hint: "Add the newsroom's IANA time zone, e.g. timeZone: Asia/Baku" });
+  const dateFormat = f.string("dateFormat") ?? "dd MMMM yyyy - HH:mm";
+  const telegram = f.string("telegram");
+  const description = f.string("description");
+  const config = {
+    latestNewsCount: f.integer("latestNewsCount", 40, { min: 1 }),
+    readAlsoCount: f.integer("readAlsoCount", 6, { min: 1 }),
+    pageSize: f.integer("pageSize", 20, { min: 1 }),
+    allowHtml: f.boolean("allowHtml", false),
+  };
+  const categories = readCategories(f);
+
+  let url: URL | undefined;
+  if (baseUrl !== undefined) {
+    url = URL.canParse(baseUrl) ? new URL(baseUrl) : undefined;
+    if (!url || !/^https?:$/.test(url.protocol)) {
+      f.fail("config-base-url", "baseUrl", `baseUrl must be an absolute http(s) address, not "${baseUrl}"`, 'For example: baseUrl: "https://news.example.com/"');
+      url = undefined;
+    }
+  }
+  if (language !== undefined && !isLanguageTag(language)) {
+    f.fail("config-language", "language", `"${language}" is not a BCP 47 language tag`, "For example: en, en-GB, az, tr.");
+  }
+  if (timeZone !== undefined && !isTimeZone(timeZone)) {
+    f.fail("config-time-zone", "timeZone", `"${timeZone}" is not an IANA time zone`, "For example: Asia/Baku, Europe/Berlin, UTC.");
+  }
+  const patternProblem = checkDatePattern(dateFormat);
+  if (patternProblem) f.fail("config-date-format", "dateFormat", patternProblem, 'Use a date-fns pattern such as "dd MMMM yyyy - HH:mm" (yyyy year, dd day, HH 24-hour).');
+  if (telegram !== undefined && !/^https:\/\//.test(telegram)) {
+    f.fail("config-telegram", "telegram", `telegram must be an https:// address, not "${telegram}"`, "For example: telegram: https://t.me/yourchannel");
+  }
+  if (diagnostics.slice(before).some((d) => d.severity === "error") || !title || !url || !language || !timeZone) return undefined;
+  const base = url.href.endsWith("/") ? url.href : `${url.href}/`;
+  return {
+    title,
+    baseUrl: base,
+    basePath: new URL(base).pathname,
+    language,
+    timeZone,
+    dateFormat,
+    ...config,
+    categories,
+    telegram,
+    description,
+    authors,
+  };
+}
+
+function readCategories(f: FieldReader): Category[] {
+  if (!f.has("categories")) {
+    f.fail("field-missing", "categories", "categories is missing", "Add a mapping of category ids to names, e.g. categories: { politics: Politics }", "file");
+    return [];
+  }
+  if (!isRecord(f.map.categories)) {
+    f.fail("field-type", "categories", `categories must be a mapping of ids to names, not ${describe(f.map.categories)}`, "For example:\ncategories:\n  politics: Politics");
+    return [];
+  }
+  const nested = f.nested("categories");
+  const out: Category[] = [];
+  for (const id of Object.keys(nested.map)) {
+    if (!ID_PATTERN.test(id)) {
+      nested.fail("config-category-id", id, `category id "${id}" may use only a-z, 0-9 and single dashes`, "Category ids become URLs: write them in lower case, e.g. world-news.", "key");
+      continue;
+    }
+    const name = nested.string(id, { required: true, hint: `Give the category a display name, e.g. ${id}: ${id[0]!.toUpperCase()}${id.slice(1)}` });
+    if (name !== undefined) out.push({ id, name });
+  }
+  if (out.length === 0 && Object.keys(nested.map).length === 0) {
+    f.fail("field-empty", "categories", "categories is empty", "Add at least one category.");
+  }
+  return out;
+}
+
+function readAuthors(f: FieldReader, diagnostics: Diagnostic[]): Author[] {
+  const out: Author[] = [];
+  for (const id of Object.keys(f.map)) {
+    if (!ID_PATTERN.test(id)) {
+      f.fail("config-author-id", id, `author id "${id}" may use only a-z, 0-9 and single dashes`, "Author ids become URLs: e.g. anna-karimova.", "key");
+      continue;
+    }
+    if (!isRecord(f.map[id])) {
+      f.fail("field-type", id, `author ${id} must be a mapping with at least a name, not ${describe(f.map[id])}`, `For example:\n${id}:\n  name: Anna Karimova`);
+      continue;
+    }
+    const a = f.nested(id);
+    a.warnUnknownKeys(AUTHOR_KEYS);
+    const name = a.string("name", { required: true, hint: "Give the author's name as shown in bylines." });
+    const bio = a.string("bio");
+    const url = a.string("url");
+    if (url !== undefined && !/^https?:\/\//.test(url)) {
+      a.fail("config-author-url", "url", `url must be an http(s) address, not "${url}"`, "For example: url: https://example.com/anna");
+    }
+    if (name !== undefined) out.push({ id, name, ...(bio !== undefined && { bio }), ...(url !== undefined && /^https?:\/\//.test(url) && { url }) });
+  }
+  void diagnostics;
+  return out;
+}
+
+function isLanguageTag(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function checkDatePattern(pattern: string): string | undefined {
+  try {
+    format(0, pattern, { in: tz("UTC") });
+    return undefined;
+  } catch (cause) {
+    return `dateFormat "${pattern}" is not a valid date-fns pattern: ${(cause as Error).message.split("\n")[0]}`;
+  }
+}
+
+/** A path for people: relative to the working folder when inside it, with "/" separators. */
+export function displayPath(abs: string): string {
+  const rel = path.relative(process.cwd(), path.resolve(abs));
+  const shown = rel.startsWith("..") || path.isAbsolute(rel) ? path.resolve(abs) : rel;
+  return shown.split(path.sep).join("/");
+}

@@ -1,0 +1,65 @@
+import path from "node:path";
+import { displayPath } from "../config/load-config.js";
+import { error, warning, type Diagnostic } from "../errors/diagnostic.js";
+import type { RawDocument } from "../model.js";
+import { parseFrontMatter } from "./front-matter.js";
+import { decodeText, readBytes, scanFiles } from "./scan.js";
+
+export interface ContentSources {
+  articles: RawDocument[];
+  pages: RawDocument[];
+  /** Files under content/media, relative to it. */
+  media: string[];
+  diagnostics: Diagnostic[];
+}
+
+const MARKDOWN = /\.(md|markdown)$/i;
+
+/** Reads content/articles/** and content/pages/** into documents, and lists content/media/**. */
+export async function loadContent(contentDir: string): Promise<ContentSources> {
+  const diagnostics: Diagnostic[] = [];
+  const [articleFiles, pageFiles, media] = await Promise.all([
+    scanFiles(contentDir, "articles"),
+    scanFiles(contentDir, "pages"),
+    scanFiles(contentDir, "media"),
+  ]);
+  const read = (folder: string, files: string[]) =>
+    Promise.all(
+      files.map(async (rel) => {
+        const abs = path.join(contentDir, folder, rel);
+        const file = displayPath(abs);
+        if (!MARKDOWN.test(rel)) {
+          diagnostics.push(warning("not-markdown", file, { line: 0, column: 0 }, "ignored: not a Markdown (.md) file", {
+            hint: "Articles and pages are .md files; put images and other files in content/media/.",
+          }));
+          return undefined;
+        }
+        return readDocument(abs, file, diagnostics);
+      }),
+    );
+  const [articles, pages] = await Promise.all([read("articles", articleFiles), read("pages", pageFiles)]);
+  return {
+    articles: articles.filter((d): d is RawDocument => d !== undefined),
+    pages: pages.filter((d): d is RawDocument => d !== undefined),
+    media,
+    diagnostics,
+  };
+}
+
+async function readDocument(abs: string, file: string, diagnostics: Diagnostic[]): Promise<RawDocument | undefined> {
+  const bytes = await readBytes(abs);
+  const decoded = decodeText(bytes);
+  if (!decoded.ok) {
+    const before = bytes.subarray(0, decoded.offset);
+    const line = before.filter((b) => b === 0x0a).length + 1;
+    diagnostics.push(error("not-utf8", file, { line, column: 1 }, `the file is not valid UTF-8 (byte ${decoded.offset + 1})`, {
+      hint: "Save the file as UTF-8 in your editor (not Windows-1252 or Latin-1).",
+    }));
+    return undefined;
+  }
+  const parsed = parseFrontMatter(decoded.text, file);
+  diagnostics.push(...parsed.diagnostics);
+  if (!parsed.doc) return undefined;
+  const name = path.basename(abs).replace(MARKDOWN, "");
+  return { file, name, ...parsed.doc };
+}

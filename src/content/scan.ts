@@ -1,0 +1,90 @@
+import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
+import path from "node:path";
+import { compareText } from "../errors/diagnostic.js";
+
+/** Files editors' tools leave behind; never content. */
+export function isIgnoredName(name: string): boolean {
+  return (
+    name.startsWith(".") || // hidden files and folders, .DS_Store, .#lock files
+    name.endsWith("~") ||
+    /\.(swp|swo|swx|tmp|bak|orig)$/i.test(name) ||
+    name === "Thumbs.db" ||
+    name === "desktop.ini"
+  );
+}
+
+/**
+ * Every file below `dir` (relative paths with "/"), sorted, ignoring editor leftovers.
+ * Symbolic links are followed only when they stay inside `root`, and each real folder is
+ * visited once, so a link loop cannot repeat files.
+ */
+export async function scanFiles(root: string, dir: string): Promise<string[]> {
+  const realRoot = await realpath(root).catch(() => path.resolve(root));
+  const start = path.join(root, dir);
+  const found: string[] = [];
+  const seen = new Set<string>();
+  async function walk(abs: string, rel: string): Promise<void> {
+    const real = await realpath(abs).catch(() => undefined);
+    if (real === undefined || seen.has(real) || !isInside(realRoot, real)) return;
+    seen.add(real);
+    const entries = await readdir(abs, { withFileTypes: true });
+    entries.sort((a, b) => compareText(a.name, b.name));
+    for (const entry of entries) {
+      if (isIgnoredName(entry.name)) continue;
+      const childAbs = path.join(abs, entry.name);
+      const childRel = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = await realpath(childAbs).catch(() => undefined);
+        if (target === undefined || !isInside(realRoot, target)) continue;
+        const info = await stat(target);
+        isDir = info.isDirectory();
+        isFile = info.isFile();
+      }
+      if (isDir) await walk(childAbs, childRel);
+      else if (isFile) found.push(childRel);
+    }
+  }
+  const info = await lstat(start).catch(() => undefined);
+  if (info === undefined) return [];
+  await walk(start, "");
+  return found;
+}
+
+function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+export type DecodeResult = { ok: true; text: string } | { ok: false; offset: number };
+
+/** Strict UTF-8 (bad bytes are an error, not U+FFFD), BOM removed, line endings made LF. */
+export function decodeText(bytes: Uint8Array): DecodeResult {
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return { ok: true, text: text.replace(/\r\n?/g, "\n") };
+  } catch {
+    return { ok: false, offset: firstInvalidUtf8(bytes) };
+  }
+}
+
+export async function readBytes(file: string): Promise<Uint8Array> {
+  return readFile(file);
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let lo = 0;
+  let hi = bytes.length;
+  // The longest prefix that decodes, found by halving; streaming mode lets a prefix end inside a character.
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}

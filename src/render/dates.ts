@@ -1,0 +1,47 @@
+import { tz } from "@date-fns/tz";
+import { format, type Locale } from "date-fns";
+import { enUS } from "date-fns/locale/en-US";
+import type { Instant } from "../model.js";
+
+export interface TimeView {
+  /** Full ISO instant with the site zone's offset, for <time datetime>. */
+  iso: string;
+  /** As the newsroom shows it, in the site zone: "05 July 2024 - 17:38". */
+  text: string;
+}
+
+export type TimeFormatter = (instant: Instant) => TimeView;
+
+/** Formats instants in the site's zone and language, never the machine's. */
+export function makeTimeFormatter(timeZone: string, pattern: string, locale: Locale): TimeFormatter {
+  const zone = tz(timeZone);
+  const cache = new Map<Instant, TimeView>();
+  return (instant) => {
+    let view = cache.get(instant);
+    if (!view) {
+      view = {
+        iso: format(instant, "yyyy-MM-dd'T'HH:mm:ssXXX", { in: zone }),
+        text: format(instant, pattern, { in: zone, locale }),
+      };
+      cache.set(instant, view);
+    }
+    return view;
+  };
+}
+
+/** The date-fns locale for a BCP 47 tag ("en-GB", then "en"), English (US) when date-fns has none. */
+export async function loadDateLocale(language: string): Promise<Locale> {
+  const [base, region] = language.split("-");
+  const names = region ? [`${base}-${region.toUpperCase()}`, base] : [base];
+  for (const name of names) {
+    if (!name || !/^[a-zA-Z-]+$/.test(name)) continue;
+    try {
+      const mod = (await import(`date-fns/locale/${name}`)) as Record<string, unknown>;
+      const locale = Object.values(mod).find((v): v is Locale => typeof v === "object" && v !== null && "formatLong" in v);
+      if (locale) return locale;
+    } catch {
+      // no such locale in date-fns: try the next, then English
+    }
+  }
+  return enUS;
+}

@@ -1,0 +1,102 @@
+import { Eta, type TemplateFunction } from "eta/core";
+import { error, type Diagnostic } from "../errors/diagnostic.js";
+import type { TemplateSource } from "../config/load-templates.js";
+
+export interface Templates {
+  has(name: string): boolean;
+  /** Renders a template; on failure returns a diagnostic naming the template, its line and the page. */
+  render(name: string, data: object, page: string): { html: string } | { diagnostic: Diagnostic };
+}
+
+/** Escapes text and attribute values; a missing value prints nothing rather than "undefined". */
+export function escapeHtml(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+interface TaggedError extends Error {
+  template?: string;
+}
+
+/**
+ * Compiles every template once per build. Rendering runs without Eta's debug mode (it slows every page);
+ * when a page fails, it is rendered again in debug mode to find the template line for the report.
+ */
+export function compileTemplates(sources: TemplateSource[]): { templates?: Templates; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const fast = makeEta(sources, false, diagnostics);
+  if (diagnostics.length > 0) return { diagnostics };
+  let debug: Eta | undefined;
+  const byName = new Map(sources.map((s) => [s.name, s]));
+  const templates: Templates = {
+    has: (name) => byName.has(name),
+    render(name, data, page) {
+      try {
+        return { html: fast.render(name, data) };
+      } catch (first) {
+        debug ??= makeEta(sources, true, []);
+        let failure: TaggedError = first as TaggedError;
+        try {
+          debug.render(name, data);
+        } catch (again) {
+          failure = again as TaggedError;
+        }
+        return { diagnostic: templateDiagnostic(failure, byName, name, page) };
+      }
+    },
+  };
+  return { templates, diagnostics };
+}
+
+function makeEta(sources: TemplateSource[], debug: boolean, diagnostics: Diagnostic[]): Eta {
+  const eta = new Eta({
+    autoEscape: true,
+    useWith: false,
+    debug,
+    cache: true,
+    autoTrim: [false, "nl"],
+    escapeFunction: escapeHtml,
+  });
+  for (const source of sources) {
+    let compiled: TemplateFunction;
+    try {
+      compiled = eta.compile(source.text);
+    } catch (cause) {
+      const message = String((cause as Error).message);
+      const at = /at line (\d+) col (\d+)/.exec(message);
+      diagnostics.push(
+        error("template-syntax", source.file, { line: Number(at?.[1] ?? 1), column: Number(at?.[2] ?? 1) }, `template syntax error: ${message.split(/ at line|\n/)[0]}`, {
+          hint: "Check that every <% has its %> and that quotes inside tags are closed.",
+        }),
+      );
+      continue;
+    }
+    const wrapped = function (this: Eta, data?: object, options?: object) {
+      try {
+        return compiled.call(this, data, options);
+      } catch (cause) {
+        const tagged = (cause instanceof Error ? cause : new Error(String(cause))) as TaggedError;
+        tagged.template ??= source.name;
+        throw tagged;
+      }
+    };
+    eta.loadTemplate(source.name, wrapped as TemplateFunction);
+  }
+  return eta;
+}
+
+function templateDiagnostic(failure: TaggedError, byName: Map<string, TemplateSource>, entry: string, page: string): Diagnostic {
+  const source = byName.get(failure.template ?? entry) ?? byName.get(entry);
+  const message = String(failure.message ?? failure);
+  // Debug-mode messages hold one "line N" frame per include level; the last is where it failed.
+  const frames = [...message.matchAll(/^line (\d+)$/gm)];
+  const line = Number(frames.at(-1)?.[1] ?? 0);
+  const reason = message.split("\n\n").at(-1) ?? message;
+  const missing = /Failed to get template '([^']+)'/.exec(reason);
+  return error("template-error", source?.file ?? entry, { line, column: line > 0 ? 1 : 0 }, `${reason} (while rendering ${page})`, {
+    hint: missing
+      ? `There is no template ${missing[1]}.eta; check the name given to include() or layout().`
+      : "Check the template at this line; values that may be missing need a test such as <% if (it.x) { %>.",
+  });
+}

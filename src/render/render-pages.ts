@@ -1,0 +1,124 @@
+import type { Diagnostic } from "../errors/diagnostic.js";
+import type { Article, OutputFile, Pagination, Route } from "../model.js";
+import { readAlso } from "../site/build-site-index.js";
+import type { Templates } from "./eta.js";
+import { articleView, itemView, siteView, type ItemView, type SiteView, type ViewContext } from "./view-model.js";
+
+export interface PaginationView {
+  number: number;
+  total: number;
+  prev?: string;
+  next?: string;
+  pages: { number: number; url: string; current: boolean }[];
+}
+
+export interface PageMeta {
+  kind: Route["kind"];
+  /** The document title, without the site name. */
+  title: string;
+  description: string;
+  url: string;
+  canonical: string;
+}
+
+const TEMPLATE: Record<Route["kind"], string> = {
+  home: "@home",
+  article: "@article",
+  page: "@page",
+  archive: "@list",
+  category: "@list",
+  author: "@list",
+  tag: "@list",
+  notFound: "@404",
+};
+
+/** Every route through its template. Blocks every page shares are rendered once, not per page. */
+export function renderPages(routes: Route[], ctx: ViewContext, templates: Templates): { files: OutputFile[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const site = siteView(ctx);
+  const items = new Map<Article, ItemView>();
+  const item = (a: Article) => {
+    let view = items.get(a);
+    if (!view) items.set(a, (view = itemView(ctx, a)));
+    return view;
+  };
+  const shared = templates.render("@partials/latest-news", { site, items: ctx.index.latest.map(item) }, "Latest news");
+  if ("diagnostic" in shared) return { files: [], diagnostics: [shared.diagnostic] };
+  const latestNews = shared.html;
+
+  const files: OutputFile[] = [];
+  for (const route of routes) {
+    const data = { site, latestNews, ...pageData(route, ctx, item, site) };
+    const result = templates.render(TEMPLATE[route.kind], data, route.url);
+    if ("diagnostic" in result) {
+      diagnostics.push(result.diagnostic);
+      // One broken template fails every page alike: report it once, not thousands of times.
+      if (diagnostics.length >= 5) break;
+      continue;
+    }
+    files.push({ path: route.outPath, contents: result.html });
+  }
+  return { files, diagnostics };
+}
+
+function pageData(route: Route, ctx: ViewContext, item: (a: Article) => ItemView, site: SiteView): Record<string, unknown> {
+  const meta = (title: string, description = site.description ?? site.title): { page: PageMeta } => ({
+    page: { kind: route.kind, title, description, url: route.url, canonical: ctx.urls.absolute(route.url) },
+  });
+  switch (route.kind) {
+    case "home": {
+      const all = ctx.index.articles.map(item);
+      const sections = site.categories
+        .map((c) => ({ category: c, items: (ctx.index.byCategory.get(c.id) ?? []).slice(0, 4).map(item) }))
+        .filter((s) => s.items.length > 0);
+      return { ...meta(site.title), lead: all[0], top: all.slice(1, 7), sections };
+    }
+    case "article": {
+      const article = articleView(ctx, route.article);
+      return { ...meta(article.title, article.subtitle ?? excerpt(article.html)), article, readAlso: readAlso(ctx.index, route.article).map(item) };
+    }
+    case "page": {
+      const html = ctx.markdown.render(route.page.body);
+      return { ...meta(route.page.title, route.page.subtitle ?? excerpt(html)), content: { title: route.page.title, subtitle: route.page.subtitle, html } };
+    }
+    case "archive":
+      return listing(meta, "All news", undefined, route.items.map(item), route.pagination);
+    case "category":
+      return listing(meta, route.category.name, undefined, route.items.map(item), route.pagination);
+    case "author":
+      return listing(meta, route.author.name, route.author.bio, route.items.map(item), route.pagination);
+    case "tag":
+      return listing(meta, `Tag: ${route.tag.name}`, undefined, route.items.map(item), route.pagination);
+    case "notFound":
+      return meta("Page not found");
+  }
+}
+
+function listing(
+  meta: (title: string, description?: string) => { page: PageMeta },
+  heading: string,
+  intro: string | undefined,
+  items: ItemView[],
+  pagination: Pagination,
+): Record<string, unknown> {
+  const title = pagination.number > 1 ? `${heading} (page ${pagination.number} of ${pagination.total})` : heading;
+  return { ...meta(title, intro), heading, intro, items, pagination: paginationView(pagination) };
+}
+
+function paginationView(p: Pagination): PaginationView {
+  return {
+    number: p.number,
+    total: p.total,
+    ...(p.number > 1 && { prev: p.urls[p.number - 2] }),
+    ...(p.number < p.total && { next: p.urls[p.number] }),
+    pages: p.urls.map((url, i) => ({ number: i + 1, url, current: i + 1 === p.number })),
+  };
+}
+
+/** The first ~160 characters of the body text, for meta descriptions. */
+export function excerpt(html: string, max = 160): string {
+  const text = html.replace(/<[^>]*>/g, " ").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/\s+/g, " ").trim();
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), max - 20)).trimEnd()}…`;
+}

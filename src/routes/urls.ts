@@ -1,0 +1,53 @@
+import path from "node:path/posix";
+import type { Article, SiteConfig } from "../model.js";
+
+// The only place a URL or an output path is made. URLs are site-absolute paths that start with the
+// site's basePath ("/" or "/sub/"); output paths are relative to the output folder.
+
+export interface Urls {
+  home(): string;
+  article(article: Pick<Article, "category" | "slug">): string;
+  category(id: string, page?: number): string;
+  archive(page?: number): string;
+  author(id: string, page?: number): string;
+  tag(slug: string, page?: number): string;
+  page(slug: string): string;
+  asset(file: string): string;
+  media(file: string): string;
+  notFound(): string;
+  /** Absolute URL (with scheme and host) for a site URL. */
+  absolute(url: string): string;
+}
+
+export function makeUrls(config: Pick<SiteConfig, "basePath" | "baseUrl">): Urls {
+  const base = config.basePath;
+  const paged = (prefix: string, page = 1) => (page <= 1 ? prefix : `${prefix}page/${page}/`);
+  return {
+    home: () => base,
+    article: (a) => `${base}${a.category}/${a.slug}/`,
+    category: (id, page) => paged(`${base}${id}/`, page),
+    archive: (page) => paged(`${base}news/`, page),
+    author: (id, page) => paged(`${base}authors/${id}/`, page),
+    tag: (slug, page) => paged(`${base}tags/${slug}/`, page),
+    page: (slug) => `${base}${slug}/`,
+    asset: (file) => `${base}assets/${file}`,
+    media: (file) => `${base}media/${file.replace(/^\/?(media\/)?/, "")}`,
+    notFound: () => `${base}404.html`,
+    absolute: (url) => new URL(url.startsWith(base) ? url.slice(base.length) : url.replace(/^\//, ""), config.baseUrl).href,
+  };
+}
+
+/**
+ * The output file for a site URL: "/politics/x/" → "politics/x/index.html". Refuses any URL that would
+ * leave the output folder, whatever a slug or file name says.
+ */
+export function outputPath(url: string, basePath: string): string {
+  if (!url.startsWith(basePath)) throw new Error(`URL ${url} is outside the site's base path ${basePath}`);
+  const rel = decodeURIComponent(url.slice(basePath.length));
+  const file = rel === "" || rel.endsWith("/") ? `${rel}index.html` : rel;
+  const normal = path.normalize(file);
+  if (normal.startsWith("../") || normal === ".." || path.isAbsolute(normal) || normal.includes("\0")) {
+    throw new Error(`URL ${url} would be written outside the output folder`);
+  }
+  return normal;
+}

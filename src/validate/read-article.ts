@@ -1,0 +1,131 @@
+import { error, warning, type Diagnostic } from "../errors/diagnostic.js";
+import { didYouMean } from "../errors/suggest.js";
+import type { Article, Page, RawDocument, SiteConfig } from "../model.js";
+import { FieldReader, describe, isRecord } from "../yaml/fields.js";
+import { ID_PATTERN } from "../config/load-config.js";
+import { parseDate } from "./dates.js";
+
+export const ARTICLE_KEYS = [
+  "title", "subtitle", "category", "author", "date", "updated", "tags", "image", "imageAlt", "imageCaption", "slug", "draft",
+] as const;
+export const PAGE_KEYS = ["title", "subtitle", "slug", "draft"] as const;
+
+/** Field rules for one article; cross-file rules (duplicate URLs) live in cross-checks.ts. */
+export function readArticle(doc: RawDocument, config: SiteConfig, media: ReadonlySet<string>, diagnostics: Diagnostic[]): Article | undefined {
+  const f = reader(doc, diagnostics);
+  if (!f) return undefined;
+  const before = diagnostics.filter((d) => d.severity === "error").length;
+  f.warnUnknownKeys(ARTICLE_KEYS);
+  const title = f.string("title", { required: true, hint: "Every article needs a headline: title: ..." });
+  const subtitle = f.string("subtitle");
+  const category = f.string("category", { required: true, hint: `Add one of: ${config.categories.map((c) => c.id).join(", ")}.` });
+  if (category !== undefined && !config.categories.some((c) => c.id === category)) {
+    const ids = config.categories.map((c) => c.id);
+    f.fail("unknown-category", "category", `unknown category "${category}"`, `${didYouMean(category, ids)}Categories are defined in site.yml: ${ids.join(", ")}.`);
+  }
+  const authors = f.stringList("author", { single: true });
+  authors.forEach((id, i) => {
+    if (config.authors.some((a) => a.id === id)) return;
+    const ids = config.authors.map((a) => a.id);
+    const at = Array.isArray(f.map.author) ? f.at(["author", i]) : f.at("author");
+    diagnostics.push(error("unknown-author", doc.file, at, `unknown author "${id}"`, {
+      field: "author",
+      hint: `${didYouMean(id, ids)}Authors are defined in authors.yml${ids.length ? `: ${ids.join(", ")}` : ""}.`,
+    }));
+  });
+  const date = readDate(f, "date", config.timeZone, true);
+  const updated = readDate(f, "updated", config.timeZone, false);
+  if (date !== undefined && updated !== undefined && updated < date) {
+    f.fail("updated-before-date", "updated", "updated is earlier than date", "An update comes after publication: check both times.");
+  }
+  const tags = f.stringList("tags", { single: false });
+  const slug = readSlug(f, doc);
+  const image = f.string("image");
+  if (image !== undefined && !/^https?:\/\//.test(image)) {
+    const rel = image.replace(/^\/?media\//, "").replace(/^\//, "");
+    if (!media.has(rel)) {
+      f.fail("image-missing", "image", `image "${image}" is not in content/media`, "Put the file in content/media/ and write its path, e.g. image: /media/2024/photo.jpg");
+    }
+  }
+  const imageAlt = f.string("imageAlt");
+  const imageCaption = f.string("imageCaption");
+  const draft = f.boolean("draft", false);
+  if (doc.body.trim() === "") {
+    diagnostics.push(warning("empty-body", doc.file, { line: doc.bodyLine, column: 1 }, "the article has no body", { hint: "Write the story below the closing ---." }));
+  }
+  const after = diagnostics.filter((d) => d.severity === "error").length;
+  if (after > before || title === undefined || category === undefined || date === undefined || slug === undefined) return undefined;
+  return {
+    file: doc.file,
+    slug,
+    title,
+    ...(subtitle !== undefined && { subtitle }),
+    category,
+    authors,
+    date,
+    ...(updated !== undefined && { updated }),
+    tags,
+    ...(image !== undefined && { image }),
+    ...(imageAlt !== undefined && { imageAlt }),
+    ...(imageCaption !== undefined && { imageCaption }),
+    draft,
+    body: doc.body,
+    bodyLine: doc.bodyLine,
+  };
+}
+
+export function readPage(doc: RawDocument, diagnostics: Diagnostic[]): Page | undefined {
+  const f = reader(doc, diagnostics);
+  if (!f) return undefined;
+  const before = diagnostics.filter((d) => d.severity === "error").length;
+  f.warnUnknownKeys(PAGE_KEYS);
+  const title = f.string("title", { required: true, hint: "Every page needs a title: title: ..." });
+  const subtitle = f.string("subtitle");
+  const slug = readSlug(f, doc);
+  const draft = f.boolean("draft", false);
+  const after = diagnostics.filter((d) => d.severity === "error").length;
+  if (after > before || title === undefined || slug === undefined || draft) return undefined;
+  return { file: doc.file, slug, title, ...(subtitle !== undefined && { subtitle }), body: doc.body, bodyLine: doc.bodyLine };
+}
+
+function reader(doc: RawDocument, diagnostics: Diagnostic[]): FieldReader | undefined {
+  const value = doc.data.value;
+  if (!isRecord(value)) {
+    diagnostics.push(error("front-matter-type", doc.file, { line: 2, column: 1 }, `the front matter must be a set of fields, not ${describe(value)}`, {
+      hint: "Write one field per line between the --- lines: title: ..., category: ..., date: ...",
+    }));
+    return undefined;
+  }
+  return new FieldReader(doc.data, doc.file, diagnostics);
+}
+
+function readDate(f: FieldReader, key: string, timeZone: string, required: boolean): number | undefined {
+  const text = f.string(key, { required, hint: `Add the publication time, e.g. ${key}: 2024-07-05 17:38 (site time).` });
+  if (text === undefined) return undefined;
+  const result = parseDate(text, timeZone);
+  if (!result.ok) {
+    f.fail("invalid-date", key, result.message, result.hint);
+    return undefined;
+  }
+  return result.instant;
+}
+
+function readSlug(f: FieldReader, doc: RawDocument): string | undefined {
+  const given = f.string("slug");
+  if (given !== undefined) {
+    if (!ID_PATTERN.test(given)) {
+      f.fail("invalid-slug", "slug", `slug "${given}" may use only a-z, 0-9 and single dashes`, `For example: slug: ${suggestSlug(given) || "my-story"}`);
+      return undefined;
+    }
+    return given;
+  }
+  if (!ID_PATTERN.test(doc.name)) {
+    f.fail("invalid-slug", "slug", `the file name "${doc.name}" cannot be a URL slug`, `Rename the file to ${suggestSlug(doc.name) || "my-story"}.md or set slug: in the front matter.`, "file");
+    return undefined;
+  }
+  return doc.name;
+}
+
+function suggestSlug(text: string): string {
+  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+}

@@ -1,0 +1,73 @@
+import { copyFile, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { OutputFile } from "../model.js";
+
+const STAGING = ".staging-";
+const PREVIOUS = ".previous-";
+
+/**
+ * Writes the whole site into a staging folder beside `outDir`, then swaps it into place. A build that
+ * fails or is killed before the swap leaves the previous output as it was; leftovers are removed
+ * by the next build.
+ */
+export async function writeSite(files: OutputFile[], outDir: string): Promise<void> {
+  const out = path.resolve(outDir);
+  await recoverInterruptedSwap(out);
+  const staging = `${out}${STAGING}${process.pid}-${Date.now().toString(36)}`;
+  await mkdir(staging, { recursive: true });
+  try {
+    const folders = new Set(files.map((f) => path.dirname(path.join(staging, safeRelative(f.path)))));
+    for (const folder of [...folders].sort()) await mkdir(folder, { recursive: true });
+    await inBatches(files, 64, async (file) => {
+      const target = path.join(staging, safeRelative(file.path));
+      if ("copyFrom" in file) await copyFile(file.copyFrom, target);
+      else await writeFile(target, file.contents);
+    });
+    await swapInto(staging, out);
+  } catch (cause) {
+    await rm(staging, { recursive: true, force: true });
+    throw cause;
+  }
+}
+
+/** Rejects a path that would land outside the output folder. */
+export function safeRelative(file: string): string {
+  const normal = path.posix.normalize(file);
+  if (normal === ".." || normal.startsWith("../") || path.posix.isAbsolute(normal) || normal.includes("\0") || normal === ".") {
+    throw new Error(`refusing to write ${JSON.stringify(file)}: outside the output folder`);
+  }
+  return normal;
+}
+
+async function swapInto(staging: string, out: string): Promise<void> {
+  const previous = `${out}${PREVIOUS}${process.pid}-${Date.now().toString(36)}`;
+  let moved = false;
+  try {
+    await rename(out, previous);
+    moved = true;
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== "ENOENT") throw cause;
+  }
+  await rename(staging, out);
+  if (moved) await rm(previous, { recursive: true, force: true });
+}
+
+/**
+ * Cleans what a killed build left: staging folders, and a previous output that was moved aside
+ * but not yet replaced (killed between the two renames) is put back.
+ */
+async function recoverInterruptedSwap(out: string): Promise<void> {
+  const parent = path.dirname(out);
+  const base = path.basename(out);
+  const entries = await readdir(parent).catch(() => [] as string[]);
+  const previous = entries.filter((e) => e.startsWith(base + PREVIOUS)).sort();
+  const outExists = entries.includes(base);
+  if (!outExists && previous.length > 0) await rename(path.join(parent, previous.pop()!), out);
+  for (const leftover of [...previous, ...entries.filter((e) => e.startsWith(base + STAGING))]) {
+    await rm(path.join(parent, leftover), { recursive: true, force: true });
+  }
+}
+
+async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
+}

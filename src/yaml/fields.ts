@@ -1,0 +1,131 @@
+import { error, warning, type Diagnostic, type Location } from "../errors/diagnostic.js";
+import { closest } from "../errors/suggest.js";
+import type { YamlData } from "./parse-yaml.js";
+
+/**
+ * Reads typed fields from a YAML mapping, recording a diagnostic (with the key's or value's position)
+ * for every field that is missing or of the wrong type. Values are never coerced: `slug: 0123` is a number
+ * to YAML, and therefore an error here, not a silent 123.
+ */
+export class FieldReader {
+  readonly map: Record<string, unknown>;
+
+  constructor(
+    private readonly data: YamlData,
+    readonly file: string,
+    readonly diagnostics: Diagnostic[],
+    private readonly prefix: (string | number)[] = [],
+    value: unknown = data.value,
+  ) {
+    this.map = isRecord(value) ? value : {};
+  }
+
+  /** The mapping at `key` as a reader of its own (for nested settings such as `categories`). */
+  nested(key: string): FieldReader {
+    return new FieldReader(this.data, this.file, this.diagnostics, [...this.prefix, key], this.map[key]);
+  }
+
+  has(key: string): boolean {
+    return this.map[key] !== undefined && this.map[key] !== null;
+  }
+
+  at(key: string | number | (string | number)[], which: "key" | "value" = "value"): Location {
+    const rest = Array.isArray(key) ? key : [key];
+    return this.data.locate([...this.prefix, ...rest], which);
+  }
+
+  fieldName(key: string): string {
+    return [...this.prefix, key].join(".");
+  }
+
+  string(key: string, opts: { required?: boolean; hint?: string } = {}): string | undefined {
+    const value = this.map[key];
+    if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) {
+      if (opts.required) {
+        const present = key in this.map;
+        this.fail(present ? "field-empty" : "field-missing", key, present ? `${this.fieldName(key)} is empty` : `${this.fieldName(key)} is missing`, opts.hint ?? `Add "${key}: ..." to the front matter.`, present ? "value" : "file");
+      }
+      return undefined;
+    }
+    if (typeof value !== "string") {
+      this.fail("field-type", key, `${this.fieldName(key)} must be text, not ${describe(value)}`, `Put the value in double quotes: ${key}: "${String(value)}"`);
+      return undefined;
+    }
+    return value.trim();
+  }
+
+  /** A list of text, or one text where `single` allows it (`author: anna` as well as `author: [anna, bob]`). */
+  stringList(key: string, opts: { single?: boolean } = {}): string[] {
+    const value = this.map[key];
+    if (value === undefined || value === null) return [];
+    if (typeof value === "string" && opts.single) return value.trim() === "" ? [] : [value.trim()];
+    if (!Array.isArray(value)) {
+      this.fail("field-type", key, `${this.fieldName(key)} must be a list, not ${describe(value)}`, `Write a list: ${key}: [first, second]`);
+      return [];
+    }
+    const out: string[] = [];
+    value.forEach((item, i) => {
+      if (typeof item !== "string" || item.trim() === "") {
+        this.diagnostics.push(
+          error("field-type", this.file, this.at([key, i]), `${this.fieldName(key)}[${i + 1}] must be text, not ${describe(item)}`, {
+            field: this.fieldName(key),
+            hint: "Quote each item of the list.",
+          }),
+        );
+      } else out.push(item.trim());
+    });
+    return out;
+  }
+
+  integer(key: string, fallback: number, opts: { min: number }): number {
+    const value = this.map[key];
+    if (value === undefined || value === null) return fallback;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < opts.min) {
+      this.fail("field-range", key, `${this.fieldName(key)} must be a whole number of at least ${opts.min}, not ${describe(value)}`, `For example: ${key}: ${Math.max(opts.min, fallback)}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  boolean(key: string, fallback: boolean): boolean {
+    const value = this.map[key];
+    if (value === undefined || value === null) return fallback;
+    if (typeof value !== "boolean") {
+      this.fail("field-type", key, `${this.fieldName(key)} must be true or false, not ${describe(value)}`, `Write ${key}: true or ${key}: false, without quotes.`);
+      return fallback;
+    }
+    return value;
+  }
+
+  /** Warns about keys that are not known, naming the likely intended key. */
+  warnUnknownKeys(known: readonly string[]): void {
+    for (const key of Object.keys(this.map)) {
+      if (known.includes(key)) continue;
+      const guess = closest(key, known);
+      this.diagnostics.push(
+        warning("unknown-field", this.file, this.at(key, "key"), `unknown field "${this.fieldName(key)}"`, {
+          field: this.fieldName(key),
+          hint: guess ? `Did you mean "${guess}"?` : `Known fields: ${known.join(", ")}.`,
+        }),
+      );
+    }
+  }
+
+  fail(code: string, key: string, message: string, hint: string, where: "key" | "value" | "file" = "value"): void {
+    const at = where === "file" ? this.at([], "value") : this.at(key, where);
+    this.diagnostics.push(error(code, this.file, at, message, { field: this.fieldName(key), hint }));
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function describe(value: unknown): string {
+  if (value === null || value === undefined) return "nothing";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "number") return `the number ${value}`;
+  if (typeof value === "boolean") return `${value}`;
+  return `"${String(value)}"`;
+}

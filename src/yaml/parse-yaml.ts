@@ -1,0 +1,110 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { error, type Diagnostic, type Location } from "../errors/diagnostic.js";
+
+/** Parsed YAML plus positions, so every later check can point at the key or value it is about. */
+export interface YamlData {
+  value: unknown;
+  /** Location of the value at `path` (or of its key with `at: "key"`); falls back to the nearest parent. */
+  locate(path: readonly (string | number)[], at?: "key" | "value"): Location;
+}
+
+/**
+ * YAML 1.2 core schema: no timestamps (dates stay text until we read them in the site zone),
+ * no custom tags, a cap on aliases (an alias bomb is an error, not 50 MB of memory).
+ * `lineOffset` is the number of file lines before the YAML text (front matter starts after `---`).
+ */
+export function parseYaml(
+  text: string,
+  file: string,
+  lineOffset = 0,
+): { data?: YamlData; diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    schema: "core",
+    version: "1.2",
+    lineCounter,
+    uniqueKeys: true,
+    prettyErrors: false,
+    customTags: [],
+    resolveKnownTags: false,
+  });
+  const toLocation = (offset: number): Location => {
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line + lineOffset, column: pos.col };
+  };
+  const diagnostics: Diagnostic[] = doc.errors.map((e) =>
+    error("yaml-syntax", file, toLocation(e.pos[0]), `YAML syntax error: ${firstLine(e.message)}`, {
+      hint: yamlHint(e.code),
+    }),
+  );
+  if (diagnostics.length > 0) return { diagnostics };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 50 });
+  } catch (cause) {
+    return {
+      diagnostics: [
+        error("yaml-syntax", file, { line: 1 + lineOffset, column: 1 }, `YAML could not be read: ${firstLine(String((cause as Error).message))}`, {
+          hint: "Remove YAML aliases (*name) and anchors (&name); write the values out in full.",
+        }),
+      ],
+    };
+  }
+  return { data: { value, locate: (path, at = "value") => locateIn(doc, path, at, toLocation) }, diagnostics };
+}
+
+function locateIn(
+  doc: Document,
+  path: readonly (string | number)[],
+  at: "key" | "value",
+  toLocation: (offset: number) => Location,
+): Location {
+  let node: unknown = doc.contents;
+  let best: Location = { line: 1, column: 1 };
+  if (isNodeWithRange(node)) best = toLocation(node.range[0]);
+  for (let i = 0; i < path.length; i++) {
+    const step = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step));
+      if (!pair) return best;
+      const key = pair.key as Node;
+      if (isNodeWithRange(key)) best = toLocation(key.range[0]);
+      if (last && at === "key") return best;
+      node = pair.value;
+      // An empty value (`title:`) has no range worth pointing at: keep the key.
+      if (isNodeWithRange(node) && !(isScalar(node) && node.value === null)) best = toLocation(node.range[0]);
+    } else if (isSeq(node) && typeof step === "number") {
+      node = node.items[step];
+      if (isNodeWithRange(node)) best = toLocation(node.range[0]);
+    } else {
+      return best;
+    }
+  }
+  return best;
+}
+
+function isNodeWithRange(node: unknown): node is Node & { range: [number, number, number] } {
+  return typeof node === "object" && node !== null && Array.isArray((node as { range?: unknown }).range);
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+}
+
+function yamlHint(code: string): string {
+  switch (code) {
+    case "DUPLICATE_KEY":
+      return "Each key may appear once; delete one of them.";
+    case "TAB_AS_INDENT":
+      return "Indent YAML with spaces, not tabs.";
+    case "BAD_INDENT":
+    case "BAD_DIRECTIVE":
+      return "Check the indentation: keys of one level start in the same column.";
+    case "MISSING_CHAR":
+    case "MULTILINE_IMPLICIT_KEY":
+      return 'A value containing ": " or starting with a quote must be quoted as a whole, e.g. title: "A: B".';
+    default:
+      return 'Check the YAML here; values with ":", "#", "&" or quotes are safest in double quotes.';
+  }
+}
