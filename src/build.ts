@@ -26,6 +26,8 @@ export interface BuildOptions {
   baseUrl?: string;
   /** Render and check everything, but write nothing. */
   dryRun?: boolean;
+  /** Treat warnings as errors. */
+  strict?: boolean;
 }
 
 export interface BuildResult {
@@ -38,10 +40,14 @@ export interface BuildResult {
 
 /** load → validate → index → render → write. Writes nothing unless every stage before succeeded. */
 export async function build(options: BuildOptions): Promise<BuildResult> {
-  const diagnostics: Diagnostic[] = [];
+  const found: Diagnostic[] = [];
+  const diagnostics = {
+    push: (...more: Diagnostic[]) => found.push(...(options.strict ? more.map(asError) : more)),
+  };
+  const failed = () => hasErrors(found);
   const done = (index?: SiteIndex, files: OutputFile[] = []): BuildResult => ({
-    ok: !hasErrors(diagnostics),
-    diagnostics: sortDiagnostics(diagnostics),
+    ok: !failed(),
+    diagnostics: sortDiagnostics(found),
     ...(index && { index }),
     files,
   });
@@ -59,7 +65,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
   const valid = validateContent(content, config, { drafts: options.drafts ?? false });
   diagnostics.push(...valid.diagnostics);
-  if (hasErrors(diagnostics)) return done();
+  if (failed()) return done();
 
   const index = buildSiteIndex(valid.articles, valid.pages, config, options.now, { future: options.future ?? false });
   const routes = planRoutes(index);
@@ -74,10 +80,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   };
   const rendered = renderPages(routes, ctx, compiled.templates);
   diagnostics.push(...rendered.diagnostics);
-  if (hasErrors(diagnostics)) return done(index);
+  if (failed()) return done(index);
 
   const media = content.media.map((file) => ({ path: `media/${file}`, copyFrom: path.join(options.contentDir, "media", file) }));
   const files = [...rendered.files, ...assets.files, ...media];
   if (!options.dryRun) await writeSite(files, options.outDir);
   return done(index, files);
+}
+
+function asError(d: Diagnostic): Diagnostic {
+  return d.severity === "warning" ? { ...d, severity: "error", hint: `${d.hint ?? ""} (an error because of --strict)`.trim() } : d;
 }

@@ -1,44 +1,50 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { build } from "./build.js";
-import { formatDiagnostic } from "./errors/format.js";
+import { build, type BuildResult } from "./build.js";
 import type { Diagnostic } from "./errors/diagnostic.js";
+import { formatDiagnostic } from "./errors/format.js";
 
-// argv → command → exit code. The only module that prints.
+// argv → command → exit code (0 ok, 1 content errors, 2 usage errors). The only module that prints.
 
-const USAGE = `Usage: broadsheet build [--content DIR] [--templates DIR] [--out DIR] [--drafts] [--future] [--base-url URL]`;
+const USAGE = `Usage:
+  broadsheet build [--content DIR] [--templates DIR] [--out DIR] [--drafts] [--future] [--base-url URL] [--strict] [--quiet]
+  broadsheet check [--content DIR] [--templates DIR] [--strict]`;
+
+const OPTIONS = {
+  content: { type: "string", default: "content" },
+  templates: { type: "string", default: "templates" },
+  out: { type: "string", default: "public" },
+  drafts: { type: "boolean", default: false },
+  future: { type: "boolean", default: false },
+  "base-url": { type: "string" },
+  strict: { type: "boolean", default: false },
+  quiet: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
 
 /** The build's clock: SOURCE_DATE_EPOCH (seconds) when set, for reproducible builds; else the real time. */
 export function resolveNow(env: NodeJS.ProcessEnv): number {
-  const epoch = env.SOURCE_DATE_EPOCH;
-  if (epoch !== undefined && /^\d+$/.test(epoch.trim())) return Number(epoch.trim()) * 1000;
+  const epoch = env.SOURCE_DATE_EPOCH?.trim();
+  if (epoch !== undefined && /^\d+$/.test(epoch)) return Number(epoch) * 1000;
   return Date.now();
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command !== "build") {
+  if (command !== "build" && command !== "check") {
     process.stderr.write(`${USAGE}\n`);
-    return 2;
+    return command === undefined || command === "--help" || command === "-h" ? 0 : 2;
   }
   let values;
   try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: {
-        content: { type: "string", default: "content" },
-        templates: { type: "string", default: "templates" },
-        out: { type: "string", default: "public" },
-        drafts: { type: "boolean", default: false },
-        future: { type: "boolean", default: false },
-        "base-url": { type: "string" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    ({ values } = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false }));
   } catch (cause) {
     process.stderr.write(`broadsheet: ${(cause as Error).message}\n${USAGE}\n`);
     return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
   }
   const started = performance.now();
   const result = await build({
@@ -48,18 +54,38 @@ export async function main(argv: string[]): Promise<number> {
     now: resolveNow(process.env),
     drafts: values.drafts,
     future: values.future,
+    strict: values.strict,
+    dryRun: command === "check",
     ...(values["base-url"] !== undefined && { baseUrl: values["base-url"] }),
   });
-  printDiagnostics(result.diagnostics);
-  const errors = result.diagnostics.filter((d) => d.severity === "error").length;
+  const ms = Math.round(performance.now() - started);
+  return report(result, command, values.out, ms, values.quiet);
+}
+
+function report(result: BuildResult, command: "build" | "check", out: string, ms: number, quiet: boolean): number {
+  const errors = result.diagnostics.filter((d) => d.severity === "error");
+  const warnings = result.diagnostics.filter((d) => d.severity === "warning");
   if (!result.ok) {
-    process.stderr.write(`\nBuild failed: ${errors} error(s); nothing was written.\n`);
+    printDiagnostics(errors);
+    printDiagnostics(warnings);
+    process.stderr.write(`${command === "build" ? "Build failed" : "Check failed"}: ${count(errors.length, "error")}, ${count(warnings.length, "warning")}; nothing was written.\n`);
     return 1;
   }
-  const ms = Math.round(performance.now() - started);
   const articles = result.index?.articles.length ?? 0;
-  process.stdout.write(`Built ${result.files.length} files (${articles} articles) into ${values.out}/ in ${ms} ms\n`);
+  if (!quiet || warnings.length > 0) {
+    const summary =
+      command === "build"
+        ? `Built ${result.files.length} files (${count(articles, "article")}) into ${out}/ in ${ms} ms`
+        : `Checked ${count(articles, "article")}: no errors (${ms} ms)`;
+    process.stdout.write(`${summary}${warnings.length ? `, ${count(warnings.length, "warning")}:` : ""}\n`);
+  }
+  // Warnings come after the summary: the build succeeded, but someone should look.
+  printDiagnostics(warnings);
   return 0;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 function printDiagnostics(diagnostics: Diagnostic[]): void {
@@ -67,7 +93,7 @@ function printDiagnostics(diagnostics: Diagnostic[]): void {
   const source = (file: string) => {
     if (!texts.has(file)) {
       try {
-        texts.set(file, readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
+        texts.set(file, readFileSync(file, "utf8").replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n"));
       } catch {
         texts.set(file, undefined);
       }

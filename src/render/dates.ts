@@ -36,7 +36,7 @@ export async function loadDateLocale(language: string): Promise<Locale> {
   for (const name of names) {
     if (!name || !/^[a-zA-Z-]+$/.test(name)) continue;
     try {
-      const mod = (await import(`date-fns/locale/${name}`)) as Record<string, unknown>;
+      const mod = (await import(/* @vite-ignore */ `date-fns/locale/${name}`)) as Record<string, unknown>;
       const locale = Object.values(mod).find((v): v is Locale => typeof v === "object" && v !== null && "formatLong" in v);
       if (locale) return locale;
     } catch {

@@ -1,0 +1,58 @@
+import { execFile } from "node:child_process";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIXTURE_NOW, ROOT, fixture } from "./helpers.js";
+
+const run = promisify(execFile);
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "broadsheet-cli-"));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, "bin/broadsheet.js"), ...args], {
+      cwd: dir,
+      env: { ...process.env, SOURCE_DATE_EPOCH: String(FIXTURE_NOW / 1000), NO_COLOR: "1" },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe("a build with mistakes in the content", () => {
+  it("reports every mistake with file, line and field, exits 1, and leaves the previous site untouched", async () => {
+    const content = path.join(dir, "content");
+    await cp(fixture("newsroom"), content, { recursive: true });
+    const templates = path.join(ROOT, "templates");
+    const ok = await cli(["build", "--content", "content", "--templates", templates, "--out", "public"]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^Built \d+ files \(30 articles\) into public\/ in \d+ ms\n$/);
+    const before = await readFile(path.join(dir, "public/index.html"), "utf8");
+
+    await writeFile(path.join(content, "articles/broken.md"), "---\ntitle: Broken story\ncategory: poltics\ndate: 2024-02-30 10:00\n---\nBody.\n");
+    await writeFile(path.join(content, "articles/second.md"), "---\ntitle: [not, text]\ncategory: world\ndate: 2024-07-01\n---\nBody.\n");
+    const bad = await cli(["build", "--content", "content", "--templates", templates, "--out", "public"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('content/articles/broken.md:3:11  category  error: unknown category "poltics"  [unknown-category]');
+    expect(bad.stderr).toContain('hint: Did you mean "politics"?');
+    expect(bad.stderr).toContain("content/articles/broken.md:4:7  date  error: February 2024 has no day 30  [invalid-date]");
+    expect(bad.stderr).toContain("content/articles/second.md:2:8  title  error: title must be text, not a list  [field-type]");
+    expect(bad.stderr).toContain("Build failed: 3 errors, 0 warnings; nothing was written.");
+    expect(bad.stderr).not.toMatch(/\n\s+at .*\.js:\d+/); // no stack trace
+    expect(await readFile(path.join(dir, "public/index.html"), "utf8")).toBe(before);
+    expect(existsSync(path.join(dir, "public/politics/broken/index.html"))).toBe(false);
+  });
+
+  it("treats an unknown command or flag as a usage error", async () => {
+    expect((await cli(["publish"])).code).toBe(2);
+    expect((await cli(["build", "--frobnicate"])).code).toBe(2);
+  });
+});

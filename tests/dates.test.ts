@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { parseDate } from "../src/validate/dates.js";
+
+const iso = (text: string, zone = "Asia/Baku") => {
+  const r = parseDate(text, zone);
+  return r.ok ? new Date(r.instant).toISOString() : `error: ${r.message}`;
+};
+
+describe("parseDate", () => {
+  it("reads local times in the site zone, whatever the machine's zone", () => {
+    expect(iso("2024-07-05 17:38")).toBe("2024-07-05T13:38:00.000Z");
+    expect(iso("2024-07-05 17:38:45")).toBe("2024-07-05T13:38:45.000Z");
+    expect(iso("2024-07-05")).toBe("2024-07-04T20:00:00.000Z");
+    expect(iso("2024-07-05T17:38")).toBe("2024-07-05T13:38:00.000Z");
+  });
+
+  it("takes ISO instants with an offset or Z as written", () => {
+    expect(iso("2024-07-05T17:38:00+04:00")).toBe("2024-07-05T13:38:00.000Z");
+    expect(iso("2024-07-05T10:00:00-05:00")).toBe("2024-07-05T15:00:00.000Z");
+    expect(iso("2024-07-05T13:38:00Z")).toBe("2024-07-05T13:38:00.000Z");
+    expect(iso("2024-07-05T13:38:00.250Z")).toBe("2024-07-05T13:38:00.250Z");
+  });
+
+  it("refuses dates and times that do not exist", () => {
+    expect(iso("2024-02-30")).toBe("error: February 2024 has no day 30");
+    expect(iso("2023-02-29 10:00")).toBe("error: February 2023 has no day 29");
+    expect(iso("2024-13-45")).toBe("error: month 13 does not exist");
+    expect(iso("2024-07-05 25:00")).toBe("error: hour 25 does not exist (00-23)");
+    expect(iso("2024-07-05 10:61")).toBe("error: minute 61 does not exist (00-59)");
+    expect(iso("July 5th")).toBe('error: "July 5th" is not a date Broadsheet can read');
+    expect(iso("2024-02-29")).toBe("2024-02-28T20:00:00.000Z");
+  });
+
+  it("reports a local time in a daylight-saving gap and takes the earlier of two in an overlap", () => {
+    expect(iso("2024-03-31 02:30", "Europe/Berlin")).toMatch(/^error: 2024-03-31 02:30 does not exist in Europe\/Berlin/);
+    // 02:30 happens twice on 27 October 2024 in Berlin: first at +02:00, then at +01:00.
+    expect(iso("2024-10-27 02:30", "Europe/Berlin")).toBe("2024-10-27T00:30:00.000Z");
+    expect(iso("2024-10-27 03:30", "Europe/Berlin")).toBe("2024-10-27T02:30:00.000Z");
+    expect(iso("2024-07-01 12:00", "America/Los_Angeles")).toBe("2024-07-01T19:00:00.000Z");
+  });
+});

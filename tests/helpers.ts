@@ -1,0 +1,48 @@
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { load, type CheerioAPI } from "cheerio";
+import { build, type BuildOptions, type BuildResult } from "../src/build.js";
+
+export const ROOT = path.resolve(import.meta.dirname, "..");
+export const TEMPLATES = path.join(ROOT, "templates");
+export const fixture = (name: string) => path.join(ROOT, "tests", "fixtures", name);
+
+/** 2024-08-01T00:00:00Z: after every published fixture article, before the scheduled one (2031). */
+export const FIXTURE_NOW = Date.UTC(2024, 7, 1, 0, 0, 0);
+
+export interface BuiltSite {
+  result: BuildResult;
+  out: string;
+  /** Parsed HTML of the page at a site URL ("/politics/x/"). */
+  page(url: string): Promise<CheerioAPI>;
+  text(file: string): Promise<string>;
+  files(): Promise<string[]>;
+  cleanup(): Promise<void>;
+}
+
+export async function buildSite(contentDir: string, options: Partial<BuildOptions> = {}): Promise<BuiltSite> {
+  const out = options.outDir ?? path.join(await mkdtemp(path.join(tmpdir(), "broadsheet-test-")), "public");
+  const result = await build({ contentDir, templatesDir: TEMPLATES, now: FIXTURE_NOW, ...options, outDir: out });
+  return {
+    result,
+    out,
+    page: async (url) => load(await readFile(path.join(out, urlToFile(url)), "utf8")),
+    text: (file) => readFile(path.join(out, file), "utf8"),
+    files: () => listFiles(out),
+    cleanup: () => rm(path.dirname(out), { recursive: true, force: true }),
+  };
+}
+
+export function urlToFile(url: string): string {
+  const rel = url.replace(/^\//, "").split(/[?#]/)[0]!;
+  return rel === "" || rel.endsWith("/") ? `${rel}index.html` : rel;
+}
+
+export async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
+    .sort();
+}
