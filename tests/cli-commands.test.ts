@@ -60,6 +60,7 @@ describe("broadsheet build", () => {
     await cli(dir, ["build", "--out", "plain"]);
     const texts = await Promise.all((await listFiles(path.join(dir, "plain"))).map((f) => readFile(path.join(dir, "plain", f), "utf8")));
     for (const text of texts) {
+      expect(text).not.toContain("__broadsheet"); // the dev server's reload script
       expect(text).not.toContain("Outlook for 2031");
       expect(text).not.toContain("new-year-outlook");
       expect(text).not.toContain("Unfinished analysis");
