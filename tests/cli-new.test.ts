@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -50,6 +51,14 @@ describe("broadsheet new", () => {
       "broadsheet new: content/articles/2024/08/budget-vote.md already exists; nothing was changed. Choose another headline or --slug.\n",
     );
     expect(await readFile(file, "utf8")).toBe(first);
+
+    // The same headline a month later would clash with the first story's slug.
+    const later = await cli(dir, args, { SOURCE_DATE_EPOCH: String(Date.UTC(2024, 8, 2) / 1000) });
+    expect(later.code).toBe(1);
+    expect(later.stderr).toBe(
+      'broadsheet new: the slug "budget-vote" is already used by content/articles/2024/08/budget-vote.md; nothing was created. Choose another with --slug.\n',
+    );
+    expect(existsSync(path.join(dir, "content/articles/2024/09"))).toBe(false);
   });
 
   it("refuses unknown categories and authors with a suggestion, and a missing headline", async () => {

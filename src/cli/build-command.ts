@@ -64,6 +64,7 @@ export async function runCheck(values: Values<"check">, io: Output): Promise<num
     case "github":
       io.out.write(githubAnnotations(result.diagnostics));
       if (result.ok) io.out.write(`Checked ${count(articlesOf(result), "article")}: no errors\n`);
+      else io.err.write(`Check failed: ${count(result.diagnostics.filter((d) => d.severity === "error").length, "error")}\n`);
       return code;
     case "text":
       if (!result.ok) return failed(io, result, "Check failed");

@@ -1,9 +1,12 @@
 import path from "node:path";
 import { loadConfig, ID_PATTERN } from "../config/load-config.js";
+import { loadContent } from "../content/load-content.js";
 import { createFileOnce, newArticleFile } from "../content/new-article.js";
 import { hasErrors } from "../errors/diagnostic.js";
 import { didYouMean } from "../errors/suggest.js";
+import type { SiteConfig } from "../model.js";
 import { slugify } from "../site/slugify.js";
+import { validateContent } from "../validate/validate-content.js";
 import { UsageError, type Values } from "./args.js";
 import { resolveNow } from "./build-command.js";
 import { printDiagnostics, type Output } from "./output.js";
@@ -50,10 +53,22 @@ export async function runNew(values: Values<"new">, positionals: string[], io: O
     resolveNow(io.env),
   );
   const target = path.join(values.content, file.relPath);
+  const owner = await slugOwner(values.content, config, slug);
+  if (owner !== undefined && path.resolve(owner) !== path.resolve(target)) {
+    // Another month's story with the same headline would make the next build fail on a duplicate slug.
+    io.err.write(`broadsheet new: the slug "${slug}" is already used by ${owner}; nothing was created. Choose another with --slug.\n`);
+    return 1;
+  }
   if (!(await createFileOnce(target, file.text))) {
     io.err.write(`broadsheet new: ${target} already exists; nothing was changed. Choose another headline or --slug.\n`);
     return 1;
   }
   io.out.write(`${target}\n`);
   return 0;
+}
+
+/** The file that already uses `slug` (an article, draft or not, or a page), if any. */
+async function slugOwner(contentDir: string, config: SiteConfig, slug: string): Promise<string | undefined> {
+  const valid = validateContent(await loadContent(contentDir), config, { drafts: true });
+  return [...valid.articles, ...valid.pages].find((doc) => doc.slug === slug)?.file;
 }

@@ -53,21 +53,18 @@ export function count(n: number, noun: string): string {
 }
 
 /**
- * On a terminal, a build that takes more than a second shows a ticking "Building… 3s" line, cleared when
- * it ends; elsewhere (CI logs, pipes) nothing, so logs stay one line per build.
+ * On a terminal, "Building…" while the build runs, ticking the seconds whenever the build yields, cleared
+ * when it ends; elsewhere (CI logs, pipes) nothing, so logs stay one line per build.
  */
 export async function withProgress<T>(io: Output, label: string, work: Promise<T>): Promise<T> {
   if (io.err.isTTY !== true) return work;
   const started = Date.now();
-  let shown = false;
-  const timer = setInterval(() => {
-    shown = true;
-    io.err.write(`\r${label}… ${Math.round((Date.now() - started) / 1000)}s`);
-  }, 1000);
+  io.err.write(`${label}…`);
+  const timer = setInterval(() => io.err.write(`\r${label}… ${Math.round((Date.now() - started) / 1000)}s`), 1000);
   try {
     return await work;
   } finally {
     clearInterval(timer);
-    if (shown) io.err.write("\r\u001b[2K");
+    io.err.write("\r\u001b[2K");
   }
 }
