@@ -1,104 +1,55 @@
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
-import { build, type BuildResult } from "./build.js";
-import type { Diagnostic } from "./errors/diagnostic.js";
-import { formatDiagnostic } from "./errors/format.js";
+import { COMMANDS, UsageError, commandHelp, generalHelp, isCommand, parseCommand, type CommandName, type Values } from "./cli/args.js";
+import { runBuild, runCheck } from "./cli/build-command.js";
+import { runDev } from "./cli/dev-command.js";
+import { runNew } from "./cli/new-command.js";
+import type { Output } from "./cli/output.js";
 
-// argv → command → exit code (0 ok, 1 content errors, 2 usage errors). The only module that prints.
+// argv → command → exit code (0 ok, 1 content errors, 2 usage errors). Only this module and src/cli/ print.
 
-const USAGE = `Usage:
-  broadsheet build [--content DIR] [--templates DIR] [--out DIR] [--drafts] [--future] [--base-url URL] [--strict] [--quiet]
-  broadsheet check [--content DIR] [--templates DIR] [--strict]`;
+export { resolveNow } from "./cli/build-command.js";
 
-const OPTIONS = {
-  content: { type: "string", default: "content" },
-  templates: { type: "string", default: "templates" },
-  out: { type: "string", default: "public" },
-  drafts: { type: "boolean", default: false },
-  future: { type: "boolean", default: false },
-  "base-url": { type: "string" },
-  strict: { type: "boolean", default: false },
-  quiet: { type: "boolean", default: false },
-  help: { type: "boolean", short: "h", default: false },
-} as const;
-
-/** The build's clock: SOURCE_DATE_EPOCH (seconds) when set, for reproducible builds; else the real time. */
-export function resolveNow(env: NodeJS.ProcessEnv): number {
-  const epoch = env.SOURCE_DATE_EPOCH?.trim();
-  if (epoch !== undefined && /^\d+$/.test(epoch)) return Number(epoch) * 1000;
-  return Date.now();
-}
-
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: Output = { out: process.stdout, err: process.stderr, env: process.env }): Promise<number> {
   const [command, ...rest] = argv;
-  if (command !== "build" && command !== "check") {
-    process.stderr.write(`${USAGE}\n`);
-    return command === undefined || command === "--help" || command === "-h" ? 0 : 2;
-  }
-  let values;
-  try {
-    ({ values } = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false }));
-  } catch (cause) {
-    process.stderr.write(`broadsheet: ${(cause as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+  if (command === "--version" || command === "-v") {
+    io.out.write(`broadsheet ${version()}\n`);
     return 0;
   }
-  const started = performance.now();
-  const result = await build({
-    contentDir: values.content,
-    templatesDir: values.templates,
-    outDir: values.out,
-    now: resolveNow(process.env),
-    drafts: values.drafts,
-    future: values.future,
-    strict: values.strict,
-    dryRun: command === "check",
-    ...(values["base-url"] !== undefined && { baseUrl: values["base-url"] }),
-  });
-  const ms = Math.round(performance.now() - started);
-  return report(result, command, values.out, ms, values.quiet);
-}
-
-function report(result: BuildResult, command: "build" | "check", out: string, ms: number, quiet: boolean): number {
-  const errors = result.diagnostics.filter((d) => d.severity === "error");
-  const warnings = result.diagnostics.filter((d) => d.severity === "warning");
-  if (!result.ok) {
-    printDiagnostics(errors);
-    printDiagnostics(warnings);
-    process.stderr.write(`${command === "build" ? "Build failed" : "Check failed"}: ${count(errors.length, "error")}, ${count(warnings.length, "warning")}; nothing was written.\n`);
-    return 1;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    io.out.write(generalHelp());
+    return 0;
   }
-  const articles = result.index?.articles.length ?? 0;
-  if (!quiet || warnings.length > 0) {
-    const summary =
-      command === "build"
-        ? `Built ${result.files.length} files (${count(articles, "article")}) into ${out}/ in ${ms} ms`
-        : `Checked ${count(articles, "article")}: no errors (${ms} ms)`;
-    process.stdout.write(`${summary}${warnings.length ? `, ${count(warnings.length, "warning")}:` : ""}\n`);
+  if (!isCommand(command)) {
+    io.err.write(`broadsheet: unknown command ${JSON.stringify(command)}\n\n${generalHelp()}`);
+    return 2;
   }
-  // Warnings come after the summary: the build succeeded, but someone should look.
-  printDiagnostics(warnings);
-  return 0;
+  try {
+    return await dispatch(command, rest, io);
+  } catch (cause) {
+    if (!(cause instanceof UsageError)) throw cause;
+    io.err.write(`broadsheet ${command}: ${cause.message}\nUsage: ${COMMANDS[command].usage}\n`);
+    return 2;
+  }
 }
 
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+const RUN: { [C in CommandName]: (values: Values<C>, positionals: string[], io: Output) => Promise<number> } = {
+  build: (values, _, io) => runBuild(values, io),
+  check: (values, _, io) => runCheck(values, io),
+  new: runNew,
+  dev: (values, _, io) => runDev(values, io),
+};
+
+async function dispatch<C extends CommandName>(command: C, args: string[], io: Output): Promise<number> {
+  const { values, positionals } = parseCommand(command, args);
+  if (values.help) {
+    io.out.write(commandHelp(command));
+    return 0;
+  }
+  return RUN[command](values, positionals, io);
 }
 
-function printDiagnostics(diagnostics: Diagnostic[]): void {
-  const texts = new Map<string, string | undefined>();
-  const source = (file: string) => {
-    if (!texts.has(file)) {
-      try {
-        texts.set(file, readFileSync(file, "utf8").replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n"));
-      } catch {
-        texts.set(file, undefined);
-      }
-    }
-    return texts.get(file);
-  };
-  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, source)}\n\n`);
+/** The version in package.json, one folder above dist/. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
 }

@@ -18,6 +18,8 @@ export interface ItemView {
   time: TimeView;
   category: LinkView;
   draft: boolean;
+  /** Dated after the build's clock: only seen in previews (`--future`, `broadsheet dev`). */
+  scheduled: boolean;
 }
 
 export interface ArticleView extends ItemView {
@@ -79,6 +81,7 @@ export function itemView(ctx: ViewContext, article: Article): ItemView {
     time: ctx.time(article.date),
     category: { name: category.name, url: ctx.urls.category(category.id) },
     draft: article.draft,
+    scheduled: article.date > ctx.index.now,
   };
 }
 
