@@ -5,6 +5,7 @@ import { tz } from "@date-fns/tz";
 import { error, type Diagnostic } from "../errors/diagnostic.js";
 import type { Author, Category, SiteConfig } from "../model.js";
 import { decodeText } from "../content/scan.js";
+import { RESERVED_SLUGS } from "../routes/urls.js";
 import { parseYaml } from "../yaml/parse-yaml.js";
 import { FieldReader, describe, isRecord } from "../yaml/fields.js";
 
@@ -129,6 +130,10 @@ function readCategories(f: FieldReader): Category[] {
   for (const id of Object.keys(nested.map)) {
     if (!ID_PATTERN.test(id)) {
       nested.fail("config-category-id", id, `category id "${id}" may use only a-z, 0-9 and single dashes`, "Category ids become URLs: write them in lower case, e.g. world-news.", "key");
+      continue;
+    }
+    if (RESERVED_SLUGS.includes(id)) {
+      nested.fail("config-category-id", id, `category id "${id}" is a path the site uses itself (/${id}/)`, `Choose another id, e.g. ${id}-desk.`, "key");
       continue;
     }
     const name = nested.string(id, { required: true, hint: `Give the category a display name, e.g. ${id}: ${id[0]!.toUpperCase()}${id.slice(1)}` });

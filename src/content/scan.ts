@@ -16,9 +16,10 @@ export function isIgnoredName(name: string): boolean {
 /**
  * Every file below `dir` (relative paths with "/"), sorted, ignoring editor leftovers.
  * Symbolic links are followed only when they stay inside `root`, and each real folder is
- * visited once, so a link loop cannot repeat files.
+ * visited once, so a link loop cannot repeat files. Links that lead outside `root` (or nowhere) are
+ * listed in `outside` so the caller can say why a file was not read.
  */
-export async function scanFiles(root: string, dir: string): Promise<string[]> {
+export async function scanFiles(root: string, dir: string, outside: string[] = []): Promise<string[]> {
   const realRoot = await realpath(root).catch(() => path.resolve(root));
   const start = path.join(root, dir);
   const found: string[] = [];
@@ -37,7 +38,10 @@ export async function scanFiles(root: string, dir: string): Promise<string[]> {
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
         const target = await realpath(childAbs).catch(() => undefined);
-        if (target === undefined || !isInside(realRoot, target)) continue;
+        if (target === undefined || !isInside(realRoot, target)) {
+          outside.push(childRel);
+          continue;
+        }
         const info = await stat(target);
         isDir = info.isDirectory();
         isFile = info.isFile();
@@ -86,5 +90,16 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
       hi = mid - 1;
     }
   }
+  // A prefix may end inside a character that the next byte breaks: the error is at that character's start.
+  while (lo > 0 && !decodes(bytes.subarray(0, lo))) lo--;
   return lo;
+}
+
+function decodes(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -112,7 +112,9 @@ export class FieldReader {
   }
 
   fail(code: string, key: string, message: string, hint: string, where: "key" | "value" | "file" = "value"): void {
-    const at = where === "file" ? this.at([], "value") : this.at(key, where);
+    // A missing key is reported at the mapping that lacks it: the nested mapping's own key, or the top.
+    const whole = this.prefix.length > 0 ? this.data.locate(this.prefix, "key") : this.at([], "value");
+    const at = where === "file" ? whole : this.at(key, where);
     this.diagnostics.push(error(code, this.file, at, message, { field: this.fieldName(key), hint }));
   }
 }
