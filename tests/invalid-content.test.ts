@@ -84,6 +84,8 @@ const CASES: Case[] = [
   { name: "page and article with one slug", files: { "pages/ok.md": article("title: OK page") }, expect: ["duplicate-slug pages/ok.md:1:1 slug"] },
   { name: "page without a title", files: { "pages/about.md": article("subtitle: About us") }, expect: ["field-missing pages/about.md:2:1 title"] },
   // Encoding and files
+  { name: "CRLF line endings keep positions", files: { [A]: article(fields({ category: "poltics" })).replace(/\n/g, "\r\n") }, expect: [`unknown-category ${A}:3:11 category`] },
+  { name: "UTF-8 BOM keeps positions", files: { [A]: `\uFEFF${article(fields({ category: "poltics" }))}` }, expect: [`unknown-category ${A}:3:11 category`] },
   { name: "not UTF-8 (Latin-1 byte)", files: { [A]: new Uint8Array([...Buffer.from("---\ntitle: Caf"), 0xe9, ...Buffer.from("\ncategory: politics\n---\n")]) }, expect: [`not-utf8 ${A}:2:11`] },
   { name: "not UTF-8 site.yml", files: { "site.yml": new Uint8Array([...Buffer.from(SITE_YML), 0xff]) }, expect: ["not-utf8 site.yml:1:1"] },
   // Warnings, fatal under --strict

@@ -43,6 +43,8 @@ export async function scanFiles(root: string, dir: string, outside: string[] = [
           continue;
         }
         const info = await stat(target);
+        // A link to this folder or one above it is a loop: everything under it is read already or elsewhere.
+        if (info.isDirectory() && isInside(target, real)) continue;
         isDir = info.isDirectory();
         isFile = info.isFile();
       }
