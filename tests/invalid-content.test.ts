@@ -52,6 +52,8 @@ const CASES: Case[] = [
   { name: "missing category", files: bad(fields({ category: undefined })), expect: [`field-missing ${A}:2:1 category`] },
   { name: "missing date", files: bad(fields({ date: undefined })), expect: [`field-missing ${A}:2:1 date`] },
   { name: "a number as title", files: bad(fields({ title: "12" })), expect: [`field-type ${A}:2:8 title`], says: 'title: "12"' },
+  { name: "a NUL character in the title", files: bad(fields({ title: '"Nul\\u0000here"' })), expect: [`field-control-char ${A}:2:8 title`], says: "U+0000" },
+  { name: "a control character in a tag", files: bad(fields({ tags: '[ok, "bell\\u0007"]' })), expect: [`field-control-char ${A}:5:12 tags`] },
   { name: "a list as title", files: bad(fields({ title: "[a, b]" })), expect: [`field-type ${A}:2:8 title`] },
   { name: "a string as tags", files: bad(fields({ tags: "oil, gas" })), expect: [`field-type ${A}:5:7 tags`] },
   { name: "a number among tags", files: bad(fields({ tags: "[oil, 42]" })), expect: [`field-type ${A}:5:13 tags`] },
