@@ -89,7 +89,7 @@ const CASES: Case[] = [
   { name: "CRLF line endings keep positions", files: { [A]: article(fields({ category: "poltics" })).replace(/\n/g, "\r\n") }, expect: [`unknown-category ${A}:3:11 category`] },
   { name: "UTF-8 BOM keeps positions", files: { [A]: `\uFEFF${article(fields({ category: "poltics" }))}` }, expect: [`unknown-category ${A}:3:11 category`] },
   { name: "not UTF-8 (Latin-1 byte)", files: { [A]: new Uint8Array([...Buffer.from("---\ntitle: Caf"), 0xe9, ...Buffer.from("\ncategory: politics\n---\n")]) }, expect: [`not-utf8 ${A}:2:11`] },
-  { name: "not UTF-8 site.yml", files: { "site.yml": new Uint8Array([...Buffer.from(SITE_YML), 0xff]) }, expect: ["not-utf8 site.yml:1:1"] },
+  { name: "not UTF-8 site.yml", files: { "site.yml": new Uint8Array([...Buffer.from(SITE_YML), 0xff]) }, expect: ["not-utf8 site.yml:8:1"] },
   // Warnings, fatal under --strict
   { name: "unknown field (subtitel)", strict: true, files: bad(fields({ subtitel: "A dek" })), expect: [`unknown-field ${A}:5:1 subtitel`], says: 'Did you mean "subtitle"?' },
   { name: "empty body", strict: true, files: bad(fields({}), ""), expect: [`empty-body ${A}:6:1`] },
@@ -100,6 +100,7 @@ const CASES: Case[] = [
   { name: "site.yml YAML error", files: { "site.yml": SITE_YML + "pageSize: [1\n" }, expect: ["yaml-syntax site.yml:9:1"] },
   { name: "unknown IANA zone", files: { "site.yml": SITE_YML.replace("Europe/Berlin", "Europe/Berln") }, expect: ["config-time-zone site.yml:4:11 timeZone"] },
   { name: "bad date-fns pattern (YYYY)", files: site("dateFormat: DD.MM.YYYY\n"), expect: ["config-date-format site.yml:8:13 dateFormat"] },
+  { name: "12-hour dateFormat without AM/PM", strict: true, files: site("dateFormat: dd.MM.yyyy hh:mm\n"), expect: ["config-12-hour site.yml:8:13 dateFormat"] },
   { name: "non-absolute baseUrl", files: { "site.yml": SITE_YML.replace("https://news.example/", "/news/") }, expect: ["config-base-url site.yml:2:10 baseUrl"] },
   { name: "baseUrl not http(s)", files: { "site.yml": SITE_YML.replace("https://news.example/", "ftp://news.example/") }, expect: ["config-base-url site.yml:2:10 baseUrl"] },
   { name: "pageSize 0", files: site("pageSize: 0\n"), expect: ["field-range site.yml:8:11 pageSize"] },

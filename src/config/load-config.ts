@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { format } from "date-fns";
 import { tz } from "@date-fns/tz";
-import { error, type Diagnostic } from "../errors/diagnostic.js";
+import { error, warning, type Diagnostic } from "../errors/diagnostic.js";
 import type { Author, Category, SiteConfig } from "../model.js";
 import { decodeText } from "../content/scan.js";
 import { RESERVED_SLUGS } from "../routes/urls.js";
@@ -49,7 +49,7 @@ async function readYamlFile(contentDir: string, name: string, required: boolean,
   }
   const decoded = decodeText(bytes);
   if (!decoded.ok) {
-    diagnostics.push(error("not-utf8", file, { line: 1, column: 1 }, "the file is not valid UTF-8", { hint: "Save the file as UTF-8." }));
+    diagnostics.push(error("not-utf8", file, decoded, `the file is not valid UTF-8 (byte ${decoded.offset + 1})`, { hint: "Save the file as UTF-8 in your editor (not Windows-1252 or Latin-1)." }));
     return undefined;
   }
   const parsed = parseYaml(decoded.text, file);
@@ -96,6 +96,12 @@ function readSite(f: FieldReader, authors: Author[], overrides: ConfigOverrides,
   }
   const patternProblem = checkDatePattern(dateFormat);
   if (patternProblem) f.fail("config-date-format", "dateFormat", patternProblem, 'Use a date-fns pattern such as "dd MMMM yyyy - HH:mm" (yyyy year, dd day, HH 24-hour).');
+  if (!patternProblem && /h/.test(dateFormat.replace(/'[^']*'/g, "")) && !/[abB]/.test(dateFormat.replace(/'[^']*'/g, ""))) {
+    diagnostics.push(warning("config-12-hour", f.file, f.at("dateFormat"), `dateFormat "${dateFormat}" shows a 12-hour clock (hh) without AM/PM`, {
+      field: "dateFormat",
+      hint: "Use HH for a 24-hour clock, or add a (AM/PM): hh:mm a.",
+    }));
+  }
   if (telegram !== undefined && !/^https:\/\//.test(telegram)) {
     f.fail("config-telegram", "telegram", `telegram must be an https:// address, not "${telegram}"`, "For example: telegram: https://t.me/yourchannel");
   }

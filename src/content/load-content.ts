@@ -58,12 +58,7 @@ async function readDocument(abs: string, file: string, diagnostics: Diagnostic[]
   const bytes = await readBytes(abs);
   const decoded = decodeText(bytes);
   if (!decoded.ok) {
-    const before = bytes.subarray(0, decoded.offset);
-    const line = before.filter((b) => b === 0x0a).length + 1;
-    // The column counts the characters before the bad byte on its line (the prefix decodes, by definition).
-    const lineStart = before.lastIndexOf(0x0a) + 1;
-    const column = [...new TextDecoder("utf-8").decode(before.subarray(lineStart))].length + 1;
-    diagnostics.push(error("not-utf8", file, { line, column }, `the file is not valid UTF-8 (byte ${decoded.offset + 1})`, {
+    diagnostics.push(error("not-utf8", file, decoded, `the file is not valid UTF-8 (byte ${decoded.offset + 1})`, {
       hint: "Save the file as UTF-8 in your editor (not Windows-1252 or Latin-1).",
     }));
     return undefined;

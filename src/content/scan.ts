@@ -63,7 +63,7 @@ function isInside(root: string, target: string): boolean {
   return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
 }
 
-export type DecodeResult = { ok: true; text: string } | { ok: false; offset: number };
+export type DecodeResult = { ok: true; text: string } | { ok: false; offset: number; line: number; column: number };
 
 /** Strict UTF-8 (bad bytes are an error, not U+FFFD), BOM removed, line endings made LF. */
 export function decodeText(bytes: Uint8Array): DecodeResult {
@@ -71,7 +71,12 @@ export function decodeText(bytes: Uint8Array): DecodeResult {
     const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
     return { ok: true, text: text.replace(/\r\n?/g, "\n") };
   } catch {
-    return { ok: false, offset: firstInvalidUtf8(bytes) };
+    const offset = firstInvalidUtf8(bytes);
+    const before = bytes.subarray(0, offset);
+    // The column counts the characters before the bad byte on its line (the prefix decodes, by definition).
+    const lineStart = before.lastIndexOf(0x0a) + 1;
+    const column = [...new TextDecoder("utf-8").decode(before.subarray(lineStart))].length + 1;
+    return { ok: false, offset, line: before.filter((b) => b === 0x0a).length + 1, column };
   }
 }
 
