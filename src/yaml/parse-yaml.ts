@@ -34,7 +34,7 @@ export function parseYaml(
   };
   const diagnostics: Diagnostic[] = doc.errors.map((e) =>
     error("yaml-syntax", file, toLocation(errorOffset(text, e.code, e.message, e.pos[0])), `YAML syntax error: ${firstLine(e.message)}`, {
-      hint: yamlHint(e.code),
+      hint: /Missing closing .?quote/.test(e.message) ? "This quote is never closed: end the value with the same quote mark on the same line." : yamlHint(e.code),
     }),
   );
   // An unknown tag (`!!js/function`, `!foo`) would silently become text; it is never what an editor meant.
