@@ -194,6 +194,10 @@ export function isTimeZone(zone: string): boolean {
 }
 
 function checkDatePattern(pattern: string): string | undefined {
+  // date-fns prints a console warning before it throws on these; catch them first, with a clearer message.
+  const unquoted = pattern.replace(/'[^']*'/g, "");
+  if (/Y/.test(unquoted)) return `dateFormat "${pattern}" uses Y (the week-numbering year); write yyyy for the year`;
+  if (/D/.test(unquoted)) return `dateFormat "${pattern}" uses D (the day of the year); write dd for the day of the month`;
   try {
     format(0, pattern, { in: tz("UTC") });
     return undefined;
