@@ -2,7 +2,7 @@ import path from "node:path";
 import { loadConfig } from "./config/load-config.js";
 import { loadTemplates } from "./config/load-templates.js";
 import { loadContent } from "./content/load-content.js";
-import { hasErrors, sortDiagnostics, type Diagnostic } from "./errors/diagnostic.js";
+import { error, hasErrors, sortDiagnostics, type Diagnostic } from "./errors/diagnostic.js";
 import type { Instant, OutputFile, SiteIndex } from "./model.js";
 import { planAssets } from "./render/assets.js";
 import { loadDateLocale, makeTimeFormatter } from "./render/dates.js";
@@ -13,7 +13,7 @@ import { planRoutes } from "./routes/plan-routes.js";
 import { makeUrls } from "./routes/urls.js";
 import { buildSiteIndex } from "./site/build-site-index.js";
 import { validateContent } from "./validate/validate-content.js";
-import { writeSite } from "./write/write-site.js";
+import { overlappingFolder, recoverInterruptedSwap, writeSite } from "./write/write-site.js";
 
 export interface BuildOptions {
   contentDir: string;
@@ -51,6 +51,17 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     ...(index && { index }),
     files,
   });
+
+  const clash = overlappingFolder(options.outDir, [options.contentDir, options.templatesDir]);
+  if (clash !== undefined && !options.dryRun) {
+    diagnostics.push(error("out-dir-unsafe", options.outDir, { line: 0, column: 0 }, `the output folder overlaps ${clash}`, {
+      hint: "Build into a folder of its own (e.g. --out public): the build replaces the output folder as a whole.",
+    }));
+    return done();
+  }
+  // A build killed between the two renames of the swap left the previous site aside: put it back first,
+  // even if this build then fails.
+  if (!options.dryRun) await recoverInterruptedSwap(path.resolve(options.outDir));
 
   const [loaded, content, theme] = await Promise.all([
     loadConfig(options.contentDir, { ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }) }),

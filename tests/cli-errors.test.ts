@@ -38,6 +38,22 @@ describe("a build with mistakes in the content", () => {
     expect(existsSync(path.join(dir, "public/politics/broken/index.html"))).toBe(false);
   });
 
+  it("lists warnings after the build summary, and --strict makes them fail the build", async () => {
+    const content = path.join(dir, "warned");
+    await cp(fixture("newsroom"), content, { recursive: true });
+    await writeFile(path.join(content, "articles/typo.md"), "---\ntitle: Typo\nsubtitel: A dek\ncategory: world\ndate: 2024-07-01\n---\nBody.\n");
+    const templates = path.join(ROOT, "templates");
+    const ok = await cli(["build", "--content", "warned", "--templates", templates, "--out", "warned-out"]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^Built \d+ files \(31 articles\) into warned-out\/ in \d+ ms, 1 warning:\n$/);
+    expect(ok.stderr).toContain('warned/articles/typo.md:3:1  subtitel  warning: unknown field "subtitel"  [unknown-field]');
+    expect(ok.stderr).toContain('hint: Did you mean "subtitle"?');
+    const strict = await cli(["build", "--content", "warned", "--templates", templates, "--out", "strict-out", "--strict"]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain("Build failed: 1 error, 0 warnings; nothing was written.");
+    expect(existsSync(path.join(dir, "strict-out"))).toBe(false);
+  });
+
   it("treats an unknown command or flag as a usage error", async () => {
     expect((await cli(["publish"])).code).toBe(2);
     expect((await cli(["build", "--frobnicate"])).code).toBe(2);

@@ -2,9 +2,10 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { format } from "date-fns";
 import { tz } from "@date-fns/tz";
-import { error, type Diagnostic } from "../errors/diagnostic.js";
+import { error, warning, type Diagnostic } from "../errors/diagnostic.js";
 import type { Author, Category, SiteConfig } from "../model.js";
 import { decodeText } from "../content/scan.js";
+import { RESERVED_SLUGS } from "../routes/urls.js";
 import { parseYaml } from "../yaml/parse-yaml.js";
 import { FieldReader, describe, isRecord } from "../yaml/fields.js";
 
@@ -48,7 +49,7 @@ async function readYamlFile(contentDir: string, name: string, required: boolean,
   }
   const decoded = decodeText(bytes);
   if (!decoded.ok) {
-    diagnostics.push(error("not-utf8", file, { line: 1, column: 1 }, "the file is not valid UTF-8", { hint: "Save the file as UTF-8." }));
+    diagnostics.push(error("not-utf8", file, decoded, `the file is not valid UTF-8 (byte ${decoded.offset + 1})`, { hint: "Save the file as UTF-8 in your editor (not Windows-1252 or Latin-1)." }));
     return undefined;
   }
   const parsed = parseYaml(decoded.text, file);
@@ -95,6 +96,12 @@ function readSite(f: FieldReader, authors: Author[], overrides: ConfigOverrides,
   }
   const patternProblem = checkDatePattern(dateFormat);
   if (patternProblem) f.fail("config-date-format", "dateFormat", patternProblem, 'Use a date-fns pattern such as "dd MMMM yyyy - HH:mm" (yyyy year, dd day, HH 24-hour).');
+  if (!patternProblem && /h/.test(dateFormat.replace(/'[^']*'/g, "")) && !/[abB]/.test(dateFormat.replace(/'[^']*'/g, ""))) {
+    diagnostics.push(warning("config-12-hour", f.file, f.at("dateFormat"), `dateFormat "${dateFormat}" shows a 12-hour clock (hh) without AM/PM`, {
+      field: "dateFormat",
+      hint: "Use HH for a 24-hour clock, or add a (AM/PM): hh:mm a.",
+    }));
+  }
   if (telegram !== undefined && !/^https:\/\//.test(telegram)) {
     f.fail("config-telegram", "telegram", `telegram must be an https:// address, not "${telegram}"`, "For example: telegram: https://t.me/yourchannel");
   }
@@ -129,6 +136,10 @@ function readCategories(f: FieldReader): Category[] {
   for (const id of Object.keys(nested.map)) {
     if (!ID_PATTERN.test(id)) {
       nested.fail("config-category-id", id, `category id "${id}" may use only a-z, 0-9 and single dashes`, "Category ids become URLs: write them in lower case, e.g. world-news.", "key");
+      continue;
+    }
+    if (RESERVED_SLUGS.includes(id)) {
+      nested.fail("config-category-id", id, `category id "${id}" is a path the site uses itself (/${id}/)`, `Choose another id, e.g. ${id}-desk.`, "key");
       continue;
     }
     const name = nested.string(id, { required: true, hint: `Give the category a display name, e.g. ${id}: ${id[0]!.toUpperCase()}${id.slice(1)}` });
@@ -183,6 +194,10 @@ export function isTimeZone(zone: string): boolean {
 }
 
 function checkDatePattern(pattern: string): string | undefined {
+  // date-fns prints a console warning before it throws on these; catch them first, with a clearer message.
+  const unquoted = pattern.replace(/'[^']*'/g, "");
+  if (/Y/.test(unquoted)) return `dateFormat "${pattern}" uses Y (the week-numbering year); write yyyy for the year`;
+  if (/D/.test(unquoted)) return `dateFormat "${pattern}" uses D (the day of the year); write dd for the day of the month`;
   try {
     format(0, pattern, { in: tz("UTC") });
     return undefined;

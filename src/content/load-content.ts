@@ -18,11 +18,19 @@ const MARKDOWN = /\.(md|markdown)$/i;
 /** Reads content/articles/** and content/pages/** into documents, and lists content/media/**. */
 export async function loadContent(contentDir: string): Promise<ContentSources> {
   const diagnostics: Diagnostic[] = [];
+  const outside: string[][] = [[], [], []];
   const [articleFiles, pageFiles, media] = await Promise.all([
-    scanFiles(contentDir, "articles"),
-    scanFiles(contentDir, "pages"),
-    scanFiles(contentDir, "media"),
+    scanFiles(contentDir, "articles", outside[0]),
+    scanFiles(contentDir, "pages", outside[1]),
+    scanFiles(contentDir, "media", outside[2]),
   ]);
+  ["articles", "pages", "media"].forEach((folder, i) => {
+    for (const rel of outside[i]!) {
+      diagnostics.push(warning("symlink-outside", displayPath(path.join(contentDir, folder, rel)), { line: 0, column: 0 }, "ignored: a symbolic link that leads outside the content folder (or nowhere)", {
+        hint: "Copy the file into content/ instead of linking to it; links are followed only inside content/.",
+      }));
+    }
+  });
   const read = (folder: string, files: string[]) =>
     Promise.all(
       files.map(async (rel) => {
@@ -50,9 +58,7 @@ async function readDocument(abs: string, file: string, diagnostics: Diagnostic[]
   const bytes = await readBytes(abs);
   const decoded = decodeText(bytes);
   if (!decoded.ok) {
-    const before = bytes.subarray(0, decoded.offset);
-    const line = before.filter((b) => b === 0x0a).length + 1;
-    diagnostics.push(error("not-utf8", file, { line, column: 1 }, `the file is not valid UTF-8 (byte ${decoded.offset + 1})`, {
+    diagnostics.push(error("not-utf8", file, decoded, `the file is not valid UTF-8 (byte ${decoded.offset + 1})`, {
       hint: "Save the file as UTF-8 in your editor (not Windows-1252 or Latin-1).",
     }));
     return undefined;

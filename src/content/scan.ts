@@ -16,9 +16,10 @@ export function isIgnoredName(name: string): boolean {
 /**
  * Every file below `dir` (relative paths with "/"), sorted, ignoring editor leftovers.
  * Symbolic links are followed only when they stay inside `root`, and each real folder is
- * visited once, so a link loop cannot repeat files.
+ * visited once, so a link loop cannot repeat files. Links that lead outside `root` (or nowhere) are
+ * listed in `outside` so the caller can say why a file was not read.
  */
-export async function scanFiles(root: string, dir: string): Promise<string[]> {
+export async function scanFiles(root: string, dir: string, outside: string[] = []): Promise<string[]> {
   const realRoot = await realpath(root).catch(() => path.resolve(root));
   const start = path.join(root, dir);
   const found: string[] = [];
@@ -37,8 +38,13 @@ export async function scanFiles(root: string, dir: string): Promise<string[]> {
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
         const target = await realpath(childAbs).catch(() => undefined);
-        if (target === undefined || !isInside(realRoot, target)) continue;
+        if (target === undefined || !isInside(realRoot, target)) {
+          outside.push(childRel);
+          continue;
+        }
         const info = await stat(target);
+        // A link to this folder or one above it is a loop: everything under it is read already or elsewhere.
+        if (info.isDirectory() && isInside(target, real)) continue;
         isDir = info.isDirectory();
         isFile = info.isFile();
       }
@@ -57,7 +63,7 @@ function isInside(root: string, target: string): boolean {
   return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
 }
 
-export type DecodeResult = { ok: true; text: string } | { ok: false; offset: number };
+export type DecodeResult = { ok: true; text: string } | { ok: false; offset: number; line: number; column: number };
 
 /** Strict UTF-8 (bad bytes are an error, not U+FFFD), BOM removed, line endings made LF. */
 export function decodeText(bytes: Uint8Array): DecodeResult {
@@ -65,7 +71,12 @@ export function decodeText(bytes: Uint8Array): DecodeResult {
     const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
     return { ok: true, text: text.replace(/\r\n?/g, "\n") };
   } catch {
-    return { ok: false, offset: firstInvalidUtf8(bytes) };
+    const offset = firstInvalidUtf8(bytes);
+    const before = bytes.subarray(0, offset);
+    // The column counts the characters before the bad byte on its line (the prefix decodes, by definition).
+    const lineStart = before.lastIndexOf(0x0a) + 1;
+    const column = [...new TextDecoder("utf-8").decode(before.subarray(lineStart))].length + 1;
+    return { ok: false, offset, line: before.filter((b) => b === 0x0a).length + 1, column };
   }
 }
 
@@ -86,5 +97,16 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
       hi = mid - 1;
     }
   }
+  // A prefix may end inside a character that the next byte breaks: the error is at that character's start.
+  while (lo > 0 && !decodes(bytes.subarray(0, lo))) lo--;
   return lo;
+}
+
+function decodes(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -10,6 +10,20 @@ const UNSAFE_URL = /^(javascript|vbscript|file):/i;
 const SAFE_DATA_IMAGE = /^data:image\/(gif|png|jpeg|webp|avif);/i;
 
 export function isSafeUrl(url: string): boolean {
+  // markdown-it hands over percent-encoded URLs; browsers would not decode a scheme, but judging the
+  // decoded text as well costs nothing and stays safe if that ever changes.
+  return isSafeText(url) && isSafeText(safeDecode(url));
+}
+
+function safeDecode(url: string): string {
+  try {
+    return decodeURIComponent(url);
+  } catch {
+    return url;
+  }
+}
+
+function isSafeText(url: string): boolean {
   const normal = url.trim().replace(/[\u0000-\u001f\u007f\s]/g, "").toLowerCase();
   if (UNSAFE_URL.test(normal)) return false;
   if (normal.startsWith("data:")) return SAFE_DATA_IMAGE.test(normal);

@@ -4,6 +4,9 @@ import type { Article, SiteConfig } from "../model.js";
 // The only place a URL or an output path is made. URLs are site-absolute paths that start with the
 // site's basePath ("/" or "/sub/"); output paths are relative to the output folder.
 
+/** First path segments the site itself uses; no page slug or category id may take them. */
+export const RESERVED_SLUGS = ["news", "authors", "tags", "assets", "media", "page", "feed", "search", "404"];
+
 export interface Urls {
   home(): string;
   article(article: Pick<Article, "category" | "slug">): string;

@@ -1,9 +1,9 @@
-import { error, type Diagnostic } from "../errors/diagnostic.js";
+import { compareText, error, FILE_START, type Diagnostic, type Location } from "../errors/diagnostic.js";
+import { isRecord } from "../yaml/fields.js";
 import type { Article, Page, RawDocument, SiteConfig } from "../model.js";
+import { RESERVED_SLUGS } from "../routes/urls.js";
 import { readArticle, readPage } from "./read-article.js";
 
-/** First path segments the site itself uses; a page slug may not take them. */
-export const RESERVED_SLUGS = ["news", "authors", "tags", "assets", "media", "page", "feed", "search", "404"];
 
 export interface ValidContent {
   articles: Article[];
@@ -26,44 +26,48 @@ export function validateContent(
   const media = new Set(raw.media);
   const all = raw.articles.map((doc) => readArticle(doc, config, media, diagnostics)).filter((a): a is Article => a !== undefined);
   const pages = raw.pages.map((doc) => readPage(doc, diagnostics)).filter((p): p is Page => p !== undefined);
-  diagnostics.push(...checkSlugs(all, pages, config));
+  const docs = new Map([...raw.articles, ...raw.pages].map((d) => [d.file, d]));
+  // Point at the `slug:` key when the file sets one; otherwise the slug came from the file name (line 1).
+  const slugAt = (file: string): Location => {
+    const doc = docs.get(file);
+    const value = doc?.data.value;
+    return doc && isRecord(value) && "slug" in value ? doc.data.locate(["slug"], "key") : FILE_START;
+  };
+  diagnostics.push(...checkSlugs(all, pages, config, slugAt));
   const articles = options.drafts ? all : all.filter((a) => !a.draft);
   return { articles, pages, diagnostics };
 }
 
-function checkSlugs(articles: Article[], pages: Page[], config: SiteConfig): Diagnostic[] {
+function checkSlugs(articles: Article[], pages: Page[], config: SiteConfig, slugAt: (file: string) => Location): Diagnostic[] {
   const out: Diagnostic[] = [];
   const owners = new Map<string, string>();
-  const claim = (slug: string, file: string, line: number) => {
+  const claim = (slug: string, file: string) => {
     const first = owners.get(slug);
     if (first === undefined) {
       owners.set(slug, file);
       return;
     }
-    out.push(error("duplicate-slug", file, { line, column: 1 }, `slug "${slug}" is already used by ${first}`, {
+    out.push(error("duplicate-slug", file, slugAt(file), `${file} and ${first} both have the slug "${slug}" (the same URL)`, {
       field: "slug",
       hint: `Slugs are unique across the site; give one of ${first} and ${file} another slug: (or file name).`,
     }));
   };
+  const reserved = (file: string, message: string) =>
+    out.push(error("reserved-slug", file, slugAt(file), message, { field: "slug", hint: "Rename the file or set another slug: in its front matter." }));
   // Sorted by file so "already used by" always names the same file, whatever order the disk gave.
-  const byFile = <T extends { file: string }>(list: T[]) => [...list].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const byFile = <T extends { file: string }>(list: T[]) => [...list].sort((a, b) => compareText(a.file, b.file));
   for (const a of byFile(articles)) {
-    if (a.slug === "page") {
-      out.push(error("reserved-slug", a.file, { line: 1, column: 1 }, 'slug "page" is reserved for page numbers', { field: "slug", hint: "Choose another slug." }));
-    }
-    claim(a.slug, a.file, 1);
+    if (a.slug === "page") reserved(a.file, 'slug "page" is reserved for page numbers');
+    claim(a.slug, a.file);
   }
   const categoryIds = new Set(config.categories.map((c) => c.id));
   for (const p of byFile(pages)) {
     if (RESERVED_SLUGS.includes(p.slug) || categoryIds.has(p.slug)) {
       const what = categoryIds.has(p.slug) ? `the category "${p.slug}"` : `the site's own /${p.slug}/ pages`;
-      out.push(error("reserved-slug", p.file, { line: 1, column: 1 }, `page slug "${p.slug}" collides with ${what}`, {
-        field: "slug",
-        hint: "Rename the file or set another slug: in its front matter.",
-      }));
+      reserved(p.file, `page slug "${p.slug}" collides with ${what}`);
       continue;
     }
-    claim(p.slug, p.file, 1);
+    claim(p.slug, p.file);
   }
   return out;
 }

@@ -30,6 +30,23 @@ export async function writeSite(files: OutputFile[], outDir: string): Promise<vo
   }
 }
 
+/**
+ * The folder `outDir` must not be, contain or lie inside (content/, templates/): the swap replaces the
+ * output folder as a whole, so an output folder there would delete or overwrite sources.
+ */
+export function overlappingFolder(outDir: string, sources: readonly string[]): string | undefined {
+  const out = path.resolve(outDir);
+  return sources.find((dir) => {
+    const source = path.resolve(dir);
+    return isWithin(out, source) || isWithin(source, out);
+  });
+}
+
+function isWithin(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
 /** Rejects a path that would land outside the output folder. */
 export function safeRelative(file: string): string {
   const normal = path.posix.normalize(file);
@@ -56,7 +73,7 @@ async function swapInto(staging: string, out: string): Promise<void> {
  * Cleans what a killed build left: staging folders, and a previous output that was moved aside
  * but not yet replaced (killed between the two renames) is put back.
  */
-async function recoverInterruptedSwap(out: string): Promise<void> {
+export async function recoverInterruptedSwap(out: string): Promise<void> {
   const parent = path.dirname(out);
   const base = path.basename(out);
   const entries = await readdir(parent).catch(() => [] as string[]);

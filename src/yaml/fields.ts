@@ -51,6 +51,10 @@ export class FieldReader {
       this.fail("field-type", key, `${this.fieldName(key)} must be text, not ${describe(value)}`, `Put the value in double quotes: ${key}: "${String(value)}"`);
       return undefined;
     }
+    if (hasControl(value)) {
+      this.fail("field-control-char", key, `${this.fieldName(key)} contains an invisible control character (${controlName(value)})`, "Retype the value: control characters are not allowed in HTML and usually come from copy and paste.");
+      return undefined;
+    }
     return value.trim();
   }
 
@@ -65,7 +69,14 @@ export class FieldReader {
     }
     const out: string[] = [];
     value.forEach((item, i) => {
-      if (typeof item !== "string" || item.trim() === "") {
+      if (typeof item === "string" && hasControl(item)) {
+        this.diagnostics.push(
+          error("field-control-char", this.file, this.at([key, i]), `${this.fieldName(key)}[${i + 1}] contains an invisible control character (${controlName(item)})`, {
+            field: this.fieldName(key),
+            hint: "Retype the value: control characters are not allowed in HTML and usually come from copy and paste.",
+          }),
+        );
+      } else if (typeof item !== "string" || item.trim() === "") {
         this.diagnostics.push(
           error("field-type", this.file, this.at([key, i]), `${this.fieldName(key)}[${i + 1}] must be text, not ${describe(item)}`, {
             field: this.fieldName(key),
@@ -112,9 +123,24 @@ export class FieldReader {
   }
 
   fail(code: string, key: string, message: string, hint: string, where: "key" | "value" | "file" = "value"): void {
-    const at = where === "file" ? this.at([], "value") : this.at(key, where);
+    // A missing key is reported at the mapping that lacks it: the nested mapping's own key, or the top.
+    const whole = this.prefix.length > 0 ? this.data.locate(this.prefix, "key") : this.at([], "value");
+    const at = where === "file" ? whole : this.at(key, where);
     this.diagnostics.push(error(code, this.file, at, message, { field: this.fieldName(key), hint }));
   }
+}
+
+// C0 controls other than tab and line feed, DEL, C1 controls, and the two noncharacters U+FFFE/U+FFFF:
+// HTML forbids them, and a parser drops or replaces them, so the page would not show what was written.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffe\uffff]/;
+
+function hasControl(value: string): boolean {
+  return CONTROL.test(value);
+}
+
+function controlName(value: string): string {
+  const c = CONTROL.exec(value)?.[0] ?? "";
+  return `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

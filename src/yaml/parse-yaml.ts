@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import { error, type Diagnostic, type Location } from "../errors/diagnostic.js";
 
 /** Parsed YAML plus positions, so every later check can point at the key or value it is about. */
@@ -33,10 +33,16 @@ export function parseYaml(
     return { line: pos.line + lineOffset, column: pos.col };
   };
   const diagnostics: Diagnostic[] = doc.errors.map((e) =>
-    error("yaml-syntax", file, toLocation(e.pos[0]), `YAML syntax error: ${firstLine(e.message)}`, {
-      hint: yamlHint(e.code),
+    error("yaml-syntax", file, toLocation(errorOffset(text, e.code, e.message, e.pos[0])), `YAML syntax error: ${firstLine(e.message)}`, {
+      hint: /Missing closing .?quote/.test(e.message) ? "This quote is never closed: end the value with the same quote mark on the same line." : yamlHint(e.code),
     }),
   );
+  // An unknown tag (`!!js/function`, `!foo`) would silently become text; it is never what an editor meant.
+  for (const w of doc.warnings.filter((w) => w.code === "TAG_RESOLVE_FAILED")) {
+    diagnostics.push(error("yaml-tag", file, toLocation(w.pos[0]), `YAML tag not allowed: ${firstLine(w.message)}`, {
+      hint: "Remove the tag (the word starting with !); write plain values, quoted when needed.",
+    }));
+  }
   if (diagnostics.length > 0) return { diagnostics };
   let value: unknown;
   try {
@@ -44,7 +50,7 @@ export function parseYaml(
   } catch (cause) {
     return {
       diagnostics: [
-        error("yaml-syntax", file, { line: 1 + lineOffset, column: 1 }, `YAML could not be read: ${firstLine(String((cause as Error).message))}`, {
+        error("yaml-aliases", file, toLocation(firstAliasOffset(doc)), `YAML could not be read: ${firstLine(String((cause as Error).message))}`, {
           hint: "Remove YAML aliases (*name) and anchors (&name); write the values out in full.",
         }),
       ],
@@ -84,8 +90,30 @@ function locateIn(
   return best;
 }
 
+function firstAliasOffset(doc: Document): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_, node) {
+      if (isAlias(node) && node.range) offset = node.range[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
+}
+
 function isNodeWithRange(node: unknown): node is Node & { range: [number, number, number] } {
   return typeof node === "object" && node !== null && Array.isArray((node as { range?: unknown }).range);
+}
+
+/**
+ * The parser reports an unclosed quote where the text ends; the mistake is the opening quote, which is the
+ * last quote of its kind before that point (everything after it was read as the string).
+ */
+function errorOffset(text: string, code: string, message: string, offset: number): number {
+  const quote = /Missing closing (["'])quote/.exec(message)?.[1];
+  if (code !== "MISSING_CHAR" || quote === undefined) return offset;
+  const open = text.lastIndexOf(quote, offset - 1);
+  return open === -1 ? offset : open;
 }
 
 function firstLine(message: string): string {
@@ -103,6 +131,8 @@ function yamlHint(code: string): string {
       return "Check the indentation: keys of one level start in the same column.";
     case "MISSING_CHAR":
     case "MULTILINE_IMPLICIT_KEY":
+    case "BLOCK_AS_IMPLICIT_KEY":
+    case "UNEXPECTED_TOKEN":
       return 'A value containing ": " or starting with a quote must be quoted as a whole, e.g. title: "A: B".';
     default:
       return 'Check the YAML here; values with ":", "#", "&" or quotes are safest in double quotes.';

@@ -1,0 +1,103 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { build } from "../src/build.js";
+import { parseFrontMatter } from "../src/content/front-matter.js";
+import { FIXTURE_NOW, TEMPLATES, listFiles } from "./helpers.js";
+import { GOOD, article, describeDiagnostic, writeSmallSite, type FileSpec, type SmallSite } from "./small-site.js";
+
+// Inputs that look odd but are fine: they must build, with no diagnostics, and show the text as written.
+
+const sites: SmallSite[] = [];
+afterAll(() => Promise.all(sites.map((s) => s.cleanup())));
+
+async function buildFiles(files: Record<string, FileSpec>, options: { outDir?: (s: SmallSite) => string } = {}) {
+  const s = await writeSmallSite(files);
+  sites.push(s);
+  const out = options.outDir?.(s) ?? s.out;
+  const result = await build({ contentDir: s.content, templatesDir: TEMPLATES, outDir: out, now: FIXTURE_NOW });
+  const problems = result.diagnostics.map((d) => describeDiagnostic(d, s.content));
+  const slugs = (result.index?.articles.map((a) => a.slug) ?? []).sort();
+  const html = (file: string) => readFile(path.join(out, file), "utf8");
+  return { s, result, problems, slugs, html };
+}
+
+describe("robust reading", () => {
+  it("reads a file with a BOM, CRLF line endings, trailing spaces and a tab after a colon", async () => {
+    const text = "\uFEFF---  \r\ntitle:\tWindows story  \r\ncategory: politics \r\ndate: 2024-07-01 10:00\r\n---  \r\nBody line.\r\n";
+    const { problems, slugs, html } = await buildFiles({ "articles/windows.md": text });
+    expect(problems).toEqual([]);
+    expect(slugs).toEqual(["ok", "windows"]);
+    expect(await html("politics/windows/index.html")).toContain("<h1>Windows story</h1>");
+  });
+
+  it("reads upper-case .MD files and ignores editor leftovers and hidden folders", async () => {
+    const { problems, slugs } = await buildFiles({
+      "articles/Upper.MD": null,
+      "articles/upper.MD": GOOD,
+      "articles/.DS_Store": new Uint8Array([0, 1, 2]),
+      "articles/ok.md~": GOOD,
+      "articles/.#ok.md": GOOD,
+      "articles/.ok.md.swp": new Uint8Array([0xff, 0xfe]),
+      "articles/.hidden/secret.md": GOOD,
+      "articles/Thumbs.db": new Uint8Array([0xff]),
+    });
+    expect(problems).toEqual([]);
+    expect(slugs).toEqual(["ok", "upper"]);
+  });
+
+  it("keeps values YAML 1.1 would coerce as the text written", async () => {
+    const { problems, html } = await buildFiles({ "articles/clock.md": article("title: 12:30\nsubtitle: 0123 and yes and 1_000\ncategory: politics\ndate: 2024-07-01") });
+    expect(problems).toEqual([]);
+    const page = await html("politics/clock/index.html");
+    expect(page).toContain("<h1>12:30</h1>");
+    expect(page).toContain('<p class="dek">0123 and yes and 1_000</p>');
+  });
+
+  it("accepts an explicit ---yaml fence", async () => {
+    const { problems, slugs } = await buildFiles({ "articles/fenced.md": "--- yaml\ntitle: Fenced\ncategory: world\ndate: 2024-07-01\n---\nBody.\n" });
+    expect(problems).toEqual([]);
+    expect(slugs).toEqual(["fenced", "ok"]);
+  });
+
+  it("gives two identical files two separate articles (gray-matter's cache is not used)", async () => {
+    const twin = article("title: Twin\ncategory: world\ndate: 2024-07-01");
+    const { problems, result } = await buildFiles({ "articles/twin-a.md": twin, "articles/twin-b.md": twin });
+    expect(problems).toEqual([]);
+    const twins = result.index!.articles.filter((a) => a.title === "Twin");
+    expect(twins.map((a) => a.slug)).toEqual(["twin-a", "twin-b"]);
+    const first = parseFrontMatter(twin, "a.md").doc!.data.value as Record<string, unknown>;
+    const second = parseFrontMatter(twin, "b.md").doc!.data.value as Record<string, unknown>;
+    first.title = "changed";
+    expect(second.title).toBe("Twin");
+  });
+
+  it("follows a symlink loop once and links inside content/", async () => {
+    const { problems, slugs } = await buildFiles({
+      "articles/loop": { link: "." },
+      "articles/up": { link: ".." },
+      "extra/linked-story.md": article("title: Linked\ncategory: world\ndate: 2024-07-01"),
+      "articles/linked": { link: "../extra" },
+    });
+    expect(problems).toEqual([]);
+    expect(slugs).toEqual(["linked-story", "ok"]);
+  });
+
+  it("builds a 10 MB article", async () => {
+    const paragraph = "Lorem ipsum dolor sit amet, <consectetur> & adipiscing elit, sed do eiusmod tempor. ".repeat(12);
+    const body = `${paragraph}\n\n`.repeat(Math.ceil((10 * 1024 * 1024) / (paragraph.length + 2)));
+    const { problems, html } = await buildFiles({ "articles/huge.md": article("title: Huge\ncategory: world\ndate: 2024-07-01", body) });
+    expect(problems).toEqual([]);
+    expect(body.length).toBeGreaterThanOrEqual(10 * 1024 * 1024);
+    const page = await html("world/huge/index.html");
+    expect(page.length).toBeGreaterThan(10 * 1024 * 1024);
+    expect(page).toContain("&lt;consectetur&gt; &amp; adipiscing");
+  }, 60_000);
+
+  it("refuses an output folder inside content/ and writes nothing there", async () => {
+    const { s, result, problems } = await buildFiles({}, { outDir: (site) => path.join(site.content, "public") });
+    expect(result.ok).toBe(false);
+    expect(problems).toEqual(["out-dir-unsafe public:0:0"]);
+    expect(await listFiles(s.content)).toEqual(["articles/ok.md", "authors.yml", "media/photo.jpg", "site.yml"]);
+  });
+});
