@@ -10,7 +10,7 @@ import { FieldReader, describe, isRecord } from "../yaml/fields.js";
 
 export const SITE_KEYS = [
   "title", "baseUrl", "language", "timeZone", "dateFormat", "latestNewsCount", "readAlsoCount",
-  "pageSize", "categories", "telegram", "description", "allowHtml",
+  "pageSize", "categories", "telegram", "description", "allowHtml", "feedCount", "logo",
 ] as const;
 const AUTHOR_KEYS = ["name", "bio", "url"] as const;
 export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -76,7 +76,9 @@ function readSite(f: FieldReader, authors: Author[], overrides: ConfigOverrides,
     readAlsoCount: f.integer("readAlsoCount", 6, { min: 1 }),
     pageSize: f.integer("pageSize", 20, { min: 1 }),
     allowHtml: f.boolean("allowHtml", false),
+    feedCount: f.integer("feedCount", 50, { min: 1 }),
   };
+  const logo = f.string("logo");
   const categories = readCategories(f);
 
   let url: URL | undefined;
@@ -98,6 +100,9 @@ function readSite(f: FieldReader, authors: Author[], overrides: ConfigOverrides,
   if (telegram !== undefined && !/^https:\/\//.test(telegram)) {
     f.fail("config-telegram", "telegram", `telegram must be an https:// address, not "${telegram}"`, "For example: telegram: https://t.me/yourchannel");
   }
+  if (logo !== undefined && !/^(https?:\/\/|\/)/.test(logo)) {
+    f.fail("config-logo", "logo", `logo must be a path under content/media (/media/logo.png) or an https:// address, not "${logo}"`, "For example: logo: /media/logo.png");
+  }
   if (diagnostics.slice(before).some((d) => d.severity === "error") || !title || !url || !language || !timeZone) return undefined;
   const base = url.href.endsWith("/") ? url.href : `${url.href}/`;
   return {
@@ -111,6 +116,7 @@ function readSite(f: FieldReader, authors: Author[], overrides: ConfigOverrides,
     categories,
     telegram,
     description,
+    ...(logo !== undefined && { logo }),
     authors,
   };
 }
