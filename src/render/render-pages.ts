@@ -119,7 +119,8 @@ export function paginationView(p: Pagination): PaginationView {
 
 /** The first ~160 characters of the body text, for meta descriptions. */
 export function excerpt(html: string, max = 160): string {
-  const text = html.replace(/<[^>]*>/g, " ").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/\s+/g, " ").trim();
+  // Block tags separate words; inline ones (<em>, <a>) sit inside them and must not add a space before a full stop.
+  const text = html.replace(/<\/?(?:p|h[1-6]|li|ul|ol|blockquote|br|hr|div|pre|table|tr|td|th|figure|figcaption)\b[^>]*>/gi, " ").replace(/<[^>]*>/g, "").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/\s+/g, " ").trim();
   if (text.length <= max) return text;
   const cut = text.slice(0, max);
   return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), max - 20)).trimEnd()}…`;
