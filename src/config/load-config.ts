@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { format } from "date-fns";
 import { tz } from "@date-fns/tz";
@@ -30,6 +30,11 @@ export async function loadConfig(
   const authors = authorsFile ? readAuthors(authorsFile, diagnostics) : [];
   if (!site) return { diagnostics };
   const config = readSite(site, authors, overrides, diagnostics);
+  if (config?.logo !== undefined && !/^https?:\/\//.test(config.logo)) {
+    const rel = config.logo.replace(/^\/?(media\/)?/, "");
+    const found = await stat(path.join(contentDir, "media", rel)).then((s) => s.isFile(), () => false);
+    if (!found) site.fail("config-logo", "logo", `logo "${config.logo}" is not in content/media`, "Put the file in content/media/ and write its path, e.g. logo: /media/logo.png");
+  }
   return { config, diagnostics };
 }
 
