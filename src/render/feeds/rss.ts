@@ -2,6 +2,7 @@ import { tz } from "@date-fns/tz";
 import { format } from "date-fns";
 import { enUS } from "date-fns/locale/en-US";
 import type { Instant } from "../../model.js";
+import { escapeHtml } from "../eta.js";
 import { element, parent, XML_DECLARATION } from "../xml.js";
 import type { Feed, FeedItem } from "./feed-data.js";
 
@@ -36,7 +37,8 @@ function rssItem(item: FeedItem, date: (instant: Instant) => string): string {
     ...item.authors.map((a) => element("dc:creator", {}, a.name)),
     element("category", {}, item.category),
     ...item.tags.map((tag) => element("category", {}, tag)),
-    element("description", {}, item.summary),
+    // Readers take an RSS description as HTML: the dek is text, so its own "<" must show, not parse.
+    element("description", {}, escapeHtml(item.summary)),
     element("content:encoded", {}, item.html),
     // RSS wants the file size; it is not known for remote images, and 0 is what readers accept for "unknown".
     ...(item.image ? [element("enclosure", { url: item.image.url, length: "0", type: item.image.type })] : []),
