@@ -117,8 +117,18 @@ export function paginationView(p: Pagination): PaginationView {
   };
 }
 
-/** The first ~160 characters of the body text, for meta descriptions. */
+/** The first ~160 characters of the body text, for meta descriptions and feed summaries. */
 export function excerpt(html: string, max = 160): string {
+  // Long bodies: the text of their start is usually enough (a cut tag or entity at its end is dropped or lies past `max`).
+  const window = max * 25;
+  if (html.length > window) {
+    const quick = excerptOf(html.slice(0, window).replace(/<[^>]*$/, ""), max);
+    if (quick.endsWith("…")) return quick;
+  }
+  return excerptOf(html, max);
+}
+
+function excerptOf(html: string, max: number): string {
   // Block tags separate words; inline ones (<em>, <a>) sit inside them and must not add a space before a full stop.
   const text = html.replace(/<\/?(?:p|h[1-6]|li|ul|ol|blockquote|br|hr|div|pre|table|tr|td|th|figure|figcaption)\b[^>]*>/gi, " ").replace(/<[^>]*>/g, "").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/\s+/g, " ").trim();
   if (text.length <= max) return text;

@@ -37,11 +37,11 @@ const IMAGE_TYPES: Record<string, string> = {
 };
 
 /** The site-wide feed (no category) or one category's: the newest `feedCount` articles. */
-export function feedData(ctx: ViewContext, category?: string): Feed {
+export function feedData(ctx: ViewContext, category?: string, itemOf: (a: Article) => FeedItem = (a) => feedItem(ctx, a)): Feed {
   const { index, urls } = ctx;
   const { config } = index;
   const list = category === undefined ? index.articles : (index.byCategory.get(category) ?? []);
-  const items = list.slice(0, config.feedCount).map((a) => feedItem(ctx, a));
+  const items = list.slice(0, config.feedCount).map(itemOf);
   const name = category === undefined ? undefined : categoryOf(config, category).name;
   const abs = (url: string) => urls.absolute(url);
   const newest = (times: Instant[]) => (times.length > 0 ? Math.max(...times) : undefined);
@@ -62,7 +62,7 @@ export function lastModified(article: Article): Instant {
   return article.updated ?? article.date;
 }
 
-function feedItem(ctx: ViewContext, article: Article): FeedItem {
+export function feedItem(ctx: ViewContext, article: Article): FeedItem {
   const { index, urls } = ctx;
   const url = urls.absolute(urls.article(article));
   const html = ctx.markdown.render(article.body, { absoluteFrom: url });

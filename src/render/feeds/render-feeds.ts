@@ -1,8 +1,8 @@
-import type { OutputFile } from "../../model.js";
+import type { Article, OutputFile } from "../../model.js";
 import { outputPath } from "../../routes/urls.js";
 import type { ViewContext } from "../view-model.js";
 import { renderAtom } from "./atom.js";
-import { feedData } from "./feed-data.js";
+import { feedData, feedItem, type FeedItem } from "./feed-data.js";
 import { renderJsonFeed } from "./json-feed.js";
 import { renderRss } from "./rss.js";
 
@@ -10,8 +10,11 @@ import { renderRss } from "./rss.js";
 export function renderFeeds(ctx: ViewContext): OutputFile[] {
   const { config } = ctx.index;
   const files: OutputFile[] = [];
+  // A story is in the site feed and in its category's: render its body once.
+  const items = new Map<Article, FeedItem>();
+  const itemOf = (a: Article) => items.get(a) ?? items.set(a, feedItem(ctx, a)).get(a)!;
   for (const category of [undefined, ...config.categories.map((c) => c.id)]) {
-    const feed = feedData(ctx, category);
+    const feed = feedData(ctx, category, itemOf);
     const at = (format: "rss" | "atom" | "json") => outputPath(ctx.urls.feed(format, category), config.basePath);
     files.push(
       { path: at("rss"), contents: renderRss(feed, config.timeZone) },
