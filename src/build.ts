@@ -9,6 +9,8 @@ import { loadDateLocale, makeTimeFormatter } from "./render/dates.js";
 import { compileTemplates } from "./render/eta.js";
 import { createMarkdown } from "./render/markdown.js";
 import { renderPages } from "./render/render-pages.js";
+import { renderSyndication } from "./render/render-syndication.js";
+import { planRedirects } from "./routes/plan-redirects.js";
 import { planRoutes } from "./routes/plan-routes.js";
 import { makeUrls } from "./routes/urls.js";
 import { buildSiteIndex } from "./site/build-site-index.js";
@@ -80,6 +82,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
   const index = buildSiteIndex(valid.articles, valid.pages, config, options.now, { future: options.future ?? false });
   const routes = planRoutes(index);
+  const { redirects, diagnostics: aliasProblems } = planRedirects(index, routes);
+  diagnostics.push(...aliasProblems);
+  if (failed()) return done(index);
   const urls = makeUrls(config);
   const assets = planAssets(theme.assets, urls);
   const ctx = {
@@ -94,7 +99,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   if (failed()) return done(index);
 
   const media = content.media.map((file) => ({ path: `media/${file}`, copyFrom: path.join(options.contentDir, "media", file) }));
-  const files = [...rendered.files, ...assets.files, ...media];
+  const files = [...rendered.files, ...renderSyndication(routes, redirects, ctx), ...assets.files, ...media];
   if (!options.dryRun) await writeSite(files, options.outDir);
   return done(index, files);
 }

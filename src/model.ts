@@ -32,6 +32,10 @@ export interface SiteConfig {
   /** Raw HTML in Markdown bodies; off unless a trusted newsroom turns it on. */
   allowHtml: boolean;
   authors: Author[];
+  /** Items in each feed (site-wide and per category). */
+  feedCount: number;
+  /** Publisher logo for JSON-LD and social cards: a file in content/media or an absolute URL. */
+  logo?: string;
 }
 
 /** A file read from content/, path relative to the content folder with "/" separators. */
@@ -58,9 +62,17 @@ export interface Article {
   imageAlt?: string;
   imageCaption?: string;
   draft: boolean;
+  /** Old site paths ("/politics/old-title/") that redirect here, with where each was written. */
+  aliases: Alias[];
   body: string;
   /** 1-based line of the file where the Markdown body starts. */
   bodyLine: number;
+}
+
+export interface Alias {
+  path: string;
+  line: number;
+  column: number;
 }
 
 export interface Page {

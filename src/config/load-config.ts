@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { format } from "date-fns";
 import { tz } from "@date-fns/tz";
@@ -11,7 +11,7 @@ import { FieldReader, describe, isRecord } from "../yaml/fields.js";
 
 export const SITE_KEYS = [
   "title", "baseUrl", "language", "timeZone", "dateFormat", "latestNewsCount", "readAlsoCount",
-  "pageSize", "categories", "telegram", "description", "allowHtml",
+  "pageSize", "categories", "telegram", "description", "allowHtml", "feedCount", "logo",
 ] as const;
 const AUTHOR_KEYS = ["name", "bio", "url"] as const;
 export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -31,6 +31,11 @@ export async function loadConfig(
   const authors = authorsFile ? readAuthors(authorsFile, diagnostics) : [];
   if (!site) return { diagnostics };
   const config = readSite(site, authors, overrides, diagnostics);
+  if (config?.logo !== undefined && !/^https?:\/\//.test(config.logo)) {
+    const rel = config.logo.replace(/^\/?(media\/)?/, "");
+    const found = await stat(path.join(contentDir, "media", rel)).then((s) => s.isFile(), () => false);
+    if (!found) site.fail("config-logo", "logo", `logo "${config.logo}" is not in content/media`, "Put the file in content/media/ and write its path, e.g. logo: /media/logo.png");
+  }
   return { config, diagnostics };
 }
 
@@ -77,7 +82,9 @@ function readSite(f: FieldReader, authors: Author[], overrides: ConfigOverrides,
     readAlsoCount: f.integer("readAlsoCount", 6, { min: 1 }),
     pageSize: f.integer("pageSize", 20, { min: 1 }),
     allowHtml: f.boolean("allowHtml", false),
+    feedCount: f.integer("feedCount", 50, { min: 1 }),
   };
+  const logo = f.string("logo");
   const categories = readCategories(f);
 
   let url: URL | undefined;
@@ -105,6 +112,9 @@ function readSite(f: FieldReader, authors: Author[], overrides: ConfigOverrides,
   if (telegram !== undefined && !/^https:\/\//.test(telegram)) {
     f.fail("config-telegram", "telegram", `telegram must be an https:// address, not "${telegram}"`, "For example: telegram: https://t.me/yourchannel");
   }
+  if (logo !== undefined && !/^(https?:\/\/|\/)/.test(logo)) {
+    f.fail("config-logo", "logo", `logo must be a path under content/media (/media/logo.png) or an https:// address, not "${logo}"`, "For example: logo: /media/logo.png");
+  }
   if (diagnostics.slice(before).some((d) => d.severity === "error") || !title || !url || !language || !timeZone) return undefined;
   const base = url.href.endsWith("/") ? url.href : `${url.href}/`;
   return {
@@ -118,6 +128,7 @@ function readSite(f: FieldReader, authors: Author[], overrides: ConfigOverrides,
     categories,
     telegram,
     description,
+    ...(logo !== undefined && { logo }),
     authors,
   };
 }

@@ -2,6 +2,7 @@ import type { Diagnostic } from "../errors/diagnostic.js";
 import type { Article, OutputFile, Pagination, Route } from "../model.js";
 import { readAlso } from "../site/build-site-index.js";
 import type { Templates } from "./eta.js";
+import { headView } from "./head-meta.js";
 import { articleView, itemView, siteView, type ItemView, type SiteView, type ViewContext } from "./view-model.js";
 
 export interface PaginationView {
@@ -48,7 +49,8 @@ export function renderPages(routes: Route[], ctx: ViewContext, templates: Templa
 
   const files: OutputFile[] = [];
   for (const route of routes) {
-    const data = { site, latestNews, ...pageData(route, ctx, item, site) };
+    const own = pageData(route, ctx, item, site);
+    const data = { site, latestNews, ...own, meta: headView(route, own.page, ctx) };
     const result = templates.render(TEMPLATE[route.kind], data, route.url);
     if ("diagnostic" in result) {
       diagnostics.push(result.diagnostic);
@@ -61,7 +63,7 @@ export function renderPages(routes: Route[], ctx: ViewContext, templates: Templa
   return { files, diagnostics };
 }
 
-function pageData(route: Route, ctx: ViewContext, item: (a: Article) => ItemView, site: SiteView): Record<string, unknown> {
+function pageData(route: Route, ctx: ViewContext, item: (a: Article) => ItemView, site: SiteView): { page: PageMeta } & Record<string, unknown> {
   const meta = (title: string, description = site.description ?? site.title): { page: PageMeta } => ({
     page: { kind: route.kind, title, description, url: route.url, canonical: ctx.urls.absolute(route.url) },
   });
@@ -100,12 +102,12 @@ function listing(
   intro: string | undefined,
   items: ItemView[],
   pagination: Pagination,
-): Record<string, unknown> {
+): { page: PageMeta } & Record<string, unknown> {
   const title = pagination.number > 1 ? `${heading} (page ${pagination.number} of ${pagination.total})` : heading;
   return { ...meta(title, intro), heading, intro, items, pagination: paginationView(pagination) };
 }
 
-function paginationView(p: Pagination): PaginationView {
+export function paginationView(p: Pagination): PaginationView {
   return {
     number: p.number,
     total: p.total,
@@ -115,9 +117,20 @@ function paginationView(p: Pagination): PaginationView {
   };
 }
 
-/** The first ~160 characters of the body text, for meta descriptions. */
+/** The first ~160 characters of the body text, for meta descriptions and feed summaries. */
 export function excerpt(html: string, max = 160): string {
-  const text = html.replace(/<[^>]*>/g, " ").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/\s+/g, " ").trim();
+  // Long bodies: the text of their start is usually enough (a cut tag or entity at its end is dropped or lies past `max`).
+  const window = max * 25;
+  if (html.length > window) {
+    const quick = excerptOf(html.slice(0, window).replace(/<[^>]*$/, ""), max);
+    if (quick.endsWith("…")) return quick;
+  }
+  return excerptOf(html, max);
+}
+
+function excerptOf(html: string, max: number): string {
+  // Block tags separate words; inline ones (<em>, <a>) sit inside them and must not add a space before a full stop.
+  const text = html.replace(/<\/?(?:p|h[1-6]|li|ul|ol|blockquote|br|hr|div|pre|table|tr|td|th|figure|figcaption)\b[^>]*>/gi, " ").replace(/<[^>]*>/g, "").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/\s+/g, " ").trim();
   if (text.length <= max) return text;
   const cut = text.slice(0, max);
   return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), max - 20)).trimEnd()}…`;

@@ -95,7 +95,7 @@ export function articleView(ctx: ViewContext, article: Article): ArticleView {
     html: ctx.markdown.render(article.body),
     ...(article.image !== undefined && {
       image: {
-        url: /^https?:\/\//.test(article.image) ? article.image : urls.media(article.image),
+        url: urls.image(article.image),
         alt: article.imageAlt ?? "",
         ...(article.imageCaption !== undefined && { caption: article.imageCaption }),
       },

@@ -18,12 +18,26 @@ export interface Urls {
   asset(file: string): string;
   media(file: string): string;
   notFound(): string;
+  /** A feed, site-wide or of one category. */
+  feed(format: FeedFormat, category?: string): string;
+  /** The sitemap, or its numbered part when it is split into an index. */
+  sitemap(part?: number): string;
+  newsSitemap(): string;
+  robots(): string;
+  /** An alias as written in front matter ("/politics/old/"), within the site's base path. */
+  alias(path: string): string;
+  /** An article's image or the site logo: absolute URLs as they are, media paths under /media/. */
+  image(src: string): string;
   /** Absolute URL (with scheme and host) for a site URL. */
   absolute(url: string): string;
 }
 
+export type FeedFormat = "rss" | "atom" | "json";
+const FEED_FILES: Record<FeedFormat, string> = { rss: "feed.xml", atom: "atom.xml", json: "feed.json" };
+
 export function makeUrls(config: Pick<SiteConfig, "basePath" | "baseUrl">): Urls {
   const base = config.basePath;
+  const media = (file: string) => `${base}media/${file.replace(/^\/?(media\/)?/, "")}`;
   const paged = (prefix: string, page = 1) => (page <= 1 ? prefix : `${prefix}page/${page}/`);
   return {
     home: () => base,
@@ -34,8 +48,14 @@ export function makeUrls(config: Pick<SiteConfig, "basePath" | "baseUrl">): Urls
     tag: (slug, page) => paged(`${base}tags/${slug}/`, page),
     page: (slug) => `${base}${slug}/`,
     asset: (file) => `${base}assets/${file}`,
-    media: (file) => `${base}media/${file.replace(/^\/?(media\/)?/, "")}`,
+    media,
     notFound: () => `${base}404.html`,
+    feed: (format, category) => `${base}${category ? `${category}/` : ""}${FEED_FILES[format]}`,
+    sitemap: (part) => (part === undefined ? `${base}sitemap.xml` : `${base}sitemap-${part}.xml`),
+    newsSitemap: () => `${base}news-sitemap.xml`,
+    robots: () => `${base}robots.txt`,
+    alias: (p) => `${base}${p.replace(/^\//, "")}`,
+    image: (src) => (/^https?:\/\//.test(src) ? src : media(src)),
     absolute: (url) => new URL(url.startsWith(base) ? url.slice(base.length) : url.replace(/^\//, ""), config.baseUrl).href,
   };
 }

@@ -1,12 +1,12 @@
 import { error, warning, type Diagnostic } from "../errors/diagnostic.js";
 import { didYouMean } from "../errors/suggest.js";
-import type { Article, Page, RawDocument, SiteConfig } from "../model.js";
+import type { Alias, Article, Page, RawDocument, SiteConfig } from "../model.js";
 import { FieldReader, describe, isRecord } from "../yaml/fields.js";
 import { ID_PATTERN } from "../config/load-config.js";
 import { parseDate } from "./dates.js";
 
 export const ARTICLE_KEYS = [
-  "title", "subtitle", "category", "author", "date", "updated", "tags", "image", "imageAlt", "imageCaption", "slug", "draft",
+  "title", "subtitle", "category", "author", "date", "updated", "tags", "image", "imageAlt", "imageCaption", "slug", "draft", "aliases",
 ] as const;
 export const PAGE_KEYS = ["title", "subtitle", "slug", "draft"] as const;
 
@@ -50,6 +50,7 @@ export function readArticle(doc: RawDocument, config: SiteConfig, media: Readonl
   const imageAlt = f.string("imageAlt");
   const imageCaption = f.string("imageCaption");
   const draft = f.boolean("draft", false);
+  const aliases = readAliases(f);
   if (doc.body.trim() === "") {
     diagnostics.push(warning("empty-body", doc.file, { line: doc.bodyLine, column: 1 }, "the article has no body", { hint: "Write the story below the closing ---." }));
   }
@@ -69,9 +70,38 @@ export function readArticle(doc: RawDocument, config: SiteConfig, media: Readonl
     ...(imageAlt !== undefined && { imageAlt }),
     ...(imageCaption !== undefined && { imageCaption }),
     draft,
+    aliases,
     body: doc.body,
     bodyLine: doc.bodyLine,
   };
+}
+
+// One clean path: "/" then segments of URL-safe characters, no "." or ".." segments, no query or fragment.
+const ALIAS_PATH = /^\/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*\/)*(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*)?$/;
+
+/**
+ * Old paths of the article. A last segment without an extension means a folder ("/x" is "/x/"), as
+ * static hosts serve it; any other extension than .html cannot be served as a redirect page.
+ */
+function readAliases(f: FieldReader): Alias[] {
+  const list = f.stringList("aliases", { single: false });
+  const out: Alias[] = [];
+  list.forEach((given, i) => {
+    const at = Array.isArray(f.map.aliases) ? f.at(["aliases", i]) : f.at("aliases");
+    const fail = (message: string) =>
+      f.diagnostics.push(error("invalid-alias", f.file, at, message, {
+        field: "aliases",
+        hint: "Write the old path of the story on this site, e.g. aliases: [/politics/old-headline/]",
+      }));
+    if (!given.startsWith("/") || given.startsWith("//")) return fail(`alias "${given}" must be a path on this site starting with "/"`);
+    if (!ALIAS_PATH.test(given) || /\/\.\.?(\/|$)/.test(given)) return fail(`alias "${given}" is not a clean path (no spaces, "..", "//", "?" or "#")`);
+    const last = given.slice(given.lastIndexOf("/") + 1);
+    const path = last === "" || !last.includes(".") ? given.replace(/\/?$/, "/") : given;
+    if (last.includes(".") && !/\.html?$/.test(last)) return fail(`alias "${given}" must end with "/" or ".html": a redirect page cannot be served as another file type`);
+    if (path === "/") return fail('alias "/" is the home page');
+    out.push({ path, ...at });
+  });
+  return out;
 }
 
 export function readPage(doc: RawDocument, diagnostics: Diagnostic[]): Page | undefined {

@@ -1,0 +1,79 @@
+import type { Article, SiteIndex } from "../model.js";
+import type { Urls } from "../routes/urls.js";
+import type { TimeFormatter } from "./dates.js";
+import { categoryOf } from "./view-model.js";
+
+// schema.org objects for search engines. URLs are absolute, times carry the site zone's offset.
+
+type Json = Record<string, unknown>;
+
+/**
+ * JSON for inside <script type="application/ld+json">: `<` (so "</script>" in a headline cannot end the
+ * script), `>` and `&` as \u escapes, and U+2028/2029, which end lines in older JavaScript parsers.
+ */
+export function jsonInScript(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+export function organization(index: SiteIndex, urls: Urls): Json {
+  const { config } = index;
+  return {
+    "@type": "Organization",
+    name: config.title,
+    url: urls.absolute(urls.home()),
+    ...(config.logo !== undefined && { logo: { "@type": "ImageObject", url: urls.absolute(urls.image(config.logo)) } }),
+  };
+}
+
+/** The home page: the site and the newsroom behind it. */
+export function homeJsonLd(index: SiteIndex, urls: Urls): Json[] {
+  const { config } = index;
+  const website = {
+    "@context": "https://schema.org",
+    "@type": "WebSite",
+    name: config.title,
+    url: urls.absolute(urls.home()),
+    inLanguage: config.language,
+    ...(config.description !== undefined && { description: config.description }),
+  };
+  return [website, { "@context": "https://schema.org", ...organization(index, urls) }];
+}
+
+/** An article: NewsArticle, then its BreadcrumbList (Home → category → article). */
+export function articleJsonLd(article: Article, description: string, index: SiteIndex, urls: Urls, time: TimeFormatter): Json[] {
+  const url = urls.absolute(urls.article(article));
+  const category = categoryOf(index.config, article.category);
+  const publisher = organization(index, urls);
+  const authors = article.authors.map((id) => {
+    const author = index.authors.get(id);
+    return { "@type": "Person", name: author?.name ?? id, url: author?.url ?? urls.absolute(urls.author(id)) };
+  });
+  const news = {
+    "@context": "https://schema.org",
+    "@type": "NewsArticle",
+    headline: article.title,
+    description,
+    datePublished: time(article.date).iso,
+    dateModified: time(article.updated ?? article.date).iso,
+    // A story without a byline is the newsroom's own.
+    author: authors.length > 0 ? authors : [publisher],
+    publisher,
+    ...(article.image !== undefined && { image: [urls.absolute(urls.image(article.image))] }),
+    mainEntityOfPage: { "@type": "WebPage", "@id": url },
+    url,
+    inLanguage: index.config.language,
+    articleSection: category.name,
+    keywords: article.tags,
+  };
+  const crumbs = [
+    { name: index.config.title, item: urls.absolute(urls.home()) },
+    { name: category.name, item: urls.absolute(urls.category(category.id)) },
+    { name: article.title, item: url },
+  ];
+  const breadcrumbs = {
+    "@context": "https://schema.org",
+    "@type": "BreadcrumbList",
+    itemListElement: crumbs.map((c, i) => ({ "@type": "ListItem", position: i + 1, ...c })),
+  };
+  return [news, breadcrumbs];
+}
