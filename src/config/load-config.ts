@@ -10,7 +10,7 @@ import { FieldReader, describe, isRecord } from "../yaml/fields.js";
 
 export const SITE_KEYS = [
   "title", "baseUrl", "language", "timeZone", "dateFormat", "latestNewsCount", "readAlsoCount",
-  "pageSize", "categories", "telegram", "description", "allowHtml",
+  "pageSize", "categories", "telegram", "description", "allowHtml", "embedHosts",
 ] as const;
 const AUTHOR_KEYS = ["name", "bio", "url"] as const;
 export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -78,6 +78,7 @@ function readSite(f: FieldReader, authors: Author[], overrides: ConfigOverrides,
     allowHtml: f.boolean("allowHtml", false),
   };
   const categories = readCategories(f);
+  const embedHosts = readEmbedHosts(f);
 
   let url: URL | undefined;
   if (baseUrl !== undefined) {
@@ -109,6 +110,7 @@ function readSite(f: FieldReader, authors: Author[], overrides: ConfigOverrides,
     dateFormat,
     ...config,
     categories,
+    embedHosts,
     telegram,
     description,
     authors,
@@ -138,6 +140,21 @@ function readCategories(f: FieldReader): Category[] {
     f.fail("field-empty", "categories", "categories is empty", "Add at least one category.");
   }
   return out;
+}
+
+const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/;
+
+/** Hosts allowed to be embedded as iframes: bare host names, compared exactly (no wildcards, no paths). */
+function readEmbedHosts(f: FieldReader): string[] {
+  const hosts = f.stringList("embedHosts");
+  return hosts.filter((host, i) => {
+    if (HOST.test(host)) return true;
+    f.diagnostics.push(error("config-embed-host", f.file, f.at(["embedHosts", i]), `"${host}" is not a host name`, {
+      field: "embedHosts",
+      hint: "Write bare host names in lower case, without https:// or a path, e.g. embedHosts: [datawrapper.dwcdn.net]",
+    }));
+    return false;
+  });
 }
 
 function readAuthors(f: FieldReader, diagnostics: Diagnostic[]): Author[] {

@@ -1,9 +1,28 @@
 import MarkdownIt from "markdown-it";
-import type { SiteConfig } from "../model.js";
+import type { ImageMap, SiteConfig } from "../model.js";
+import { mediaFile, type Urls } from "../routes/urls.js";
+import { embedPlugin, renderEmbed, type EmbedOptions } from "./embeds.js";
+import { pictureHtml, socialVariant } from "./picture.js";
+
+export interface RenderOptions {
+  /** For feeds: embeds become links and pictures a single 1200-wide <img>, since readers run no scripts. */
+  feed?: boolean;
+}
 
 export interface MarkdownRenderer {
-  render(markdown: string): string;
+  render(markdown: string, options?: RenderOptions): string;
+  /** One embed outside a body: a video piece's lead player. */
+  embed(url: string, options?: EmbedOptions): string;
 }
+
+export interface MarkdownMedia {
+  /** Processed content/media images; a body image found here becomes a responsive <picture>. */
+  images: ImageMap;
+  urls: Pick<Urls, "media">;
+}
+
+// Body pictures sit in the article column: about 700px wide on large screens.
+const BODY_SIZES = "(min-width: 960px) 700px, 100vw";
 
 // Links that could run code are never emitted, whatever markdown-it's defaults become.
 const UNSAFE_URL = /^(javascript|vbscript|file):/i;
@@ -21,9 +40,25 @@ export function isSafeUrl(url: string): boolean {
  * no typographer, so editors' text is shown exactly as written; headings move down a level, because
  * the headline is the page's only h1; root-relative links gain the site's base path.
  */
-export function createMarkdown(config: Pick<SiteConfig, "allowHtml" | "basePath">): MarkdownRenderer {
+export function createMarkdown(
+  config: Pick<SiteConfig, "allowHtml" | "basePath" | "embedHosts">,
+  media: MarkdownMedia = { images: new Map(), urls: { media: (f) => f } },
+): MarkdownRenderer {
   const md = new MarkdownIt({ html: config.allowHtml, linkify: false, typographer: false });
   md.validateLink = isSafeUrl;
+  md.use(embedPlugin, config.embedHosts);
+  const plainImage = md.renderer.rules.image!;
+  md.renderer.rules.image = (tokens, idx, options, env, self) => {
+    const token = tokens[idx]!;
+    const image = media.images.get(String(token.meta?.mediaFile ?? ""));
+    if (!image) return plainImage(tokens, idx, options, env, self);
+    const alt = self.renderInlineAsText(token.children ?? [], options, env);
+    if ((env as RenderOptions | undefined)?.feed) {
+      const v = socialVariant(image);
+      return `<img src="${md.utils.escapeHtml(media.urls.media(v.path))}" width="${v.width}" height="${v.height}" alt="${md.utils.escapeHtml(alt)}">`;
+    }
+    return pictureHtml(image, { alt, sizes: BODY_SIZES, url: media.urls.media });
+  };
   const prefix = config.basePath.replace(/\/$/, "");
   md.core.ruler.push("broadsheet_links_and_headings", (state) => {
     for (const token of state.tokens) {
@@ -33,6 +68,8 @@ export function createMarkdown(config: Pick<SiteConfig, "allowHtml" | "basePath"
       }
       for (const child of token.children ?? []) {
         const attr = child.type === "link_open" ? "href" : child.type === "image" ? "src" : undefined;
+        // Remember which content/media file an image names before the base path changes its src.
+        if (child.type === "image") child.meta = { mediaFile: mediaFile(String(child.attrGet("src") ?? "")) };
         if (!attr || prefix === "") continue;
         const value = String(child.attrGet(attr) ?? "");
         if (value && value.startsWith("/") && !value.startsWith("//") && !value.startsWith(`${prefix}/`)) {
@@ -41,5 +78,8 @@ export function createMarkdown(config: Pick<SiteConfig, "allowHtml" | "basePath"
       }
     }
   });
-  return { render: (markdown) => md.render(markdown) };
+  return {
+    render: (markdown, options = {}) => md.render(markdown, { feed: options.feed === true }),
+    embed: (url, options = {}) => renderEmbed(md, config.embedHosts, url, "", options),
+  };
 }
