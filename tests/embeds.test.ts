@@ -72,6 +72,7 @@ describe("embeds", () => {
     const parts = $("article").children().map((_, e) => $(e).attr("class")).get();
     expect(parts.slice(0, 3)).toEqual(["article-header", "lead-video", "article-body"]);
     expect($(".lead-video a.embed-facade").attr("data-embed-src")).toBe("https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ?autoplay=1");
+    expect($(".lead-video .embed-label").text()).toBe("Play video: Evening film");
     expect($("script[src^='/assets/embeds.']").length).toBe(1);
     const archive = await site.page("/news/");
     const marked = (selector: string) => archive(selector).map((_, m) => archive(m).parent().find("a").first().text()).get();

@@ -128,6 +128,15 @@ describe("responsive images", () => {
     expect($(".item-thumb").length).toBe(3);
   });
 
+  it("uses a video piece's own picture as the player's poster, so no thumbnail comes from YouTube", async () => {
+    const $ = await site.page("/video/harbour-film/");
+    expect($(".lead-image").length).toBe(0);
+    const facade = $(".lead-video a.embed-facade");
+    expect(facade.attr("data-embed-src")).toBe("https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ?autoplay=1&start=90");
+    expect([facade.find("img").attr("alt"), facade.find("img").attr("fetchpriority")]).toEqual(["", "high"]);
+    expect(facade.find("img").attr("src")).toMatch(/^\/desk\/media\/photos\/wide-800w\./);
+  });
+
   it("offers a 1200-wide JPEG for og:image and feeds", async () => {
     const image = (await processImages([{ src: "photos/wide.jpg", file: "x.md", line: 1, field: "image" }], {
       mediaDir: path.join(work, "content", "media"),

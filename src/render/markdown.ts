@@ -11,8 +11,8 @@ export interface RenderOptions {
 
 export interface MarkdownRenderer {
   render(markdown: string, options?: RenderOptions): string;
-  /** One embed outside a body: a video piece's lead player. */
-  embed(url: string, options?: EmbedOptions): string;
+  /** One embed outside a body: a video piece's lead player, labelled with `title`. */
+  embed(url: string, options?: EmbedOptions & { title?: string }): string;
 }
 
 export interface MarkdownMedia {
@@ -80,6 +80,6 @@ export function createMarkdown(
   });
   return {
     render: (markdown, options = {}) => md.render(markdown, { feed: options.feed === true }),
-    embed: (url, options = {}) => renderEmbed(md, config.embedHosts, url, "", options),
+    embed: (url, { title = "", ...options } = {}) => renderEmbed(md, config.embedHosts, url, title, options),
   };
 }

@@ -156,7 +156,7 @@ export function articleView(ctx: ViewContext, article: Article): ArticleView {
   const image = article.image !== undefined ? imageView(ctx, { ...article, image: article.image }) : undefined;
   // The player replaces the lead picture on the page; the picture becomes its poster (no third-party thumbnail).
   const poster = image?.width !== undefined ? image.html.replace(/ alt="[^"]*"/, ' alt=""') : undefined;
-  const video = article.video !== undefined ? { url: article.video, html: ctx.markdown.embed(article.video, { ...(poster && { poster }) }) } : undefined;
+  const video = article.video !== undefined ? { url: article.video, html: ctx.markdown.embed(article.video, { title: article.title, ...(poster && { poster }) }) } : undefined;
   const needsScript = html.includes("data-embed-src") || (video?.html.includes("data-embed-src") ?? false);
   const script = ctx.assets.get("embeds.js");
   return {
