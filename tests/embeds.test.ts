@@ -15,6 +15,11 @@ beforeAll(async () => {
 afterAll(() => site.cleanup());
 
 const page = () => site.page("/local/all-embeds/");
+/** Headlines next to a marker on a page, by the marker's selector. */
+const markedIn = async (url: string) => {
+  const $ = await site.page(url);
+  return (selector: string) => $(selector).map((_, m) => $(m).parent().find("a").first().text()).get();
+};
 
 describe("embeds", () => {
   it("builds without problems", () => {
@@ -74,15 +79,13 @@ describe("embeds", () => {
     expect($(".lead-video a.embed-facade").attr("data-embed-src")).toBe("https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ?autoplay=1");
     expect($(".lead-video .embed-label").text()).toBe("Play video: Evening film");
     expect($("script[src^='/assets/embeds.']").length).toBe(1);
-    const archive = await site.page("/news/");
-    const marked = (selector: string) => archive(selector).map((_, m) => archive(m).parent().find("a").first().text()).get();
+    const marked = await markedIn("/news/");
     expect(marked(".list .marker-video")).toEqual(["Evening film"]);
     expect(marked(".latest-news .marker-video")).toEqual(["Evening film"]);
   });
 
   it("marks an updated story UPDATED in lists and shows the update time on its page", async () => {
-    const archive = await site.page("/news/");
-    const marked = (selector: string) => archive(selector).map((_, m) => archive(m).parent().find("a").first().text()).get();
+    const marked = await markedIn("/news/");
     expect(marked(".list .marker-updated")).toEqual(["Ferry service resumes"]);
     expect(marked(".latest-news .marker-updated")).toEqual(["Ferry service resumes"]);
     const $ = await site.page("/local/ferry-update/");

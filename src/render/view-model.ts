@@ -157,8 +157,7 @@ export function articleView(ctx: ViewContext, article: Article): ArticleView {
   // The player replaces the lead picture on the page; the picture becomes its poster (no third-party thumbnail).
   const poster = image?.width !== undefined ? image.html.replace(/ alt="[^"]*"/, ' alt=""') : undefined;
   const video = article.video !== undefined ? { url: article.video, html: ctx.markdown.embed(article.video, { title: article.title, ...(poster && { poster }) }) } : undefined;
-  const needsScript = html.includes("data-embed-src") || (video?.html.includes("data-embed-src") ?? false);
-  const script = ctx.assets.get("embeds.js");
+  const script = embedScriptFor(ctx, html + (video?.html ?? ""));
   return {
     ...itemView(ctx, article),
     authors: article.authors.map((id) => ({ name: index.authors.get(id)?.name ?? id, url: urls.author(id) })),
@@ -167,6 +166,11 @@ export function articleView(ctx: ViewContext, article: Article): ArticleView {
     html,
     ...(image && { image }),
     ...(video && { video }),
-    ...(needsScript && script !== undefined && { embedScript: script }),
+    ...(script !== undefined && { embedScript: script }),
   };
+}
+
+/** The click-to-load script's URL, only for HTML that has a player or iframe waiting for a click. */
+export function embedScriptFor(ctx: Pick<ViewContext, "assets">, html: string): string | undefined {
+  return html.includes("data-embed-src") ? ctx.assets.get("embeds.js") : undefined;
 }
