@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classifyEmbed } from "../src/render/embed-providers.js";
@@ -126,5 +127,23 @@ describe("embed URLs", () => {
     expect(kind("http://datawrapper.dwcdn.net/x/")).toBe("link http://datawrapper.dwcdn.net/x/");
     expect(kind("https://sub.datawrapper.dwcdn.net/x/")).toBe("link https://sub.datawrapper.dwcdn.net/x/");
     expect(kind("data:text/html,hi")).toBeUndefined();
+  });
+});
+
+describe("embedHosts in site.yml", () => {
+  it("accepts bare host names only, pointing at the bad entry", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "broadsheet-embed-hosts-"));
+    try {
+      await cp(fixture("embeds"), dir, { recursive: true });
+      const yml = (await readFile(path.join(dir, "site.yml"), "utf8")).replace(/^embedHosts: .*$/m, "embedHosts:\n  - datawrapper.dwcdn.net\n  - https://evil.example/x");
+      await writeFile(path.join(dir, "site.yml"), yml);
+      const built = await buildSite(dir);
+      expect(built.result.diagnostics.map((d) => [d.code, d.line, d.field, d.message])).toEqual([
+        ["config-embed-host", 8, "embedHosts", '"https://evil.example/x" is not a host name'],
+      ]);
+      await built.cleanup();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
