@@ -3,6 +3,9 @@ import { loadConfig } from "./config/load-config.js";
 import { loadTemplates } from "./config/load-templates.js";
 import { loadContent } from "./content/load-content.js";
 import { error, hasErrors, sortDiagnostics, type Diagnostic } from "./errors/diagnostic.js";
+import { imageRequests } from "./media/image-requests.js";
+import { processImages } from "./media/process-images.js";
+import type { ImageEncoder } from "./media/sharp-encoder.js";
 import type { Instant, OutputFile, SiteIndex } from "./model.js";
 import { planAssets } from "./render/assets.js";
 import { loadDateLocale, makeTimeFormatter } from "./render/dates.js";
@@ -30,6 +33,10 @@ export interface BuildOptions {
   dryRun?: boolean;
   /** Treat warnings as errors. */
   strict?: boolean;
+  /** Encoded image variants, by content hash; default: .broadsheet-cache/ beside the content folder. */
+  cacheDir?: string;
+  /** Replaces sharp (tests count encodes). */
+  imageEncoder?: ImageEncoder;
 }
 
 export interface BuildResult {
@@ -87,11 +94,20 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   if (failed()) return done(index);
   const urls = makeUrls(config);
   const assets = planAssets(theme.assets, urls);
+  const images = await processImages(imageRequests(index), {
+    mediaDir: path.join(options.contentDir, "media"),
+    cacheDir: options.cacheDir ?? path.join(path.dirname(path.resolve(options.contentDir)), ".broadsheet-cache"),
+    urls,
+    ...(options.imageEncoder && { encoder: options.imageEncoder }),
+  });
+  diagnostics.push(...images.diagnostics);
+  if (failed()) return done(index);
   const ctx = {
     index,
     urls,
     time: makeTimeFormatter(config.timeZone, config.dateFormat, await loadDateLocale(config.language)),
-    markdown: createMarkdown(config),
+    markdown: createMarkdown(config, { images: images.images, urls }),
+    images: images.images,
     assets: assets.urlOf,
   };
   const rendered = renderPages(routes, ctx, compiled.templates);
@@ -99,7 +115,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   if (failed()) return done(index);
 
   const media = content.media.map((file) => ({ path: `media/${file}`, copyFrom: path.join(options.contentDir, "media", file) }));
-  const files = [...rendered.files, ...renderSyndication(routes, redirects, ctx), ...assets.files, ...media];
+  const files = [...rendered.files, ...renderSyndication(routes, redirects, ctx), ...assets.files, ...media, ...images.files];
   if (!options.dryRun) await writeSite(files, options.outDir);
   return done(index, files);
 }

@@ -31,6 +31,8 @@ export interface SiteConfig {
   description?: string;
   /** Raw HTML in Markdown bodies; off unless a trusted newsroom turns it on. */
   allowHtml: boolean;
+  /** Hosts whose pages may be embedded as iframes (after a click), e.g. "datawrapper.dwcdn.net". */
+  embedHosts: string[];
   authors: Author[];
   /** Items in each feed (site-wide and per category). */
   feedCount: number;
@@ -61,6 +63,11 @@ export interface Article {
   image?: string;
   imageAlt?: string;
   imageCaption?: string;
+  imageCredit?: string;
+  /** 1-based line of the `image` field, so a broken image file is reported where it is named. */
+  imageLine?: number;
+  /** A video piece: the player (YouTube or an allowed host) leads the article. */
+  video?: string;
   draft: boolean;
   /** Old site paths ("/politics/old-title/") that redirect here, with where each was written. */
   aliases: Alias[];
@@ -140,3 +147,26 @@ export interface RawDocument {
   body: string;
   bodyLine: number;
 }
+
+/** One encoded size and format of a content image. */
+export interface ImageVariant {
+  format: ImageFormat;
+  width: number;
+  height: number;
+  /** Output path, relative to the output folder ("media/demo/port-800w.3f2a9c1b0e.webp"). */
+  path: string;
+}
+
+export type ImageFormat = "avif" | "webp" | "jpeg" | "png";
+
+/** A content/media image after processing: its size and every variant, smallest first within a format. */
+export interface ProcessedImage {
+  width: number;
+  height: number;
+  /** The format for browsers without AVIF/WebP: PNG for images with transparency, else JPEG. */
+  fallback: "jpeg" | "png";
+  variants: ImageVariant[];
+}
+
+/** Processed images by their path under content/media ("demo/port.jpg"). */
+export type ImageMap = ReadonlyMap<string, ProcessedImage>;

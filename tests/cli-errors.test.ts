@@ -45,7 +45,7 @@ describe("a build with mistakes in the content", () => {
     const templates = path.join(ROOT, "templates");
     const ok = await cli(["build", "--content", "warned", "--templates", templates, "--out", "warned-out"]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/^Built \d+ files \(31 articles\) into warned-out\/ in \d+ ms, 1 warning:\n$/);
+    expect(ok.stdout).toMatch(/^Built \d+ files \(31 articles\) into warned-out\/ in \d+ ms, 1 warning:\n/);
     expect(ok.stderr).toContain('warned/articles/typo.md:3:1  subtitel  warning: unknown field "subtitel"  [unknown-field]');
     expect(ok.stderr).toContain('hint: Did you mean "subtitle"?');
     const strict = await cli(["build", "--content", "warned", "--templates", templates, "--out", "strict-out", "--strict"]);

@@ -82,7 +82,7 @@ describe("RSS and Atom, read by feedparser", () => {
       expect(deal!.description).toBe(
         '<p>The deal was <a href="https://synd.example/sub/politics/script-headline/">announced yesterday</a> and ' +
           '<a href="https://synd.example/sub/politics/quiet-day/">explained here</a>.</p>\n' +
-          '<p><img src="https://synd.example/sub/media/photo.jpg" alt="The port"></p>\n' +
+          '<p><img src="https://synd.example/sub/media/photo-1200w.04049a51af.jpg" width="1200" height="675" alt="The port"></p>\n' +
           '<p>See <a href="https://source.example/report">the source</a> or <a href="https://synd.example/sub/politics/port-deal/#notes">the notes</a>.</p>',
       );
       // RSS descriptions are HTML to readers, so the dek's own markup characters arrive escaped; Atom says type="text".

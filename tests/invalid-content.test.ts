@@ -65,8 +65,8 @@ const CASES: Case[] = [
   { name: "unknown category", files: bad(fields({ category: "poltics" })), expect: [`unknown-category ${A}:3:11 category`], says: 'Did you mean "politics"?' },
   { name: "unknown author", files: bad(fields({ author: "ana" })), expect: [`unknown-author ${A}:5:9 author`], says: 'Did you mean "anna"?' },
   { name: "unknown author in a list", files: bad(fields({ author: "[anna, bob]" })), expect: [`unknown-author ${A}:5:16 author`] },
-  { name: "image missing from content/media", files: bad(fields({ image: "/media/missing.jpg" })), expect: [`image-missing ${A}:5:8 image`] },
-  { name: "image as a javascript: URL", files: bad(fields({ image: '"javascript:alert(1)"' })), expect: [`image-missing ${A}:5:8 image`] },
+  { name: "image missing from content/media", files: bad(fields({ image: "/media/missing.jpg", imageAlt: "A photo" })), expect: [`image-missing ${A}:5:8 image`] },
+  { name: "image as a javascript: URL", files: bad(fields({ image: '"javascript:alert(1)"', imageAlt: "A photo" })), expect: [`image-missing ${A}:5:8 image`] },
   // Dates
   { name: "date that does not parse", files: bad(fields({ date: "next tuesday" })), expect: [`invalid-date ${A}:4:7 date`] },
   { name: "date 2024-02-30", files: bad(fields({ date: "2024-02-30" })), expect: [`invalid-date ${A}:4:7 date`], says: "February 2024 has no day 30" },

@@ -25,7 +25,8 @@ export const BASE: Record<string, FileSpec> = {
   "site.yml": SITE_YML,
   "authors.yml": AUTHORS_YML,
   "articles/ok.md": GOOD,
-  "media/photo.jpg": new Uint8Array([0xff, 0xd8, 0xff, 0xd9]),
+  // A real 4×3 JPEG: images are decoded and resized, so a stub would be an "unreadable image".
+  "media/photo.jpg": new Uint8Array(Buffer.from("/9j/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAARCAADAAQDASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAb/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFAEBAAAAAAAAAAAAAAAAAAAABv/EABQRAQAAAAAAAAAAAAAAAAAAAAD/2gAMAwEAAhEDEQA/AJAAnHX/2Q==", "base64")),
 };
 
 export interface SmallSite {

@@ -11,7 +11,7 @@ import { FieldReader, describe, isRecord } from "../yaml/fields.js";
 
 export const SITE_KEYS = [
   "title", "baseUrl", "language", "timeZone", "dateFormat", "latestNewsCount", "readAlsoCount",
-  "pageSize", "categories", "telegram", "description", "allowHtml", "feedCount", "logo",
+  "pageSize", "categories", "telegram", "description", "allowHtml", "feedCount", "logo", "embedHosts",
 ] as const;
 const AUTHOR_KEYS = ["name", "bio", "url"] as const;
 export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -86,6 +86,7 @@ function readSite(f: FieldReader, authors: Author[], overrides: ConfigOverrides,
   };
   const logo = f.string("logo");
   const categories = readCategories(f);
+  const embedHosts = readEmbedHosts(f);
 
   let url: URL | undefined;
   if (baseUrl !== undefined) {
@@ -126,6 +127,7 @@ function readSite(f: FieldReader, authors: Author[], overrides: ConfigOverrides,
     dateFormat,
     ...config,
     categories,
+    embedHosts,
     telegram,
     description,
     ...(logo !== undefined && { logo }),
@@ -160,6 +162,21 @@ function readCategories(f: FieldReader): Category[] {
     f.fail("field-empty", "categories", "categories is empty", "Add at least one category.");
   }
   return out;
+}
+
+const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/;
+
+/** Hosts allowed to be embedded as iframes: bare host names, compared exactly (no wildcards, no paths). */
+function readEmbedHosts(f: FieldReader): string[] {
+  const hosts = f.stringList("embedHosts");
+  return hosts.filter((host, i) => {
+    if (HOST.test(host)) return true;
+    f.diagnostics.push(error("config-embed-host", f.file, f.at(["embedHosts", i]), `"${host}" is not a host name`, {
+      field: "embedHosts",
+      hint: "Write bare host names in lower case, without https:// or a path, e.g. embedHosts: [datawrapper.dwcdn.net]",
+    }));
+    return false;
+  });
 }
 
 function readAuthors(f: FieldReader, diagnostics: Diagnostic[]): Author[] {

@@ -1,10 +1,30 @@
 import MarkdownIt from "markdown-it";
-import type { SiteConfig } from "../model.js";
+import type { ImageMap, SiteConfig } from "../model.js";
+import { mediaFile, type Urls } from "../routes/urls.js";
+import { embedPlugin, renderEmbed, type EmbedOptions } from "./embeds.js";
+import { pictureHtml, socialVariant } from "./picture.js";
+
+export interface RenderOptions {
+  /** For feeds: embeds become links and pictures a single 1200-wide <img>, since readers run no scripts. */
+  feed?: boolean;
+  /** The page's absolute URL, to make every link and image absolute (feeds; implies `feed`). */
+  absoluteFrom?: string;
+}
 
 export interface MarkdownRenderer {
-  /** `absoluteFrom`: the page's absolute URL, to make every link and image absolute (for feeds). */
-  render(markdown: string, options?: { absoluteFrom?: string }): string;
+  render(markdown: string, options?: RenderOptions): string;
+  /** One embed outside a body: a video piece's lead player, labelled with `title`. */
+  embed(url: string, options?: EmbedOptions & { title?: string }): string;
 }
+
+export interface MarkdownMedia {
+  /** Processed content/media images; a body image found here becomes a responsive <picture>. */
+  images: ImageMap;
+  urls: Pick<Urls, "media">;
+}
+
+// Body pictures sit in the article column: about 700px wide on large screens.
+const BODY_SIZES = "(min-width: 960px) 700px, 100vw";
 
 // Links that could run code are never emitted, whatever markdown-it's defaults become.
 const UNSAFE_URL = /^(javascript|vbscript|file):/i;
@@ -37,9 +57,27 @@ function isSafeText(url: string): boolean {
  * the headline is the page's only h1; root-relative links gain the site's base path; in feeds, which are
  * read away from the site, every link and image is made absolute.
  */
-export function createMarkdown(config: Pick<SiteConfig, "allowHtml" | "basePath">): MarkdownRenderer {
+export function createMarkdown(
+  config: Pick<SiteConfig, "allowHtml" | "basePath" | "embedHosts">,
+  media: MarkdownMedia = { images: new Map(), urls: { media: (f) => f } },
+): MarkdownRenderer {
   const md = new MarkdownIt({ html: config.allowHtml, linkify: false, typographer: false });
   md.validateLink = isSafeUrl;
+  md.use(embedPlugin, config.embedHosts);
+  const plainImage = md.renderer.rules.image!;
+  md.renderer.rules.image = (tokens, idx, options, env, self) => {
+    const token = tokens[idx]!;
+    const image = media.images.get(String(token.meta?.mediaFile ?? ""));
+    if (!image) return plainImage(tokens, idx, options, env, self);
+    const alt = self.renderInlineAsText(token.children ?? [], options, env);
+    if ((env as RenderOptions | undefined)?.feed) {
+      const v = socialVariant(image);
+      const from = (env as RenderOptions).absoluteFrom;
+      const src = from === undefined ? media.urls.media(v.path) : new URL(media.urls.media(v.path), from).href;
+      return `<img src="${md.utils.escapeHtml(src)}" width="${v.width}" height="${v.height}" alt="${md.utils.escapeHtml(alt)}">`;
+    }
+    return pictureHtml(image, { alt, sizes: BODY_SIZES, url: media.urls.media });
+  };
   const prefix = config.basePath.replace(/\/$/, "");
   md.core.ruler.push("broadsheet_links_and_headings", (state) => {
     const absoluteFrom = (state.env as { absoluteFrom?: string }).absoluteFrom;
@@ -50,6 +88,8 @@ export function createMarkdown(config: Pick<SiteConfig, "allowHtml" | "basePath"
       }
       for (const child of token.children ?? []) {
         const attr = child.type === "link_open" ? "href" : child.type === "image" ? "src" : undefined;
+        // Remember which content/media file an image names before the base path changes its src.
+        if (child.type === "image") child.meta = { mediaFile: mediaFile(String(child.attrGet("src") ?? "")) };
         if (!attr) continue;
         let value = String(child.attrGet(attr) ?? "");
         if (prefix !== "" && value.startsWith("/") && !value.startsWith("//") && !value.startsWith(`${prefix}/`)) {
@@ -60,5 +100,8 @@ export function createMarkdown(config: Pick<SiteConfig, "allowHtml" | "basePath"
       }
     }
   });
-  return { render: (markdown, options = {}) => md.render(markdown, { ...options }) };
+  return {
+    render: (markdown, options = {}) => md.render(markdown, { feed: options.feed === true || options.absoluteFrom !== undefined, absoluteFrom: options.absoluteFrom }),
+    embed: (url, { title = "", ...options } = {}) => renderEmbed(md, config.embedHosts, url, title, options),
+  };
 }

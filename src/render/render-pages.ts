@@ -3,7 +3,7 @@ import type { Article, OutputFile, Pagination, Route } from "../model.js";
 import { readAlso } from "../site/build-site-index.js";
 import type { Templates } from "./eta.js";
 import { headView } from "./head-meta.js";
-import { articleView, itemView, siteView, type ItemView, type SiteView, type ViewContext } from "./view-model.js";
+import { articleView, embedScriptFor, itemView, siteView, type ItemView, type SiteView, type ViewContext } from "./view-model.js";
 
 export interface PaginationView {
   number: number;
@@ -81,7 +81,7 @@ function pageData(route: Route, ctx: ViewContext, item: (a: Article) => ItemView
     }
     case "page": {
       const html = ctx.markdown.render(route.page.body);
-      return { ...meta(route.page.title, route.page.subtitle ?? excerpt(html)), content: { title: route.page.title, subtitle: route.page.subtitle, html } };
+      return { ...meta(route.page.title, route.page.subtitle ?? excerpt(html)), content: { title: route.page.title, subtitle: route.page.subtitle, html, embedScript: embedScriptFor(ctx, html) } };
     }
     case "archive":
       return listing(meta, "All news", undefined, route.items.map(item), route.pagination);

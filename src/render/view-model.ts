@@ -1,8 +1,10 @@
-import type { Article, Category, SiteConfig, SiteIndex } from "../model.js";
-import type { Urls } from "../routes/urls.js";
+import type { Article, Category, ImageMap, SiteConfig, SiteIndex } from "../model.js";
+import { mediaFile, type Urls } from "../routes/urls.js";
 import { slugify } from "../site/slugify.js";
+import { escapeHtml } from "./eta.js";
 import type { TimeFormatter, TimeView } from "./dates.js";
 import type { MarkdownRenderer } from "./markdown.js";
+import { pictureHtml, socialVariant } from "./picture.js";
 
 // What templates see. Every value is plain data, already formatted; URLs come from routes/urls.ts.
 
@@ -20,6 +22,27 @@ export interface ItemView {
   draft: boolean;
   /** Dated after the build's clock: only seen in previews (`--future`, `broadsheet dev`). */
   scheduled: boolean;
+  /** A video piece: lists show a VIDEO marker. */
+  isVideo: boolean;
+  /** Updated after publication: lists show an UPDATED marker. */
+  isUpdated: boolean;
+  /** A small <picture> of the lead image for listing cards (HTML we made; alt is empty beside the headline). */
+  thumbnail?: string;
+}
+
+export interface ImageView {
+  /** The original file, or the absolute URL given. */
+  url: string;
+  alt: string;
+  caption?: string;
+  credit?: string;
+  /** Intrinsic size, when the image was processed. */
+  width?: number;
+  height?: number;
+  /** The lead <picture> (or <img> for an external URL), eager with fetchpriority="high". */
+  html: string;
+  /** For og:image and feeds: an absolute URL of the 1200-wide JPEG/PNG version. */
+  social: { url: string; width?: number; height?: number; type?: string };
 }
 
 export interface ArticleView extends ItemView {
@@ -27,7 +50,11 @@ export interface ArticleView extends ItemView {
   tags: LinkView[];
   updated?: TimeView;
   html: string;
-  image?: { url: string; alt: string; caption?: string };
+  image?: ImageView;
+  /** A video piece's player, shown first: a click-to-load link, or a plain link for unknown hosts. */
+  video?: { url: string; html: string };
+  /** Our click-to-load script, when the page has a video or iframe to load. */
+  embedScript?: string;
 }
 
 export interface SiteView {
@@ -48,6 +75,8 @@ export interface ViewContext {
   urls: Urls;
   time: TimeFormatter;
   markdown: MarkdownRenderer;
+  /** Processed content/media images by path under content/media. */
+  images: ImageMap;
   /** Fingerprinted asset URLs by original name ("site.css" → "/assets/site.3f2a9c1b.css"). */
   assets: Map<string, string>;
 }
@@ -74,6 +103,7 @@ export function categoryOf(config: SiteConfig, id: string): Category {
 
 export function itemView(ctx: ViewContext, article: Article): ItemView {
   const category = categoryOf(ctx.index.config, article.category);
+  const thumb = thumbnail(ctx, article);
   return {
     title: article.title,
     ...(article.subtitle !== undefined && { subtitle: article.subtitle }),
@@ -82,23 +112,68 @@ export function itemView(ctx: ViewContext, article: Article): ItemView {
     category: { name: category.name, url: ctx.urls.category(category.id) },
     draft: article.draft,
     scheduled: article.date > ctx.index.now,
+    isVideo: article.video !== undefined,
+    isUpdated: article.updated !== undefined,
+    ...(thumb !== undefined && { thumbnail: thumb }),
+  };
+}
+
+// Cards are at most ~20rem wide: the 480 (and 800 for dense screens) variants are enough.
+const THUMB_SIZES = "(min-width: 40em) 20rem, 100vw";
+const LEAD_SIZES = "(min-width: 960px) 850px, 100vw";
+
+function thumbnail(ctx: ViewContext, article: Article): string | undefined {
+  const image = article.image !== undefined ? ctx.images.get(mediaFile(article.image, { frontMatter: true }) ?? "") : undefined;
+  return image && pictureHtml(image, { alt: "", sizes: THUMB_SIZES, maxWidth: 800, url: ctx.urls.media });
+}
+
+function imageView(ctx: ViewContext, article: Article & { image: string }): ImageView {
+  const { urls } = ctx;
+  const alt = article.imageAlt ?? "";
+  const text = {
+    alt,
+    ...(article.imageCaption !== undefined && { caption: article.imageCaption }),
+    ...(article.imageCredit !== undefined && { credit: article.imageCredit }),
+  };
+  const local = mediaFile(article.image, { frontMatter: true });
+  const image = local !== undefined ? ctx.images.get(local) : undefined;
+  if (local === undefined || !image) {
+    const url = local === undefined ? article.image : urls.media(local);
+    const html = `<img src="${escapeHtml(url)}" alt="${escapeHtml(alt)}" fetchpriority="high">`;
+    return { url, ...text, html, social: { url: local === undefined ? url : urls.absolute(url) } };
+  }
+  const social = socialVariant(image);
+  return {
+    url: urls.media(local),
+    ...text,
+    width: image.width,
+    height: image.height,
+    html: pictureHtml(image, { alt, sizes: LEAD_SIZES, lead: true, url: urls.media }),
+    social: { url: urls.absolute(urls.media(social.path)), width: social.width, height: social.height, type: social.type },
   };
 }
 
 export function articleView(ctx: ViewContext, article: Article): ArticleView {
   const { index, urls } = ctx;
+  const html = ctx.markdown.render(article.body);
+  const image = article.image !== undefined ? imageView(ctx, { ...article, image: article.image }) : undefined;
+  // The player replaces the lead picture on the page; the picture becomes its poster (no third-party thumbnail).
+  const poster = image?.width !== undefined ? image.html.replace(/ alt="[^"]*"/, ' alt=""') : undefined;
+  const video = article.video !== undefined ? { url: article.video, html: ctx.markdown.embed(article.video, { title: article.title, ...(poster && { poster }) }) } : undefined;
+  const script = embedScriptFor(ctx, html + (video?.html ?? ""));
   return {
     ...itemView(ctx, article),
     authors: article.authors.map((id) => ({ name: index.authors.get(id)?.name ?? id, url: urls.author(id) })),
     tags: article.tags.map((name) => ({ name, url: urls.tag(slugify(name)) })).filter((t) => !t.url.endsWith("/tags//")),
     ...(article.updated !== undefined && { updated: ctx.time(article.updated) }),
-    html: ctx.markdown.render(article.body),
-    ...(article.image !== undefined && {
-      image: {
-        url: urls.image(article.image),
-        alt: article.imageAlt ?? "",
-        ...(article.imageCaption !== undefined && { caption: article.imageCaption }),
-      },
-    }),
+    html,
+    ...(image && { image }),
+    ...(video && { video }),
+    ...(script !== undefined && { embedScript: script }),
   };
+}
+
+/** The click-to-load script's URL, only for HTML that has a player or iframe waiting for a click. */
+export function embedScriptFor(ctx: Pick<ViewContext, "assets">, html: string): string | undefined {
+  return html.includes("data-embed-src") ? ctx.assets.get("embeds.js") : undefined;
 }

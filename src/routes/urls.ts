@@ -28,6 +28,8 @@ export interface Urls {
   alias(path: string): string;
   /** An article's image or the site logo: absolute URLs as they are, media paths under /media/. */
   image(src: string): string;
+  /** Output path of one processed variant of a content image: "media/demo/port-800w.3f2a9c1b0e.webp". */
+  imageVariant(src: string, hash: string, width: number, ext: string): string;
   /** Absolute URL (with scheme and host) for a site URL. */
   absolute(url: string): string;
 }
@@ -56,6 +58,7 @@ export function makeUrls(config: Pick<SiteConfig, "basePath" | "baseUrl">): Urls
     robots: () => `${base}robots.txt`,
     alias: (p) => `${base}${p.replace(/^\//, "")}`,
     image: (src) => (/^https?:\/\//.test(src) ? src : media(src)),
+    imageVariant: (src, hash, width, ext) => `media/${src.replace(/\.[^./]+$/, "")}-${width}w.${hash}.${ext}`,
     absolute: (url) => new URL(url.startsWith(base) ? url.slice(base.length) : url.replace(/^\//, ""), config.baseUrl).href,
   };
 }
@@ -73,4 +76,20 @@ export function outputPath(url: string, basePath: string): string {
     throw new Error(`URL ${url} would be written outside the output folder`);
   }
   return normal;
+}
+
+/**
+ * The path under content/media that an image reference names ("/media/demo/x.jpg" → "demo/x.jpg"), or
+ * undefined for absolute URLs and paths outside /media/. Front matter may also omit the /media/ prefix.
+ */
+export function mediaFile(src: string, opts: { frontMatter?: boolean } = {}): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(src)) return undefined;
+  const match = /^\/?media\/(.+)$/.exec(src);
+  const rel = match ? match[1]! : opts.frontMatter ? src.replace(/^\//, "") : undefined;
+  if (rel === undefined) return undefined;
+  try {
+    return decodeURIComponent(rel.split(/[?#]/)[0]!);
+  } catch {
+    return rel;
+  }
 }

@@ -3,10 +3,11 @@ import { didYouMean } from "../errors/suggest.js";
 import type { Alias, Article, Page, RawDocument, SiteConfig } from "../model.js";
 import { FieldReader, describe, isRecord } from "../yaml/fields.js";
 import { ID_PATTERN } from "../config/load-config.js";
+import { mediaFile } from "../routes/urls.js";
 import { parseDate } from "./dates.js";
 
 export const ARTICLE_KEYS = [
-  "title", "subtitle", "category", "author", "date", "updated", "tags", "image", "imageAlt", "imageCaption", "slug", "draft", "aliases",
+  "title", "subtitle", "category", "author", "date", "updated", "tags", "image", "imageAlt", "imageCaption", "imageCredit", "video", "slug", "draft", "aliases",
 ] as const;
 export const PAGE_KEYS = ["title", "subtitle", "slug", "draft"] as const;
 
@@ -42,13 +43,26 @@ export function readArticle(doc: RawDocument, config: SiteConfig, media: Readonl
   const slug = readSlug(f, doc);
   const image = f.string("image");
   if (image !== undefined && !/^https?:\/\//.test(image)) {
-    const rel = image.replace(/^\/?media\//, "").replace(/^\//, "");
-    if (!media.has(rel)) {
+    const rel = mediaFile(image, { frontMatter: true });
+    if (rel === undefined || !media.has(rel)) {
       f.fail("image-missing", "image", `image "${image}" is not in content/media`, "Put the file in content/media/ and write its path, e.g. image: /media/2024/photo.jpg");
     }
   }
   const imageAlt = f.string("imageAlt");
+  // A wrongly typed imageAlt is already reported; a missing one is reported at the image it should describe.
+  const altRaw = f.map.imageAlt;
+  if (image !== undefined && imageAlt === undefined && (altRaw === undefined || altRaw === null || typeof altRaw === "string")) {
+    diagnostics.push(error("image-alt-missing", doc.file, f.at(altRaw === undefined ? "image" : "imageAlt"), "the image has no imageAlt", {
+      field: "imageAlt",
+      hint: "Describe what the photo shows for readers who cannot see it, e.g. imageAlt: Tankers at the port of Baku at dawn",
+    }));
+  }
   const imageCaption = f.string("imageCaption");
+  const imageCredit = f.string("imageCredit");
+  const video = f.string("video");
+  if (video !== undefined && !(URL.canParse(video) && /^https?:$/.test(new URL(video).protocol))) {
+    f.fail("invalid-video", "video", `video must be an http(s) address, not "${video}"`, "Give the video's page, e.g. video: https://www.youtube.com/watch?v=...");
+  }
   const draft = f.boolean("draft", false);
   const aliases = readAliases(f);
   if (doc.body.trim() === "") {
@@ -66,9 +80,11 @@ export function readArticle(doc: RawDocument, config: SiteConfig, media: Readonl
     date,
     ...(updated !== undefined && { updated }),
     tags,
-    ...(image !== undefined && { image }),
+    ...(image !== undefined && { image, imageLine: f.at("image").line }),
     ...(imageAlt !== undefined && { imageAlt }),
     ...(imageCaption !== undefined && { imageCaption }),
+    ...(imageCredit !== undefined && { imageCredit }),
+    ...(video !== undefined && { video }),
     draft,
     aliases,
     body: doc.body,

@@ -1,0 +1,36 @@
+import MarkdownIt from "markdown-it";
+import type { SiteIndex } from "../model.js";
+import { mediaFile } from "../routes/urls.js";
+import type { ImageRequest } from "./process-images.js";
+
+/**
+ * Every local image the published site shows: lead images, and `![alt](/media/…)` in article and page
+ * bodies, each with the file and line that names it.
+ */
+export function imageRequests(index: Pick<SiteIndex, "articles" | "pages">): ImageRequest[] {
+  const md = new MarkdownIt({ html: false });
+  const out: ImageRequest[] = [];
+  for (const a of index.articles) {
+    const lead = a.image !== undefined ? mediaFile(a.image, { frontMatter: true }) : undefined;
+    if (lead !== undefined) out.push({ src: lead, file: a.file, line: a.imageLine ?? 1, field: "image" });
+  }
+  for (const doc of [...index.articles, ...index.pages]) {
+    for (const found of bodyImages(md, doc.body)) {
+      out.push({ src: found.src, file: doc.file, line: doc.bodyLine + found.line, field: "body" });
+    }
+  }
+  return out;
+}
+
+/** Local images in a Markdown body, with their 0-based line in it. */
+function bodyImages(md: InstanceType<typeof MarkdownIt>, body: string): { src: string; line: number }[] {
+  const out: { src: string; line: number }[] = [];
+  for (const token of md.parse(body, {})) {
+    for (const child of token.children ?? []) {
+      if (child.type !== "image") continue;
+      const src = mediaFile(String(child.attrGet("src") ?? ""));
+      if (src !== undefined) out.push({ src, line: token.map?.[0] ?? 0 });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,143 @@
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { error, type Diagnostic } from "../errors/diagnostic.js";
+import type { ImageFormat, ImageMap, ImageVariant, OutputFile, ProcessedImage } from "../model.js";
+import type { Urls } from "../routes/urls.js";
+import { ENCODER_VERSION, sharpEncoder, type ImageEncoder } from "./sharp-encoder.js";
+
+/** Where an image is used: its path under content/media, and the place that names it (for diagnostics). */
+export interface ImageRequest {
+  src: string;
+  file: string;
+  line: number;
+  field: string;
+}
+
+export interface ImageOptions {
+  mediaDir: string;
+  /** Encoded variants are kept here by content hash, so a rebuild encodes nothing it encoded before. */
+  cacheDir: string;
+  urls: Pick<Urls, "imageVariant">;
+  encoder?: ImageEncoder;
+}
+
+export interface ProcessedImages {
+  images: ImageMap;
+  files: OutputFile[];
+  diagnostics: Diagnostic[];
+}
+
+/** Widths for srcset; an image narrower than the largest also gets its own width, never an enlargement. */
+export const WIDTHS = [480, 800, 1200, 1600];
+const RASTER = /\.(jpe?g|png|webp|avif|gif|tiff?)$/i;
+const EXT: Record<ImageFormat, string> = { avif: "avif", webp: "webp", jpeg: "jpg", png: "png" };
+
+interface Manifest {
+  width: number;
+  height: number;
+  fallback: "jpeg" | "png";
+  variants: { format: ImageFormat; width: number; height: number; file: string }[];
+}
+
+/**
+ * Each distinct image once: read it, look its content hash up in the cache, encode what is missing
+ * (AVIF, WebP and a JPEG/PNG fallback at each width), and plan the variants as files of the site.
+ * SVG and other non-raster files are left alone (they are copied with the rest of content/media).
+ */
+export async function processImages(requests: ImageRequest[], options: ImageOptions): Promise<ProcessedImages> {
+  const encoder = options.encoder ?? sharpEncoder;
+  const bySrc = new Map<string, ImageRequest[]>();
+  for (const r of requests) if (RASTER.test(r.src)) bySrc.set(r.src, [...(bySrc.get(r.src) ?? []), r]);
+  const images = new Map<string, ProcessedImage>();
+  const files: OutputFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  // One image at a time: libvips already uses every core for one encode.
+  for (const src of [...bySrc.keys()].sort()) {
+    const result = await processOne(src, options, encoder);
+    if ("problem" in result) {
+      for (const r of bySrc.get(src)!) diagnostics.push(imageDiagnostic(r, result.problem, result.missing));
+      continue;
+    }
+    images.set(src, result.image);
+    files.push(...result.files);
+  }
+  return { images, files, diagnostics };
+}
+
+type Outcome = { image: ProcessedImage; files: OutputFile[] } | { problem: string; missing: boolean };
+
+async function processOne(src: string, options: ImageOptions, encoder: ImageEncoder): Promise<Outcome> {
+  let input: Uint8Array;
+  try {
+    input = await readFile(path.join(options.mediaDir, src));
+  } catch (cause) {
+    const missing = (cause as NodeJS.ErrnoException).code === "ENOENT";
+    return { problem: missing ? "is not in content/media" : `cannot be read (${(cause as Error).message})`, missing };
+  }
+  const hash = createHash("sha256").update(ENCODER_VERSION).update("\0").update(input).digest("hex");
+  const folder = path.join(options.cacheDir, "images", hash.slice(0, 2), hash);
+  const manifest = (await readManifest(folder)) ?? (await encodeAll(input, folder, encoder));
+  if ("problem" in manifest) return manifest;
+  const short = hash.slice(0, 10);
+  const variants: ImageVariant[] = [];
+  const files: OutputFile[] = [];
+  for (const v of manifest.variants) {
+    const out = options.urls.imageVariant(src, short, v.width, EXT[v.format]);
+    variants.push({ format: v.format, width: v.width, height: v.height, path: out });
+    files.push({ path: out, copyFrom: path.join(folder, v.file) });
+  }
+  return { image: { width: manifest.width, height: manifest.height, fallback: manifest.fallback, variants }, files };
+}
+
+async function readManifest(folder: string): Promise<Manifest | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(folder, "manifest.json"), "utf8")) as Manifest;
+  } catch {
+    return undefined;
+  }
+}
+
+async function encodeAll(input: Uint8Array, folder: string, encoder: ImageEncoder): Promise<Manifest | { problem: string; missing: false }> {
+  let size: Awaited<ReturnType<ImageEncoder["probe"]>>;
+  try {
+    size = await encoder.probe(input);
+  } catch (cause) {
+    return { problem: `is not a readable image (${firstLine(cause)})`, missing: false };
+  }
+  const fallback = size.hasAlpha ? "png" : "jpeg";
+  const widths = WIDTHS.filter((w) => w < size.width);
+  if (size.width <= WIDTHS.at(-1)!) widths.push(size.width);
+  const jobs = widths.flatMap((width) => (["avif", "webp", fallback] as const).map((format) => ({ width, format })));
+  await mkdir(folder, { recursive: true });
+  const variants: Manifest["variants"] = [];
+  try {
+    for (const job of jobs) {
+      const encoded = await encoder.encode(input, job.width, job.format);
+      const file = `${job.width}.${EXT[job.format]}`;
+      await writeFile(path.join(folder, file), encoded.data);
+      variants.push({ format: job.format, width: encoded.width, height: encoded.height, file });
+    }
+  } catch (cause) {
+    return { problem: `is not a readable image (${firstLine(cause)})`, missing: false };
+  }
+  const manifest: Manifest = { width: size.width, height: size.height, fallback, variants };
+  // The manifest is written last, through a rename: a build killed mid-way leaves no half cache entry.
+  const temp = path.join(folder, `manifest.${process.pid}.tmp`);
+  await writeFile(temp, JSON.stringify(manifest));
+  await rename(temp, path.join(folder, "manifest.json"));
+  return manifest;
+}
+
+function imageDiagnostic(r: ImageRequest, problem: string, missing: boolean): Diagnostic {
+  return error(missing ? "image-missing" : "image-unreadable", r.file, { line: r.line, column: 1 }, `image "/media/${r.src}" ${problem}`, {
+    field: r.field,
+    hint: missing
+      ? "Put the file in content/media/ and write its path, e.g. /media/2024/photo.jpg"
+      : "Export the picture again as JPEG, PNG, WebP or AVIF and replace the file.",
+  });
+}
+
+function firstLine(cause: unknown): string {
+  return String(cause instanceof Error ? cause.message : cause).split("\n")[0]!;
+}

@@ -1,0 +1,189 @@
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { processImages } from "../src/media/process-images.js";
+import { sharpEncoder, type ImageEncoder } from "../src/media/sharp-encoder.js";
+import { socialVariant } from "../src/render/picture.js";
+import { makeUrls } from "../src/routes/urls.js";
+import { buildSite, fixture, type BuiltSite } from "./helpers.js";
+
+// tests/fixtures/images holds the articles; the pictures are drawn here with sharp, in a temporary copy.
+
+/** A gradient "photo" (so encoders have something to work on), optionally with transparency. */
+async function drawImage(file: string, width: number, height: number, alpha = false): Promise<void> {
+  const channels = alpha ? 4 : 3;
+  const pixels = Buffer.alloc(width * height * channels);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * channels;
+      pixels[i] = (x * 255) / width;
+      pixels[i + 1] = (y * 255) / height;
+      pixels[i + 2] = ((x + y) * 97) % 256;
+      if (alpha) pixels[i + 3] = x < width / 2 ? 255 : 80;
+    }
+  }
+  await mkdir(path.dirname(file), { recursive: true });
+  await sharp(pixels, { raw: { width, height, channels } }).toFile(file);
+}
+
+function countingEncoder(): ImageEncoder & { calls: { probe: number; encode: number } } {
+  const calls = { probe: 0, encode: 0 };
+  return {
+    calls,
+    probe: (input) => (calls.probe++, sharpEncoder.probe(input)),
+    encode: (input, width, format) => (calls.encode++, sharpEncoder.encode(input, width, format)),
+  };
+}
+
+async function copyFixture(name: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), `broadsheet-${name}-`));
+  await cp(fixture(name), path.join(dir, "content"), { recursive: true });
+  return dir;
+}
+
+let work: string;
+let cacheDir: string;
+let site: BuiltSite;
+const first = countingEncoder();
+
+beforeAll(async () => {
+  work = await copyFixture("images");
+  cacheDir = path.join(work, ".broadsheet-cache");
+  const media = path.join(work, "content", "media");
+  await drawImage(path.join(media, "photos", "wide.jpg"), 1800, 900);
+  await drawImage(path.join(media, "charts", "body.jpg"), 1000, 500);
+  await drawImage(path.join(media, "logo.png"), 600, 400, true);
+  site = await buildSite(path.join(work, "content"), { cacheDir, imageEncoder: first });
+});
+afterAll(async () => {
+  await site.cleanup();
+  await rm(work, { recursive: true, force: true });
+});
+
+const variantsOf = (files: string[], stem: string) =>
+  files.filter((f) => f.startsWith(`media/${stem}-`)).map((f) => f.replace(/\.[0-9a-f]{10}\./, ".HASH.")).sort();
+
+describe("responsive images", () => {
+  it("encodes AVIF, WebP and JPEG at 480/800/1200/1600, never wider than the original", async () => {
+    expect(site.result.diagnostics).toEqual([]);
+    const files = await site.files();
+    expect(variantsOf(files, "photos/wide")).toEqual(
+      [480, 800, 1200, 1600].flatMap((w) => ["avif", "jpg", "webp"].map((ext) => `media/photos/wide-${w}w.HASH.${ext}`)).sort(),
+    );
+    // 1000 wide: 480, 800 and its own width; 600 wide with transparency: PNG fallback, no 800.
+    expect(variantsOf(files, "charts/body")).toEqual(
+      [480, 800, 1000].flatMap((w) => ["avif", "jpg", "webp"].map((ext) => `media/charts/body-${w}w.HASH.${ext}`)).sort(),
+    );
+    expect(variantsOf(files, "logo")).toEqual(
+      [480, 600].flatMap((w) => ["avif", "png", "webp"].map((ext) => `media/logo-${w}w.HASH.${ext}`)).sort(),
+    );
+    expect(files).toContain("media/photos/wide.jpg");
+  });
+
+  it("gives every variant the right format and size", async () => {
+    const files = (await site.files()).filter((f) => /-\d+w\./.test(f));
+    const FORMAT: Record<string, string> = { avif: "heif", webp: "webp", jpg: "jpeg", png: "png" };
+    const ORIGINAL: Record<string, [number, number]> = { "photos/wide": [1800, 900], "charts/body": [1000, 500], logo: [600, 400] };
+    for (const file of files) {
+      const [, stem, width, ext] = /^media\/(.+)-(\d+)w\.[0-9a-f]{10}\.(\w+)$/.exec(file)!;
+      const meta = await sharp(path.join(site.out, file)).metadata();
+      const [w, h] = ORIGINAL[stem!]!;
+      expect([file, meta.format, meta.width, meta.height]).toEqual([file, FORMAT[ext!], Number(width), Math.round((h * Number(width)) / w)]);
+      expect(meta.width).toBeLessThanOrEqual(w);
+    }
+  });
+
+  it("shows the lead image as a <picture> with sizes, eager and high priority, with caption and credit", async () => {
+    const $ = await site.page("/local/port-at-dawn/");
+    const figure = $(".lead-image");
+    expect(figure.find("source").map((_, s) => $(s).attr("type")).get()).toEqual(["image/avif", "image/webp"]);
+    expect(figure.find("source[type='image/avif']").attr("srcset")).toMatch(
+      /^\/desk\/media\/photos\/wide-480w\.[0-9a-f]{10}\.avif 480w, \/desk\/media\/photos\/wide-800w\.\S+ 800w, \S+ 1200w, \S+ 1600w$/,
+    );
+    const img = figure.find("img");
+    expect(img.attr("src")).toMatch(/^\/desk\/media\/photos\/wide-800w\.[0-9a-f]{10}\.jpg$/);
+    expect([img.attr("width"), img.attr("height"), img.attr("alt")]).toEqual(["1600", "800", "Tankers at the port of Baku at dawn"]);
+    expect(img.attr("fetchpriority")).toBe("high");
+    expect(img.attr("loading")).toBeUndefined();
+    expect(figure.find("figcaption").text()).toBe("The first tankers leave the port. Photo by the picture desk");
+    expect(figure.find("figcaption .credit").text()).toBe("Photo by the picture desk");
+  });
+
+  it("treats images in the body the same way, loading them lazily", async () => {
+    const $ = await site.page("/local/port-at-dawn/");
+    const img = $(".article-body picture img");
+    expect([img.attr("alt"), img.attr("width"), img.attr("height"), img.attr("loading"), img.attr("fetchpriority")]).toEqual([
+      "A chart of tanker traffic", "1000", "500", "lazy", undefined,
+    ]);
+    expect($(".article-body picture source[type='image/webp']").attr("srcset")).toMatch(/body-480w\.\S+ 480w, \S+ 800w, \S+body-1000w\.[0-9a-f]{10}\.webp 1000w$/);
+  });
+
+  it("gives listing cards a small lazy thumbnail (no variant wider than 800)", async () => {
+    const $ = await site.page("/news/");
+    const thumb = $(".item").first().find(".item-thumb img");
+    expect([thumb.attr("loading"), thumb.attr("alt"), thumb.attr("width")]).toEqual(["lazy", "", "800"]);
+    expect(thumb.attr("srcset")).toMatch(/wide-480w\.\S+ 480w, \S+wide-800w\.[0-9a-f]{10}\.jpg 800w$/);
+    expect($(".item-thumb").length).toBe(3);
+  });
+
+  it("uses a video piece's own picture as the player's poster, so no thumbnail comes from YouTube", async () => {
+    const $ = await site.page("/video/harbour-film/");
+    expect($(".lead-image").length).toBe(0);
+    const facade = $(".lead-video a.embed-facade");
+    expect(facade.attr("data-embed-src")).toBe("https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ?autoplay=1&start=90");
+    expect([facade.find("img").attr("alt"), facade.find("img").attr("fetchpriority")]).toEqual(["", "high"]);
+    expect(facade.find("img").attr("src")).toMatch(/^\/desk\/media\/photos\/wide-800w\./);
+  });
+
+  it("offers a 1200-wide JPEG for og:image and feeds", async () => {
+    const image = (await processImages([{ src: "photos/wide.jpg", file: "x.md", line: 1, field: "image" }], {
+      mediaDir: path.join(work, "content", "media"),
+      cacheDir,
+      urls: makeUrls({ basePath: "/", baseUrl: "https://x.example/" }),
+    })).images.get("photos/wide.jpg")!;
+    expect(socialVariant(image)).toMatchObject({ width: 1200, height: 600, type: "image/jpeg" });
+  });
+
+  it("encodes nothing on a rebuild: every variant comes from the cache", async () => {
+    expect(first.calls.encode).toBe(4 * 3 + 3 * 3 + 2 * 3);
+    const again = countingEncoder();
+    const rebuilt = await buildSite(path.join(work, "content"), { cacheDir, imageEncoder: again });
+    try {
+      expect(again.calls).toEqual({ probe: 0, encode: 0 });
+      const files = (await rebuilt.files()).filter((f) => f.startsWith("media/"));
+      expect(files).toEqual((await site.files()).filter((f) => f.startsWith("media/")));
+      const same = async (f: string) => (await readFile(path.join(rebuilt.out, f))).equals(await readFile(path.join(site.out, f)));
+      expect((await Promise.all(files.map(same))).every(Boolean)).toBe(true);
+    } finally {
+      await rebuilt.cleanup();
+    }
+  });
+});
+
+describe("image problems", () => {
+  it("reports a missing imageAlt, an unreadable file and a missing body image with file, line and field", async () => {
+    const dir = await copyFixture("image-errors");
+    try {
+      const media = path.join(dir, "content", "media");
+      await drawImage(path.join(media, "fine.jpg"), 300, 200);
+      await writeFile(path.join(media, "broken.jpg"), "this is not a jpeg");
+      const built = await buildSite(path.join(dir, "content"), { cacheDir: path.join(dir, "cache") });
+      const errors = built.result.diagnostics.map((d) => [d.code, d.file.split("/").slice(-2).join("/"), d.line, d.field]);
+      expect(built.result.ok).toBe(false);
+      expect(errors).toEqual([["image-alt-missing", "articles/no-alt.md", 5, "imageAlt"]]);
+      // With the alt text given, processing runs and finds the other two.
+      await writeFile(path.join(dir, "content", "articles", "no-alt.md"), (await readFile(path.join(dir, "content", "articles", "no-alt.md"), "utf8")).replace("image:", "imageAlt: A fine photo\nimage:"));
+      const again = await buildSite(path.join(dir, "content"), { cacheDir: path.join(dir, "cache") });
+      expect(again.result.diagnostics.map((d) => [d.code, d.file.split("/").slice(-2).join("/"), d.line, d.field])).toEqual([
+        ["image-unreadable", "articles/broken-file.md", 5, "image"],
+        ["image-missing", "articles/missing-body-image.md", 8, "body"],
+      ]);
+      expect(again.result.diagnostics[0]!.message).toMatch(/^image "\/media\/broken\.jpg" is not a readable image/);
+      await Promise.all([built.cleanup(), again.cleanup()]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
