@@ -49,6 +49,14 @@ async function visit(url: string, width: number, options: { colorScheme?: "dark"
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("requestfailed", (r) => r.url().startsWith(server.origin) && problems.push(`failed: ${r.url()}`));
   page.on("response", (r) => r.url().startsWith(server.origin) && r.status() >= 400 && problems.push(`${r.status()}: ${r.url()}`));
+  // Sums layout shifts from the first paint on (system fonts, reserved image boxes: there should be none).
+  await page.addInitScript(() => {
+    const w = window as unknown as { layoutShift: number };
+    w.layoutShift = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as unknown as { value: number }[]) w.layoutShift += e.value;
+    }).observe({ type: "layout-shift", buffered: true });
+  });
   await page.goto(server.origin + url, { waitUntil: "load" });
   return { page, context, problems };
 }
@@ -69,7 +77,7 @@ describe("links", () => {
 });
 
 describe.each(WIDTHS)("at %i px", (width) => {
-  it("every page type loads cleanly, passes axe and has one h1, landmarks and alt text", async () => {
+  it("every page type loads cleanly without layout shift, passes axe and has one h1, landmarks and alt text", async () => {
     const report: Record<string, unknown> = {};
     for (const [type, url] of pages) {
       const { page, context, problems } = await visit(url, width);
@@ -78,6 +86,7 @@ describe.each(WIDTHS)("at %i px", (width) => {
         landmarks: ["header", "nav", "main", "aside", "footer"].filter((s) => !document.querySelector(s)),
         imagesWithoutAlt: document.querySelectorAll("img:not([alt])").length,
         overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        layoutShift: (window as unknown as { layoutShift: number }).layoutShift,
       }));
       const axe = (await seriousAxeViolations(page)).map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.targets.slice(0, 3).join(", ")}`);
       const bad = {
@@ -86,6 +95,7 @@ describe.each(WIDTHS)("at %i px", (width) => {
         ...(facts.landmarks.length > 0 && { missingLandmarks: facts.landmarks }),
         ...(facts.imagesWithoutAlt > 0 && { imagesWithoutAlt: facts.imagesWithoutAlt }),
         ...(facts.overflow > 0 && { horizontalScroll: facts.overflow }),
+        ...(facts.layoutShift > 0.01 && { layoutShift: facts.layoutShift }),
         ...(axe.length > 0 && { axe }),
       };
       if (Object.keys(bad).length > 0) report[`${type} ${url}`] = bad;
