@@ -53,9 +53,10 @@ function isSafeText(url: string): boolean {
 
 /**
  * One configured markdown-it per build. Raw HTML only when the site allows it (trusted newsrooms);
- * no typographer, so editors' text is shown exactly as written; headings move down a level, because
- * the headline is the page's only h1; root-relative links gain the site's base path; in feeds, which are
- * read away from the site, every link and image is made absolute.
+ * no typographer, so editors' text is shown exactly as written; body headings start at h2, because the
+ * headline is the page's only h1, and never skip a level (validators and screen readers both trip on an
+ * h1 → h3 jump when an editor writes `##` subheads); root-relative links gain the site's base path; in
+ * feeds, which are read away from the site, every link and image is made absolute.
  */
 export function createMarkdown(
   config: Pick<SiteConfig, "allowHtml" | "basePath" | "embedHosts">,
@@ -81,10 +82,11 @@ export function createMarkdown(
   const prefix = config.basePath.replace(/\/$/, "");
   md.core.ruler.push("broadsheet_links_and_headings", (state) => {
     const absoluteFrom = (state.env as { absoluteFrom?: string }).absoluteFrom;
+    // The levels the editor used, in order: the highest becomes h2, the next h3, and so on.
+    const used = [...new Set(state.tokens.filter((t) => t.type === "heading_open").map((t) => t.tag))].sort();
     for (const token of state.tokens) {
       if (token.type === "heading_open" || token.type === "heading_close") {
-        const level = Math.min(6, Number(token.tag.slice(1)) + 1);
-        token.tag = `h${level}`;
+        token.tag = `h${Math.min(6, used.indexOf(token.tag) + 2)}`;
       }
       for (const child of token.children ?? []) {
         const attr = child.type === "link_open" ? "href" : child.type === "image" ? "src" : undefined;
