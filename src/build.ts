@@ -28,6 +28,8 @@ export interface BuildOptions {
   dryRun?: boolean;
   /** Treat warnings as errors. */
   strict?: boolean;
+  /** Ignore the incremental-build cache: rewrite every output file (a cold build). */
+  noCache?: boolean;
 }
 
 export interface BuildResult {

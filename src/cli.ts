@@ -7,7 +7,7 @@ import { formatDiagnostic } from "./errors/format.js";
 // argv → command → exit code (0 ok, 1 content errors, 2 usage errors). The only module that prints.
 
 const USAGE = `Usage:
-  broadsheet build [--content DIR] [--templates DIR] [--out DIR] [--drafts] [--future] [--base-url URL] [--strict] [--quiet]
+  broadsheet build [--content DIR] [--templates DIR] [--out DIR] [--drafts] [--future] [--base-url URL] [--strict] [--quiet] [--no-cache]
   broadsheet check [--content DIR] [--templates DIR] [--strict]`;
 
 const OPTIONS = {
@@ -19,6 +19,8 @@ const OPTIONS = {
   "base-url": { type: "string" },
   strict: { type: "boolean", default: false },
   quiet: { type: "boolean", default: false },
+  // A cold build: ignore .broadsheet-cache/ (the write manifest) and rewrite every file.
+  "no-cache": { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -55,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     drafts: values.drafts,
     future: values.future,
     strict: values.strict,
+    noCache: values["no-cache"],
     dryRun: command === "check",
     ...(values["base-url"] !== undefined && { baseUrl: values["base-url"] }),
   });
