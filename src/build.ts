@@ -13,7 +13,7 @@ import { planRoutes } from "./routes/plan-routes.js";
 import { makeUrls } from "./routes/urls.js";
 import { buildSiteIndex } from "./site/build-site-index.js";
 import { validateContent } from "./validate/validate-content.js";
-import { writeSite } from "./write/write-site.js";
+import { openSiteWriter, type WriteReport } from "./write/site-writer.js";
 
 export interface BuildOptions {
   contentDir: string;
@@ -37,7 +37,10 @@ export interface BuildResult {
   /** Errors and warnings, sorted by file and line. */
   diagnostics: Diagnostic[];
   index?: SiteIndex;
+  /** A dry run's files; a written build hands its pages to the write stage as they render, and lists none. */
   files: OutputFile[];
+  /** What the write stage did: files in the site, written, removed. */
+  written?: WriteReport;
 }
 
 /** load → validate → index → render → write. Writes nothing unless every stage before succeeded. */
@@ -47,11 +50,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     push: (...more: Diagnostic[]) => found.push(...(options.strict ? more.map(asError) : more)),
   };
   const failed = () => hasErrors(found);
-  const done = (index?: SiteIndex, files: OutputFile[] = []): BuildResult => ({
+  const done = (index?: SiteIndex, files: OutputFile[] = [], written?: WriteReport): BuildResult => ({
     ok: !failed(),
     diagnostics: sortDiagnostics(found),
     ...(index && { index }),
     files,
+    ...(written && { written }),
   });
 
   const [loaded, content, theme] = await Promise.all([
@@ -80,14 +84,20 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     markdown: createMarkdown(config),
     assets: assets.urlOf,
   };
-  const rendered = renderPages(routes, ctx, compiled.templates);
+  // Pages stream into the write stage, which changes the output folder only at commit (see src/write/).
+  const writer = options.dryRun ? undefined : await openSiteWriter(options.outDir, { cache: !options.noCache });
+  const rendered = await renderPages(routes, ctx, compiled.templates, writer);
   diagnostics.push(...rendered.diagnostics);
-  if (failed()) return done(index);
+  if (failed()) {
+    await writer?.abort();
+    return done(index);
+  }
 
   const media = content.media.map((file) => ({ path: `media/${file}`, copyFrom: path.join(options.contentDir, "media", file) }));
   const files = [...rendered.files, ...assets.files, ...media];
-  if (!options.dryRun) await writeSite(files, options.outDir);
-  return done(index, files);
+  if (!writer) return done(index, files);
+  await writer.stage(files);
+  return done(index, [], await writer.commit());
 }
 
 function asError(d: Diagnostic): Diagnostic {

@@ -78,7 +78,7 @@ function report(result: BuildResult, command: "build" | "check", out: string, ms
   if (!quiet || warnings.length > 0) {
     const summary =
       command === "build"
-        ? `Built ${result.files.length} files (${count(articles, "article")}) into ${out}/ in ${ms} ms`
+        ? `Built ${result.written?.files ?? result.files.length} files (${count(articles, "article")}) into ${out}/ in ${ms} ms`
         : `Checked ${count(articles, "article")}: no errors (${ms} ms)`;
     process.stdout.write(`${summary}${warnings.length ? `, ${count(warnings.length, "warning")}:` : ""}\n`);
   }
