@@ -70,6 +70,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const config = loaded.config;
 
   const valid = validateContent(content, config, { drafts: options.drafts ?? false });
+  // Taken now so that the parsed documents (YAML trees with positions) can be freed before rendering.
+  const media = content.media.map((file) => ({ path: `media/${file}`, copyFrom: path.join(options.contentDir, "media", file) }));
+
   diagnostics.push(...valid.diagnostics);
   if (failed()) return done();
 
@@ -93,7 +96,6 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     return done(index);
   }
 
-  const media = content.media.map((file) => ({ path: `media/${file}`, copyFrom: path.join(options.contentDir, "media", file) }));
   const files = [...rendered.files, ...assets.files, ...media];
   if (!writer) return done(index, files);
   await writer.stage(files);

@@ -66,8 +66,11 @@ export async function renderPages(routes: Route[], ctx: ViewContext, templates: 
   const common = sink && sharedInputs({ templates: templates.fingerprint, config: ctx.index.config, site, latestNews, assets: ctx.assets });
   const sourceCtx = { ...ctx, markdown: AS_WRITTEN };
   const files: RenderedPage[] = [];
+  // A batch is written while the next one renders (the file system works in libuv's threads meanwhile).
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
-    if (sink && diagnostics.length === 0) await sink.stage(files.splice(0));
+    await writing;
+    if (sink && diagnostics.length === 0) writing = sink.stage(files.splice(0));
   };
   for (const route of routes) {
     const inputs = common && pageInputs(common, pageData(route, sourceCtx, item, site));
@@ -84,6 +87,7 @@ export async function renderPages(routes: Route[], ctx: ViewContext, templates: 
     if (files.length >= BATCH) await flush();
   }
   await flush();
+  await writing;
   return { files, diagnostics };
 }
 
@@ -143,8 +147,17 @@ function paginationView(p: Pagination): PaginationView {
 
 /** The first ~160 characters of the body text, for meta descriptions. */
 export function excerpt(html: string, max = 160): string {
-  const text = html.replace(/<[^>]*>/g, " ").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/\s+/g, " ").trim();
+  // Only the start of a body matters: read it up to the end of a tag, well past `max` characters of
+  // text, and the whole body only if that was not enough. The text of such a head is a prefix of the
+  // text of the whole, so the result is the same.
+  const end = html.indexOf(">", 4 * max);
+  let text = plainText(end === -1 ? html : html.slice(0, end + 1));
+  if (text.length <= max && end !== -1) text = plainText(html);
   if (text.length <= max) return text;
   const cut = text.slice(0, max);
   return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), max - 20)).trimEnd()}…`;
+}
+
+function plainText(html: string): string {
+  return html.replace(/<[^>]*>/g, " ").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/\s+/g, " ").trim();
 }
