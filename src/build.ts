@@ -70,8 +70,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const config = loaded.config;
 
   const valid = validateContent(content, config, { drafts: options.drafts ?? false });
-  // Taken now so that the parsed documents (YAML trees with positions) can be freed before rendering.
   const media = content.media.map((file) => ({ path: `media/${file}`, copyFrom: path.join(options.contentDir, "media", file) }));
+  // The parsed documents (YAML trees kept for their positions) are a third of a big build's memory.
+  content.articles.length = 0;
+  content.pages.length = 0;
 
   diagnostics.push(...valid.diagnostics);
   if (failed()) return done();
