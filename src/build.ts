@@ -18,7 +18,8 @@ import { planRoutes } from "./routes/plan-routes.js";
 import { makeUrls } from "./routes/urls.js";
 import { buildSiteIndex } from "./site/build-site-index.js";
 import { validateContent } from "./validate/validate-content.js";
-import { overlappingFolder, recoverInterruptedSwap, writeSite } from "./write/write-site.js";
+import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
+import { openSiteWriter, type WriteReport } from "./write/site-writer.js";
 
 export interface BuildOptions {
   contentDir: string;
@@ -37,6 +38,8 @@ export interface BuildOptions {
   cacheDir?: string;
   /** Replaces sharp (tests count encodes). */
   imageEncoder?: ImageEncoder;
+  /** Ignore the incremental-build cache: rewrite every output file (a cold build). */
+  noCache?: boolean;
 }
 
 export interface BuildResult {
@@ -44,7 +47,10 @@ export interface BuildResult {
   /** Errors and warnings, sorted by file and line. */
   diagnostics: Diagnostic[];
   index?: SiteIndex;
+  /** A dry run's files; a written build hands its pages to the write stage as they render, and lists none. */
   files: OutputFile[];
+  /** What the write stage did: files in the site, written, removed. */
+  written?: WriteReport;
 }
 
 /** load → validate → index → render → write. Writes nothing unless every stage before succeeded. */
@@ -54,11 +60,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     push: (...more: Diagnostic[]) => found.push(...(options.strict ? more.map(asError) : more)),
   };
   const failed = () => hasErrors(found);
-  const done = (index?: SiteIndex, files: OutputFile[] = []): BuildResult => ({
+  const done = (index?: SiteIndex, files: OutputFile[] = [], written?: WriteReport): BuildResult => ({
     ok: !failed(),
     diagnostics: sortDiagnostics(found),
     ...(index && { index }),
     files,
+    ...(written && { written }),
   });
 
   const clash = overlappingFolder(options.outDir, [options.contentDir, options.templatesDir]);
@@ -84,6 +91,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const config = loaded.config;
 
   const valid = validateContent(content, config, { drafts: options.drafts ?? false });
+  const media = content.media.map((file) => ({ path: `media/${file}`, copyFrom: path.join(options.contentDir, "media", file) }));
+  // The parsed documents (YAML trees kept for their positions) are a third of a big build's memory.
+  content.articles.length = 0;
+  content.pages.length = 0;
+
   diagnostics.push(...valid.diagnostics);
   if (failed()) return done();
 
@@ -110,14 +122,19 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     images: images.images,
     assets: assets.urlOf,
   };
-  const rendered = renderPages(routes, ctx, compiled.templates);
+  // Pages stream into the write stage, which changes the output folder only at commit (see src/write/).
+  const writer = options.dryRun ? undefined : await openSiteWriter(options.outDir, { cache: !options.noCache });
+  const rendered = await renderPages(routes, ctx, compiled.templates, writer);
   diagnostics.push(...rendered.diagnostics);
-  if (failed()) return done(index);
+  if (failed()) {
+    await writer?.abort();
+    return done(index);
+  }
 
-  const media = content.media.map((file) => ({ path: `media/${file}`, copyFrom: path.join(options.contentDir, "media", file) }));
   const files = [...rendered.files, ...renderSyndication(routes, redirects, ctx), ...assets.files, ...media, ...images.files];
-  if (!options.dryRun) await writeSite(files, options.outDir);
-  return done(index, files);
+  if (!writer) return done(index, files);
+  await writer.stage(files);
+  return done(index, [], await writer.commit());
 }
 
 function asError(d: Diagnostic): Diagnostic {

@@ -15,14 +15,15 @@ const SOURCES_HELP = `  --content DIR     content folder (default: content)
 export const COMMANDS = {
   build: {
     summary: "build the site into public/",
-    usage: "broadsheet build [--content DIR] [--templates DIR] [--out DIR] [--drafts] [--future] [--base-url URL] [--strict] [--quiet]",
+    usage: "broadsheet build [--content DIR] [--templates DIR] [--out DIR] [--drafts] [--future] [--base-url URL] [--strict] [--quiet] [--no-cache]",
     help: `${SOURCES_HELP}
   --out DIR         output folder, replaced as a whole when the build succeeds (default: public)
   --drafts          include drafts (for previews; never for the public site)
   --future          include scheduled articles, dated after now
   --base-url URL    override baseUrl from site.yml (canonical URLs, feeds), e.g. for a staging host
   --strict          warnings fail the build
-  --quiet           print nothing when all is well`,
+  --quiet           print nothing when all is well
+  --no-cache        a cold build: ignore .broadsheet-cache/ and rewrite every file`,
     options: {
       ...SOURCES,
       out: { type: "string", default: "public" },
@@ -31,6 +32,7 @@ export const COMMANDS = {
       "base-url": { type: "string" },
       strict: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
+      "no-cache": { type: "boolean", default: false },
       ...HELP,
     },
     positionals: 0,

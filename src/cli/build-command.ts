@@ -23,6 +23,7 @@ export async function runBuild(values: Values<"build">, io: Output): Promise<num
     drafts: values.drafts,
     future: values.future,
     strict: values.strict,
+    noCache: values["no-cache"],
     ...(values["base-url"] !== undefined && { baseUrl: values["base-url"] }),
   };
   const result = await withProgress(io, "Building", build(options));
@@ -31,7 +32,7 @@ export async function runBuild(values: Values<"build">, io: Output): Promise<num
   const warnings = result.diagnostics.filter((d) => d.severity === "warning");
   if (!values.quiet || warnings.length > 0) {
     const paint = paintFor(io.out, io.env);
-    const summary = `Built ${result.files.length} files (${count(articlesOf(result), "article")}) into ${values.out}/ in ${ms} ms`;
+    const summary = `Built ${result.written?.files ?? result.files.length} files (${count(articlesOf(result), "article")}) into ${values.out}/ in ${ms} ms`;
     io.out.write(`${paint.green(summary)}${warnings.length ? `, ${count(warnings.length, "warning")}:` : ""}\n`);
     const next = nextScheduled(result.index);
     if (next && !values.quiet) io.out.write(`${next}\n`);

@@ -1,4 +1,4 @@
-import { tz } from "@date-fns/tz";
+import { tz, tzOffset } from "@date-fns/tz";
 import { format, type Locale } from "date-fns";
 import { enUS } from "date-fns/locale/en-US";
 import type { Instant } from "../model.js";
@@ -20,13 +20,22 @@ export function makeTimeFormatter(timeZone: string, pattern: string, locale: Loc
     let view = cache.get(instant);
     if (!view) {
       view = {
-        iso: format(instant, "yyyy-MM-dd'T'HH:mm:ssXXX", { in: zone }),
+        iso: isoInZone(instant, timeZone),
         text: format(instant, pattern, { in: zone, locale }),
       };
       cache.set(instant, view);
     }
     return view;
   };
+}
+
+/** Like date-fns' "yyyy-MM-dd'T'HH:mm:ssXXX" in the zone, written out directly: it is on every item of every list. */
+function isoInZone(instant: Instant, timeZone: string): string {
+  const offset = tzOffset(timeZone, new Date(instant));
+  const wall = new Date(instant + offset * 60_000).toISOString().slice(0, 19);
+  if (offset === 0) return `${wall}Z`;
+  const abs = Math.abs(offset);
+  return `${wall}${offset < 0 ? "-" : "+"}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
 }
 
 /** The date-fns locale for a BCP 47 tag ("en-GB", then "en"), English (US) when date-fns has none. */

@@ -1,9 +1,12 @@
+import { createHash } from "node:crypto";
 import { Eta, type TemplateFunction } from "eta/core";
 import { error, type Diagnostic } from "../errors/diagnostic.js";
 import type { TemplateSource } from "../config/load-templates.js";
 
 export interface Templates {
   has(name: string): boolean;
+  /** Digest of every template's name and text: a page's output depends on all it may include. */
+  fingerprint: string;
   /** Renders a template; on failure returns a diagnostic naming the template, its line and the page. */
   render(name: string, data: object, page: string): { html: string } | { diagnostic: Diagnostic };
 }
@@ -31,6 +34,7 @@ export function compileTemplates(sources: TemplateSource[]): { templates?: Templ
   const byName = new Map(sources.map((s) => [s.name, s]));
   const templates: Templates = {
     has: (name) => byName.has(name),
+    fingerprint: createHash("sha1").update(JSON.stringify(sources.map((s) => [s.name, s.text]))).digest("base64"),
     render(name, data, page) {
       try {
         return { html: fast.render(name, data) };

@@ -3,6 +3,7 @@ import type { Article, OutputFile, Pagination, Route } from "../model.js";
 import { readAlso } from "../site/build-site-index.js";
 import type { Templates } from "./eta.js";
 import { headView } from "./head-meta.js";
+import { AS_WRITTEN, pageInputs, sharedInputs } from "./fingerprint.js";
 import { articleView, embedScriptFor, itemView, siteView, type ItemView, type SiteView, type ViewContext } from "./view-model.js";
 
 export interface PaginationView {
@@ -33,8 +34,24 @@ const TEMPLATE: Record<Route["kind"], string> = {
   notFound: "@404",
 };
 
-/** Every route through its template. Blocks every page shares are rendered once, not per page. */
-export function renderPages(routes: Route[], ctx: ViewContext, templates: Templates): { files: OutputFile[]; diagnostics: Diagnostic[] } {
+/** Where pages go as they are rendered (the write stage), so that a big site is never whole in memory. */
+export interface PageSink {
+  /** True when the page at `outPath` was made from the same inputs last time (it is kept, not rendered). */
+  unchanged(outPath: string, inputs: string): boolean;
+  stage(files: RenderedPage[]): Promise<void>;
+}
+
+/** A rendered page, with the digest of its inputs (see fingerprint.ts). */
+export type RenderedPage = { path: string; contents: string; inputs?: string };
+
+/** Pages handed to the sink at a time: enough to keep the disk busy, few enough to bound memory. */
+const BATCH = 256;
+
+/**
+ * Every route through its template. Blocks every page shares are rendered once, not per page. With a
+ * sink, pages are handed over in batches and the result lists none; without one, it lists them all.
+ */
+export async function renderPages(routes: Route[], ctx: ViewContext, templates: Templates, sink?: PageSink): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   const site = siteView(ctx);
   const items = new Map<Article, ItemView>();
@@ -47,8 +64,18 @@ export function renderPages(routes: Route[], ctx: ViewContext, templates: Templa
   if ("diagnostic" in shared) return { files: [], diagnostics: [shared.diagnostic] };
   const latestNews = shared.html;
 
-  const files: OutputFile[] = [];
+  const common = sink && sharedInputs({ templates: templates.fingerprint, config: ctx.index.config, site, latestNews, assets: ctx.assets });
+  const sourceCtx = { ...ctx, markdown: AS_WRITTEN };
+  const files: RenderedPage[] = [];
+  // A batch is written while the next one renders (the file system works in libuv's threads meanwhile).
+  let writing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    await writing;
+    if (sink && diagnostics.length === 0) writing = sink.stage(files.splice(0));
+  };
   for (const route of routes) {
+    const inputs = common && pageInputs(common, pageData(route, sourceCtx, item, site));
+    if (inputs && sink?.unchanged(route.outPath, inputs)) continue;
     const own = pageData(route, ctx, item, site);
     const data = { site, latestNews, ...own, meta: headView(route, own.page, ctx) };
     const result = templates.render(TEMPLATE[route.kind], data, route.url);
@@ -58,8 +85,11 @@ export function renderPages(routes: Route[], ctx: ViewContext, templates: Templa
       if (diagnostics.length >= 5) break;
       continue;
     }
-    files.push({ path: route.outPath, contents: result.html });
+    files.push({ path: route.outPath, contents: result.html, ...(inputs && { inputs }) });
+    if (files.length >= BATCH) await flush();
   }
+  await flush();
+  await writing;
   return { files, diagnostics };
 }
 
@@ -135,3 +165,4 @@ function excerptOf(html: string, max: number): string {
   const cut = text.slice(0, max);
   return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), max - 20)).trimEnd()}…`;
 }
+

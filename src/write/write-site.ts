@@ -8,21 +8,15 @@ const PREVIOUS = ".previous-";
 /**
  * Writes the whole site into a staging folder beside `outDir`, then swaps it into place. A build that
  * fails or is killed before the swap leaves the previous output as it was; leftovers are removed
- * by the next build.
+ * by the next build. (Incremental builds go through openSiteWriter, which uses this for cold builds.)
  */
 export async function writeSite(files: OutputFile[], outDir: string): Promise<void> {
   const out = path.resolve(outDir);
   await recoverInterruptedSwap(out);
-  const staging = `${out}${STAGING}${process.pid}-${Date.now().toString(36)}`;
+  const staging = stagingFolder(out);
   await mkdir(staging, { recursive: true });
   try {
-    const folders = new Set(files.map((f) => path.dirname(path.join(staging, safeRelative(f.path)))));
-    for (const folder of [...folders].sort()) await mkdir(folder, { recursive: true });
-    await inBatches(files, 64, async (file) => {
-      const target = path.join(staging, safeRelative(file.path));
-      if ("copyFrom" in file) await copyFile(file.copyFrom, target);
-      else await writeFile(target, file.contents);
-    });
+    await writeFiles(files, staging);
     await swapInto(staging, out);
   } catch (cause) {
     await rm(staging, { recursive: true, force: true });
@@ -47,6 +41,26 @@ function isWithin(parent: string, child: string): boolean {
   return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
 }
 
+/** A fresh folder name beside `out`, on the same file system (so renames are atomic). */
+export function stagingFolder(out: string): string {
+  return `${out}${STAGING}${process.pid}-${Date.now().toString(36)}`;
+}
+
+/** Writes files under `root`, creating folders as needed. */
+export async function writeFiles(files: OutputFile[], root: string, made = new Set<string>()): Promise<void> {
+  for (const file of files) {
+    const folder = path.dirname(path.join(root, safeRelative(file.path)));
+    if (made.has(folder)) continue;
+    await mkdir(folder, { recursive: true });
+    made.add(folder);
+  }
+  await inBatches(files, 64, async (file) => {
+    const target = path.join(root, safeRelative(file.path));
+    if ("copyFrom" in file) await copyFile(file.copyFrom, target);
+    else await writeFile(target, file.contents);
+  });
+}
+
 /** Rejects a path that would land outside the output folder. */
 export function safeRelative(file: string): string {
   const normal = path.posix.normalize(file);
@@ -56,7 +70,7 @@ export function safeRelative(file: string): string {
   return normal;
 }
 
-async function swapInto(staging: string, out: string): Promise<void> {
+export async function swapInto(staging: string, out: string): Promise<void> {
   const previous = `${out}${PREVIOUS}${process.pid}-${Date.now().toString(36)}`;
   let moved = false;
   try {
@@ -85,6 +99,6 @@ export async function recoverInterruptedSwap(out: string): Promise<void> {
   }
 }
 
-async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
 }

@@ -1,0 +1,82 @@
+import { mkdir, readFile, rename, rm, rmdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { cacheDir, dropManifest, saveManifest, type ManifestEntry } from "./manifest.js";
+import { inBatches, safeRelative } from "./write-site.js";
+
+// An incremental build changes public/ in place, file by file, so it needs a commit point: the journal.
+// Changed files are first written into a staging folder beside public/; then the journal (what moves
+// where, what goes away, the new manifest) is saved in one rename — the commit point; then the moves are
+// applied. A build killed before the commit point leaves public/ as it was; one killed after it is
+// finished by the next build (recoverJournal), because every step of applying can be repeated.
+
+export interface Journal {
+  staging: string;
+  /** [file in staging, output path]. */
+  moves: [string, string][];
+  /** Output paths that the site no longer has. */
+  removes: string[];
+  /** The manifest once applied. */
+  files: Record<string, ManifestEntry>;
+}
+
+function journalPath(outDir: string): string {
+  return path.join(cacheDir(outDir), `${path.basename(path.resolve(outDir))}.journal.json`);
+}
+
+export async function commitJournal(outDir: string, journal: Journal): Promise<void> {
+  const target = journalPath(outDir);
+  await mkdir(path.dirname(target), { recursive: true });
+  await writeFile(`${target}.tmp`, JSON.stringify(journal));
+  await rename(`${target}.tmp`, target);
+}
+
+export async function applyJournal(outDir: string, journal: Journal): Promise<void> {
+  const out = path.resolve(outDir);
+  const folders = new Set(journal.moves.map(([, to]) => path.dirname(path.join(out, safeRelative(to)))));
+  for (const folder of [...folders].sort()) await mkdir(folder, { recursive: true });
+  await inBatches(journal.moves, 64, async ([from, to]) => {
+    try {
+      await rename(path.join(journal.staging, from), path.join(out, safeRelative(to)));
+    } catch (cause) {
+      // Already moved by the run that was interrupted.
+      if ((cause as NodeJS.ErrnoException).code !== "ENOENT") throw cause;
+    }
+  });
+  await inBatches(journal.removes, 64, (file) => rm(path.join(out, safeRelative(file)), { force: true }));
+  await removeEmptyFolders(out, journal.removes);
+  await saveManifest(out, journal.files);
+  await rm(journalPath(out), { force: true });
+  await rm(journal.staging, { recursive: true, force: true });
+}
+
+/**
+ * Finishes a journal that a killed build committed but did not apply. If it cannot be applied (the
+ * output folder was changed by hand meanwhile), the manifest is dropped so the next build is cold.
+ */
+export async function recoverJournal(outDir: string): Promise<void> {
+  const text = await readFile(journalPath(outDir), "utf8").catch(() => undefined);
+  if (text === undefined) return;
+  try {
+    await applyJournal(outDir, JSON.parse(text) as Journal);
+  } catch {
+    await forgetJournal(outDir);
+  }
+}
+
+/** After a failure while applying: the next build must not trust the cache. */
+export async function forgetJournal(outDir: string): Promise<void> {
+  await dropManifest(outDir);
+  await rm(journalPath(outDir), { force: true });
+}
+
+/** The folder of a removed article (politics/old-story/) goes too, when nothing else is in it. */
+async function removeEmptyFolders(out: string, removed: string[]): Promise<void> {
+  const folders = new Set<string>();
+  for (const file of removed) {
+    for (let dir = path.posix.dirname(file); dir !== "." && dir !== "/"; dir = path.posix.dirname(dir)) folders.add(dir);
+  }
+  // Deepest first, so a parent is tried after its children.
+  for (const dir of [...folders].sort((a, b) => b.length - a.length)) {
+    await rmdir(path.join(out, safeRelative(dir))).catch(() => undefined);
+  }
+}

@@ -1,0 +1,86 @@
+import { hash } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+// The incremental-build cache: for each file in the output folder, the hash of its bytes (and, for pages,
+// the fingerprint of the inputs it was rendered from). It lives in .broadsheet-cache/ beside the output
+// folder (git-ignored) and is trusted only for the very folder it describes: a folder replaced, deleted
+// or restored from elsewhere has another identity, and the next build is cold.
+
+const VERSION = 1;
+
+export interface ManifestEntry {
+  /** Hash of the file's bytes (or of a copied file's size and time). */
+  hash: string;
+  /** Fingerprint of a page's inputs, when the renderer gave one. */
+  inputs?: string;
+}
+
+export interface Manifest {
+  version: number;
+  /** Identity of the output folder the entries describe. */
+  folder: string;
+  /** Identity of Broadsheet's own code: another version may render the same inputs differently. */
+  tool: string;
+  files: Record<string, ManifestEntry>;
+}
+
+export function cacheDir(outDir: string): string {
+  return path.join(path.dirname(path.resolve(outDir)), ".broadsheet-cache");
+}
+
+export function manifestPath(outDir: string): string {
+  return path.join(cacheDir(outDir), `${path.basename(path.resolve(outDir))}.manifest.json`);
+}
+
+export function hashBytes(contents: string | Uint8Array): string {
+  return hash("sha1", contents, "base64");
+}
+
+/** dev, inode and birth time of the folder: changes when the folder is swapped, removed or restored. */
+export async function folderIdentity(dir: string): Promise<string | undefined> {
+  const info = await stat(dir, { bigint: true }).catch(() => undefined);
+  return info?.isDirectory() ? `${info.dev}:${info.ino}:${info.birthtimeNs}` : undefined;
+}
+
+/** The manifest of `outDir`, if there is one and it still describes that folder. */
+export async function loadManifest(outDir: string): Promise<Manifest | undefined> {
+  const text = await readFile(manifestPath(outDir), "utf8").catch(() => undefined);
+  if (text === undefined) return undefined;
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(text) as Manifest;
+  } catch {
+    return undefined;
+  }
+  if (manifest.version !== VERSION || typeof manifest.files !== "object") return undefined;
+  const current = manifest.folder === (await folderIdentity(outDir)) && manifest.tool === (await toolIdentity());
+  return current ? manifest : undefined;
+}
+
+export async function saveManifest(outDir: string, files: Record<string, ManifestEntry>): Promise<void> {
+  const folder = await folderIdentity(outDir);
+  if (folder === undefined) return;
+  const target = manifestPath(outDir);
+  await mkdir(path.dirname(target), { recursive: true });
+  const temp = `${target}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify({ version: VERSION, folder, tool: await toolIdentity(), files } satisfies Manifest));
+  await rename(temp, target);
+}
+
+let tool: Promise<string> | undefined;
+/** Sizes and times of Broadsheet's compiled files (the folder this module runs from, and below). */
+function toolIdentity(): Promise<string> {
+  tool ??= (async () => {
+    const root = path.resolve(import.meta.dirname, "..");
+    const entries = await readdir(root, { recursive: true, withFileTypes: true });
+    const files = entries.filter((e) => e.isFile() && /\.[cm]?js$/.test(e.name)).map((e) => path.join(e.parentPath, e.name)).sort();
+    const stamps = await Promise.all(files.map(async (f) => `${path.relative(root, f)}:${(await stat(f)).mtimeMs}`));
+    return hashBytes(stamps.join("\n"));
+  })();
+  return tool;
+}
+
+export async function dropManifest(outDir: string): Promise<void> {
+  await rm(manifestPath(outDir), { force: true });
+}

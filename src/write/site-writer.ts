@@ -1,0 +1,125 @@
+import { stat, mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import type { OutputFile } from "../model.js";
+import { applyJournal, commitJournal, forgetJournal, recoverJournal } from "./journal.js";
+import { hashBytes, loadManifest, saveManifest, type Manifest, type ManifestEntry } from "./manifest.js";
+import { recoverInterruptedSwap, stagingFolder, swapInto, writeFiles } from "./write-site.js";
+
+// The write stage. Files arrive in batches as they are rendered (so the whole site is never held in
+// memory) and are staged beside the output folder; nothing in the output folder changes before commit().
+//
+// Cold build (no cache, --no-cache, or the output folder is not the one the cache describes): every file
+// is written into a staging copy of the site, which is swapped in with two renames.
+// Incremental build: each file's bytes are hashed and compared with the manifest; only files whose bytes
+// changed are staged, then moved into place through a journal (see journal.ts). A no-op build writes
+// nothing. A staging copy made of hard links was measured instead: at 10,000 articles the 12,760 folders
+// alone cost 1-3 s to create and as much to delete, over 10% of a cold build, for a one-page change.
+
+/** An output file, with the fingerprint of a page's inputs when the renderer computed one. */
+export type PlannedFile = OutputFile & { inputs?: string };
+
+export interface WriteReport {
+  /** Files of the site. */
+  files: number;
+  /** Files written or replaced in the output folder. */
+  written: number;
+  removed: number;
+  cold: boolean;
+}
+
+export interface SiteWriter {
+  /** True when the page at `outPath` was made from the same `inputs` last time: it need not be rendered. */
+  unchanged(outPath: string, inputs: string): boolean;
+  stage(files: PlannedFile[]): Promise<void>;
+  /** Makes the staged site the output. */
+  commit(): Promise<WriteReport>;
+  /** Throws the staged files away; the output folder stays as it was. */
+  abort(): Promise<void>;
+}
+
+export async function openSiteWriter(outDir: string, options: { cache: boolean }): Promise<SiteWriter> {
+  const out = path.resolve(outDir);
+  await recoverJournal(out);
+  await recoverInterruptedSwap(out);
+  const previous = options.cache ? await loadManifest(out) : undefined;
+  const staging = stagingFolder(out);
+  await mkdir(staging, { recursive: true });
+  const next: Record<string, ManifestEntry> = {};
+  const state = { moves: [] as [string, string][], changedEntries: false, made: new Set<string>() };
+
+  const record = (file: string, entry: ManifestEntry, old: ManifestEntry | undefined) => {
+    next[file] = entry;
+    if (old?.hash !== entry.hash || old.inputs !== entry.inputs) state.changedEntries = true;
+  };
+
+  return {
+    unchanged(outPath, inputs) {
+      const old = previous?.files[outPath];
+      if (old?.inputs !== inputs) return false;
+      next[outPath] = old;
+      return true;
+    },
+    async stage(files) {
+      const entries = await Promise.all(files.map(entryOf));
+      if (!previous) {
+        files.forEach((f, i) => (next[f.path] = entries[i]!));
+        await writeFiles(files, staging, state.made);
+        return;
+      }
+      const changed: OutputFile[] = [];
+      files.forEach((file, i) => {
+        const old = previous.files[file.path];
+        record(file.path, entries[i]!, old);
+        if (old?.hash === entries[i]!.hash) return;
+        // Staged under a short flat name; the journal says where it goes.
+        const name = String(state.moves.length);
+        state.moves.push([name, file.path]);
+        changed.push({ ...file, path: name });
+      });
+      await writeFiles(changed, staging, state.made);
+    },
+    async commit() {
+      const files = Object.keys(next).length;
+      if (!previous) {
+        await swapInto(staging, out);
+        await saveManifest(out, next);
+        return { files, written: files, removed: 0, cold: true };
+      }
+      return commitIncremental(out, staging, previous, next, state);
+    },
+    abort: () => rm(staging, { recursive: true, force: true }),
+  };
+}
+
+async function commitIncremental(
+  out: string,
+  staging: string,
+  previous: Manifest,
+  next: Record<string, ManifestEntry>,
+  state: { moves: [string, string][]; changedEntries: boolean },
+): Promise<WriteReport> {
+  const removes = Object.keys(previous.files).filter((file) => !(file in next));
+  const report = { files: Object.keys(next).length, written: state.moves.length, removed: removes.length, cold: false };
+  if (state.moves.length === 0 && removes.length === 0) {
+    await rm(staging, { recursive: true, force: true });
+    if (state.changedEntries) await saveManifest(out, next);
+    return report;
+  }
+  const journal = { staging, moves: state.moves, removes, files: next };
+  await commitJournal(out, journal);
+  try {
+    await applyJournal(out, journal);
+  } catch (cause) {
+    await forgetJournal(out);
+    throw cause;
+  }
+  return report;
+}
+
+async function entryOf(file: PlannedFile): Promise<ManifestEntry> {
+  const inputs = file.inputs !== undefined ? { inputs: file.inputs } : {};
+  if (!("copyFrom" in file)) return { hash: hashBytes(file.contents), ...inputs };
+  // Media can be large: a copied file is known by its source's size and time, not read to be hashed.
+  const info = await stat(file.copyFrom);
+  return { hash: `copy:${info.size}:${info.mtimeMs}`, ...inputs };
+}

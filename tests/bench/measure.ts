@@ -1,0 +1,76 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { lstat, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+// Whole-process measurements: wall time from spawn to exit, peak RSS from GNU time (or none), and which
+// output files a run wrote (a changed inode or mtime).
+
+export interface Run {
+  seconds: number;
+  /** Peak resident set size in MB, when /usr/bin/time is installed. */
+  rssMb?: number;
+}
+
+const GNU_TIME = "/usr/bin/time";
+
+export async function timed(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const useTime = existsSync(GNU_TIME);
+  const report = path.join(tmpdir(), `bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const [cmd, argv] = useTime ? [GNU_TIME, ["-v", "-o", report, command, ...args]] : [command, args];
+  const started = performance.now();
+  const stderr: Buffer[] = [];
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.on("error", reject);
+    child.on("exit", (exitCode) => resolve(exitCode ?? 1));
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}:\n${Buffer.concat(stderr).toString().slice(0, 4000)}`);
+  if (!useTime) return { seconds };
+  const text = await readFile(report, "utf8");
+  await rm(report, { force: true });
+  const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(text);
+  return { seconds, ...(kb && { rssMb: Number(kb[1]) / 1024 }) };
+}
+
+/** Identity of every file under `dir`: "inode:mtime", by relative path. */
+export async function snapshot(dir: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (!existsSync(dir)) return found;
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  for (let i = 0; i < files.length; i += 512) {
+    await Promise.all(
+      files.slice(i, i + 512).map(async (file) => {
+        const info = await lstat(file);
+        found.set(path.relative(dir, file), `${info.ino}:${info.mtimeMs}`);
+      }),
+    );
+  }
+  return found;
+}
+
+/** Files that are new or were rewritten between two snapshots. */
+export function written(before: Map<string, string>, after: Map<string, string>): number {
+  let count = 0;
+  for (const [file, id] of after) if (before.get(file) !== id) count++;
+  return count;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function medianRun(runs: Run[]): Run {
+  const rss = runs.map((r) => r.rssMb).filter((r): r is number => r !== undefined);
+  return { seconds: median(runs.map((r) => r.seconds)), ...(rss.length > 0 && { rssMb: Math.max(...rss) }) };
+}
+
+export function onPath(command: string): boolean {
+  return (process.env.PATH ?? "").split(path.delimiter).some((dir) => dir !== "" && existsSync(path.join(dir, command)));
+}

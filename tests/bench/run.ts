@@ -1,0 +1,170 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { articlePath, BENCH_NOW, generateNewsroom, makeArticle, toBroadsheet, type Corpus } from "./generate.js";
+import { median, medianRun, onPath, snapshot, timed, written, type Run } from "./measure.js";
+
+// npm run bench [-- --sizes 1000,10000,100000 --runs 3 --targets ram,disk --no-hugo]
+// Generates each newsroom once, then per output target: cold builds (--no-cache, empty output), then
+// rounds of no-op / one-body-edit / one-new-article rebuilds, `cp -r` of our output, and Hugo's cold
+// build of the same corpus when `hugo` is on the PATH. Prints a Markdown table of medians.
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const CLI = path.join(ROOT, "bin", "broadsheet.js");
+const TEMPLATES = path.join(ROOT, "templates");
+const HUGO_LAYOUTS = path.join(ROOT, "tests", "bench", "hugo", "layouts");
+const ENV = { SOURCE_DATE_EPOCH: String(BENCH_NOW / 1000), TZ: "UTC" };
+const SEED = 1;
+
+interface Row {
+  articles: number;
+  target: string;
+  files: number;
+  cold: Run;
+  noop: Run & { files: number };
+  edit: Run & { files: number };
+  added: Run & { files: number };
+  copy: number;
+  hugo?: Run;
+}
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "1000,10000" },
+    runs: { type: "string", default: "3" },
+    targets: { type: "string", default: "ram,disk" },
+    "no-hugo": { type: "boolean", default: false },
+  },
+});
+const sizes = values.sizes.split(",").map(Number);
+const runs = Math.max(1, Number(values.runs));
+const targets = values.targets.split(",");
+const withHugo = !values["no-hugo"] && onPath("hugo");
+
+const rows: Row[] = [];
+for (const size of sizes) {
+  const dir = await mkdtemp(path.join(tmpdir(), "broadsheet-bench-"));
+  try {
+    log(`generating ${size} articles in ${dir}`);
+    const corpus = await generateNewsroom(path.join(dir, "src"), size, { seed: SEED, ...(withHugo && { hugoLayouts: HUGO_LAYOUTS }) });
+    for (const target of targets) {
+      const base = target === "ram" ? await mkdtemp("/dev/shm/broadsheet-bench-") : path.join(dir, "disk");
+      await mkdir(base, { recursive: true });
+      try {
+        rows.push(await measureTarget(corpus, base, target));
+      } finally {
+        if (target === "ram") await rm(base, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+process.stdout.write(`\n${table(rows)}\n`);
+
+async function measureTarget(corpus: Corpus, base: string, target: string): Promise<Row> {
+  const out = path.join(base, "public");
+  const cache = path.join(base, ".broadsheet-cache");
+  const build = (...extra: string[]) => timed("node", [CLI, "build", "--content", corpus.content, "--templates", TEMPLATES, "--out", out, "--quiet", ...extra], ENV);
+
+  const cold: Run[] = [];
+  for (let r = 0; r < runs; r++) {
+    await rm(out, { recursive: true, force: true });
+    await rm(cache, { recursive: true, force: true });
+    cold.push(await build("--no-cache"));
+    log(`${corpus.articles} ${target} cold ${cold.at(-1)!.seconds.toFixed(2)} s`);
+  }
+  const files = (await snapshot(out)).size;
+
+  const noop: Run[] = [], edit: Run[] = [], added: Run[] = [];
+  const counts = { noop: [] as number[], edit: [] as number[], added: [] as number[] };
+  const measure = async (into: Run[], count: number[], change: () => Promise<void>) => {
+    await change();
+    const before = await snapshot(out);
+    into.push(await build());
+    count.push(written(before, await snapshot(out)));
+  };
+  // The body of an article in the middle of the corpus: not in Latest news, not on the home page.
+  const edited = makeArticle(Math.floor(corpus.articles / 2), SEED);
+  for (let r = 0; r < runs; r++) {
+    await measure(noop, counts.noop, async () => {});
+    await measure(edit, counts.edit, async () => {
+      await writeFile(path.join(corpus.content, articlePath(edited)), toBroadsheet({ ...edited, body: `${edited.body}\n\nCorrection ${r + 1}: a figure was updated.` }));
+    });
+    await measure(added, counts.added, async () => {
+      const a = makeArticle(corpus.articles + r, SEED);
+      await mkdir(path.dirname(path.join(corpus.content, articlePath(a))), { recursive: true });
+      await writeFile(path.join(corpus.content, articlePath(a)), toBroadsheet(a));
+    });
+    log(`${corpus.articles} ${target} no-op ${noop.at(-1)!.seconds.toFixed(2)} s, edit ${edit.at(-1)!.seconds.toFixed(2)} s, new ${added.at(-1)!.seconds.toFixed(2)} s`);
+  }
+
+  // The next target starts from the same corpus.
+  await writeFile(path.join(corpus.content, articlePath(edited)), toBroadsheet(edited));
+  for (let r = 0; r < runs; r++) await rm(path.join(corpus.content, articlePath(makeArticle(corpus.articles + r, SEED))));
+
+  const copies: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    await rm(`${out}-copy`, { recursive: true, force: true });
+    copies.push((await timed("cp", ["-r", out, `${out}-copy`])).seconds);
+  }
+  await rm(`${out}-copy`, { recursive: true, force: true });
+
+  let hugo: Run | undefined;
+  if (corpus.hugo) {
+    const hugoRuns: Run[] = [];
+    const hugoOut = path.join(base, "hugo-public");
+    for (let r = 0; r < runs; r++) {
+      await rm(hugoOut, { recursive: true, force: true });
+      hugoRuns.push(await timed("hugo", ["--quiet", "--source", corpus.hugo, "--destination", hugoOut, "--cacheDir", path.join(base, "hugo-cache")]));
+      log(`${corpus.articles} ${target} hugo ${hugoRuns.at(-1)!.seconds.toFixed(2)} s`);
+    }
+    await rm(hugoOut, { recursive: true, force: true });
+    hugo = medianRun(hugoRuns);
+  }
+  await rm(out, { recursive: true, force: true });
+  return {
+    articles: corpus.articles,
+    target,
+    files,
+    cold: medianRun(cold),
+    noop: { ...medianRun(noop), files: median(counts.noop) },
+    edit: { ...medianRun(edit), files: median(counts.edit) },
+    added: { ...medianRun(added), files: median(counts.added) },
+    copy: median(copies),
+    ...(hugo && { hugo }),
+  };
+}
+
+function table(list: Row[]): string {
+  const s = (n: number) => `${n.toFixed(2)} s`;
+  const mb = (run: Run) => (run.rssMb === undefined ? "—" : `${Math.round(run.rssMb)} MB`);
+  const share = (run: Run, cold: Run) => `${s(run.seconds)} (${((100 * run.seconds) / cold.seconds).toFixed(0)}%)`;
+  const head = [
+    "| articles | output | files | cold | peak RSS | no-op (files written) | one body edit (files) | one new article (files) | `cp -r` of our output | Hugo cold | Hugo RSS | ours / Hugo |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  const lines = list.map((r) =>
+    [
+      r.articles.toLocaleString("en"),
+      r.target === "ram" ? "RAM (tmpfs)" : "disk",
+      r.files,
+      s(r.cold.seconds),
+      mb(r.cold),
+      `${share(r.noop, r.cold)}, ${r.noop.files}`,
+      `${share(r.edit, r.cold)}, ${r.edit.files}`,
+      `${share(r.added, r.cold)}, ${r.added.files}`,
+      s(r.copy),
+      r.hugo ? s(r.hugo.seconds) : "—",
+      r.hugo ? mb(r.hugo) : "—",
+      r.hugo ? `${(r.cold.seconds / r.hugo.seconds).toFixed(2)}×` : "—",
+    ].join(" | "),
+  );
+  const note = `Medians of ${runs} whole-process runs; peak RSS is the largest of the runs; ${withHugo ? "Hugo from the PATH" : "no hugo on the PATH"}.`;
+  return [...head, ...lines.map((l) => `| ${l} |`), "", note].join("\n");
+}
+
+function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}

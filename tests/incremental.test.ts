@@ -1,0 +1,126 @@
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile, appendFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { build, type BuildOptions } from "../src/build.js";
+import { commitJournal, recoverJournal } from "../src/write/journal.js";
+import { snapshot } from "./bench/measure.js";
+import { FIXTURE_NOW, TEMPLATES, fixture, listFiles } from "./helpers.js";
+
+// Incremental builds: a rebuild rewrites only the files whose bytes change, and its output is always the
+// output a cold build of the same content would give.
+
+let root: string;
+let content: string;
+let out: string;
+let templates: string;
+const options = (): BuildOptions => ({ contentDir: content, templatesDir: templates, outDir: out, now: FIXTURE_NOW });
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "broadsheet-incremental-"));
+  content = path.join(root, "content");
+  out = path.join(root, "public");
+  templates = path.join(root, "templates");
+  await cp(fixture("newsroom"), content, { recursive: true });
+  await cp(TEMPLATES, templates, { recursive: true });
+  expect((await build({ ...options(), noCache: true })).ok).toBe(true);
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+/** Builds, and returns the output files that were written (new inode or mtime). */
+async function rebuild(extra: Partial<BuildOptions> = {}): Promise<string[]> {
+  const before = await snapshot(out);
+  const result = await build({ ...options(), ...extra });
+  expect(result.diagnostics).toEqual([]);
+  const after = await snapshot(out);
+  return [...after].filter(([file, id]) => before.get(file) !== id).map(([file]) => file).sort();
+}
+
+async function contents(): Promise<Map<string, string>> {
+  const files = await listFiles(out);
+  return new Map(await Promise.all(files.map(async (f) => [f, await readFile(path.join(out, f), "utf8")] as const)));
+}
+
+/** The output of a cold build of the same content, file by file. */
+async function expectSameAsCold(): Promise<void> {
+  const cold = path.join(root, "cold");
+  await build({ ...options(), outDir: cold, noCache: true });
+  const files = await listFiles(cold);
+  expect(await listFiles(out)).toEqual(files);
+  for (const file of files) expect(await readFile(path.join(out, file), "utf8"), file).toBe(await readFile(path.join(cold, file), "utf8"));
+  await rm(cold, { recursive: true, force: true });
+}
+
+describe("incremental builds", () => {
+  it("writes no file when nothing changed", async () => {
+    expect(await rebuild()).toEqual([]);
+    const result = await build(options());
+    expect(result.written).toMatchObject({ written: 0, removed: 0, cold: false });
+  });
+
+  it("rewrites only the page of an article whose body was edited, and the feeds that carry its body", async () => {
+    await appendFile(path.join(content, "articles/world/heatwave-europe.md"), "\nA correction was added.\n");
+    expect(await rebuild()).toEqual([
+      "atom.xml", "feed.json", "feed.xml", "world/atom.xml", "world/feed.json", "world/feed.xml", "world/heatwave-europe/index.html",
+    ]);
+    await expectSameAsCold();
+  });
+
+  it("rewrites the pages whose lists change when an article is published, and no other", async () => {
+    await writeFile(
+      path.join(content, "articles/world/new-story.md"),
+      "---\ntitle: A new story\ncategory: world\ndate: 2024-07-31 10:00\n---\nNews.\n",
+    );
+    const before = await contents();
+    const written = await rebuild();
+    const after = await contents();
+    expect(written).toContain("world/new-story/index.html");
+    // Latest news is on every page, so most pages change; exactly those whose bytes changed are written.
+    expect(written).toEqual([...after.keys()].filter((file) => before.get(file) !== after.get(file)));
+    expect(written.filter((f) => f.startsWith("assets/"))).toEqual([]);
+    await expectSameAsCold();
+  });
+
+  it("removes the page and folder of an article that was deleted", async () => {
+    await rm(path.join(content, "articles/world/new-story.md"));
+    await rebuild();
+    expect(existsSync(path.join(out, "world/new-story"))).toBe(false);
+    await expectSameAsCold();
+  });
+
+  it("renders again every page that includes a template that was edited", async () => {
+    const item = path.join(templates, "partials/item.eta");
+    await writeFile(item, (await readFile(item, "utf8")).replace('class="item-meta"', 'class="item-meta edited"'));
+    const written = await rebuild();
+    expect(written).toContain("news/index.html");
+    expect(written).not.toContain("404.html");
+    await expectSameAsCold();
+  });
+
+  it("rewrites every file with --no-cache", async () => {
+    const files = await listFiles(out);
+    expect(await rebuild({ noCache: true })).toEqual(files);
+  });
+
+  it("is cold again when the output folder was replaced behind its back", async () => {
+    await rm(out, { recursive: true, force: true });
+    await mkdir(out);
+    await rebuild();
+    await expectSameAsCold();
+  });
+
+  it("finishes the changes of a build killed after its commit point", async () => {
+    const staging = path.join(root, "public.staging-killed");
+    await mkdir(staging);
+    await writeFile(path.join(staging, "0"), "<p>new about page</p>");
+    await commitJournal(out, { staging, moves: [["0", "about/index.html"]], removes: ["news/index.html"], files: {} });
+    await recoverJournal(out);
+    expect(await readFile(path.join(out, "about/index.html"), "utf8")).toBe("<p>new about page</p>");
+    expect(existsSync(path.join(out, "news/index.html"))).toBe(false);
+    expect(existsSync(staging)).toBe(false);
+    // The manifest it left lists nothing, so the next build writes the whole site again.
+    await rebuild();
+    await expectSameAsCold();
+  });
+});
