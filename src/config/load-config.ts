@@ -28,7 +28,7 @@ export async function loadConfig(
   const diagnostics: Diagnostic[] = [];
   const site = await readYamlFile(contentDir, "site.yml", true, diagnostics);
   const authorsFile = await readYamlFile(contentDir, "authors.yml", false, diagnostics);
-  const authors = authorsFile ? readAuthors(authorsFile, diagnostics) : [];
+  const authors = authorsFile ? readAuthors(authorsFile) : [];
   if (!site) return { diagnostics };
   const config = readSite(site, authors, overrides, diagnostics);
   if (config?.logo !== undefined && !/^https?:\/\//.test(config.logo)) {
@@ -179,7 +179,7 @@ function readEmbedHosts(f: FieldReader): string[] {
   });
 }
 
-function readAuthors(f: FieldReader, diagnostics: Diagnostic[]): Author[] {
+function readAuthors(f: FieldReader): Author[] {
   const out: Author[] = [];
   for (const id of Object.keys(f.map)) {
     if (!ID_PATTERN.test(id)) {
@@ -200,7 +200,6 @@ function readAuthors(f: FieldReader, diagnostics: Diagnostic[]): Author[] {
     }
     if (name !== undefined) out.push({ id, name, ...(bio !== undefined && { bio }), ...(url !== undefined && /^https?:\/\//.test(url) && { url }) });
   }
-  void diagnostics;
   return out;
 }
 

@@ -164,7 +164,8 @@ export function articleView(ctx: ViewContext, article: Article): ArticleView {
   return {
     ...itemView(ctx, article),
     authors: article.authors.map((id) => ({ name: index.authors.get(id)?.name ?? id, url: urls.author(id) })),
-    tags: article.tags.map((name) => ({ name, url: urls.tag(slugify(name)) })).filter((t) => !t.url.endsWith("/tags//")),
+    // A tag of only punctuation has no slug and no page: it is not linked.
+    tags: article.tags.filter((name) => slugify(name) !== "").map((name) => ({ name, url: urls.tag(slugify(name)) })),
     ...(article.updated !== undefined && { updated: ctx.time(article.updated) }),
     html,
     ...(image && { image }),
