@@ -51,6 +51,8 @@ export interface BuildResult {
   files: OutputFile[];
   /** What the write stage did: files in the site, written, removed. */
   written?: WriteReport;
+  /** Milliseconds spent in each stage, in order (`broadsheet build --timings`). */
+  stages: [string, number][];
 }
 
 /** load → validate → index → render → write. Writes nothing unless every stage before succeeded. */
@@ -60,12 +62,20 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     push: (...more: Diagnostic[]) => found.push(...(options.strict ? more.map(asError) : more)),
   };
   const failed = () => hasErrors(found);
+  const stages: [string, number][] = [];
+  let since = performance.now();
+  const mark = (stage: string) => {
+    const at = performance.now();
+    stages.push([stage, Math.round(at - since)]);
+    since = at;
+  };
   const done = (index?: SiteIndex, files: OutputFile[] = [], written?: WriteReport): BuildResult => ({
     ok: !failed(),
     diagnostics: sortDiagnostics(found),
     ...(index && { index }),
     files,
     ...(written && { written }),
+    stages,
   });
 
   const clash = overlappingFolder(options.outDir, [options.contentDir, options.templatesDir]);
@@ -85,6 +95,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     loadTemplates(options.templatesDir),
   ]);
   diagnostics.push(...loaded.diagnostics, ...content.diagnostics);
+  mark("load");
   const compiled = compileTemplates(theme.templates);
   diagnostics.push(...compiled.diagnostics);
   if (!loaded.config || !compiled.templates) return done();
@@ -97,12 +108,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   content.pages.length = 0;
 
   diagnostics.push(...valid.diagnostics);
+  mark("validate");
   if (failed()) return done();
 
   const index = buildSiteIndex(valid.articles, valid.pages, config, options.now, { future: options.future ?? false });
   const routes = planRoutes(index);
   const { redirects, diagnostics: aliasProblems } = planRedirects(index, routes);
   diagnostics.push(...aliasProblems);
+  mark("index");
   if (failed()) return done(index);
   const urls = makeUrls(config);
   const assets = planAssets(theme.assets, urls);
@@ -113,6 +126,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     ...(options.imageEncoder && { encoder: options.imageEncoder }),
   });
   diagnostics.push(...images.diagnostics);
+  mark("images");
   if (failed()) return done(index);
   const ctx = {
     index,
@@ -126,15 +140,19 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const writer = options.dryRun ? undefined : await openSiteWriter(options.outDir, { cache: !options.noCache });
   const rendered = await renderPages(routes, ctx, compiled.templates, writer);
   diagnostics.push(...rendered.diagnostics);
+  mark("render pages");
   if (failed()) {
     await writer?.abort();
     return done(index);
   }
 
   const files = [...rendered.files, ...renderSyndication(routes, redirects, ctx), ...assets.files, ...media, ...images.files];
+  mark("render feeds and sitemaps");
   if (!writer) return done(index, files);
   await writer.stage(files);
-  return done(index, [], await writer.commit());
+  const written = await writer.commit();
+  mark("write");
+  return done(index, [], written);
 }
 
 function asError(d: Diagnostic): Diagnostic {

@@ -15,7 +15,7 @@ const SOURCES_HELP = `  --content DIR     content folder (default: content)
 export const COMMANDS = {
   build: {
     summary: "build the site into public/",
-    usage: "broadsheet build [--content DIR] [--templates DIR] [--out DIR] [--drafts] [--future] [--base-url URL] [--strict] [--quiet] [--no-cache]",
+    usage: "broadsheet build [--content DIR] [--templates DIR] [--out DIR] [--drafts] [--future] [--base-url URL] [--strict] [--quiet] [--no-cache] [--timings]",
     help: `${SOURCES_HELP}
   --out DIR         output folder, replaced as a whole when the build succeeds (default: public)
   --drafts          include drafts (for previews; never for the public site)
@@ -23,7 +23,8 @@ export const COMMANDS = {
   --base-url URL    override baseUrl from site.yml (canonical URLs, feeds), e.g. for a staging host
   --strict          warnings fail the build
   --quiet           print nothing when all is well
-  --no-cache        a cold build: ignore .broadsheet-cache/ and rewrite every file`,
+  --no-cache        a cold build: ignore .broadsheet-cache/ and rewrite every file
+  --timings         print the milliseconds each stage took (load, validate, render, write...)`,
     options: {
       ...SOURCES,
       out: { type: "string", default: "public" },
@@ -33,6 +34,7 @@ export const COMMANDS = {
       strict: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
       "no-cache": { type: "boolean", default: false },
+      timings: { type: "boolean", default: false },
       ...HELP,
     },
     positionals: 0,

@@ -37,6 +37,7 @@ export async function runBuild(values: Values<"build">, io: Output): Promise<num
     const next = nextScheduled(result.index);
     if (next && !values.quiet) io.out.write(`${next}\n`);
   }
+  if (values.timings) io.err.write(result.stages.map(([stage, ms]) => `  ${stage}: ${ms} ms\n`).join(""));
   // Warnings come after the summary: the build succeeded, but someone should look.
   printDiagnostics(io, warnings);
   return 0;
