@@ -1,4 +1,6 @@
-import sharp from "sharp";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
 import type { ImageFormat } from "../model.js";
 
 /** What processing needs from an image library; tests wrap it to count calls (a cache hit makes none). */
@@ -18,19 +20,29 @@ const SETTINGS = {
 } as const;
 
 /** Bumped with SETTINGS so that cached variants made with other settings are not reused. */
-export const ENCODER_VERSION = `sharp-${sharp.versions.sharp}-${JSON.stringify(SETTINGS)}`;
+export const ENCODER_VERSION = `sharp-${sharpVersion()}-${JSON.stringify(SETTINGS)}`;
+
+function sharpVersion(): string {
+  // Read, not imported: sharp's exports hide its package.json, and importing it would load libvips.
+  const main = createRequire(import.meta.url).resolve("sharp");
+  return (JSON.parse(readFileSync(path.join(path.dirname(main), "..", "package.json"), "utf8")) as { version: string }).version;
+}
+
+// sharp (libvips) takes a third of a second to load: only builds with images pay for it.
+let loaded: Promise<typeof import("sharp")> | undefined;
+const sharpOf = async (input: Uint8Array) => (await (loaded ??= import("sharp"))).default(input, { failOn: "error" });
 
 export const sharpEncoder: ImageEncoder = {
   async probe(input) {
     // failOn "error" rejects truncated files instead of encoding a half-grey picture.
-    const meta = await sharp(input, { failOn: "error" }).metadata();
+    const meta = await (await sharpOf(input)).metadata();
     if (!meta.width || !meta.height) throw new Error("the file has no image size");
     // Orientations 5-8 are stored rotated by 90 degrees: the displayed size is swapped.
     const turned = (meta.orientation ?? 1) >= 5;
     return { width: turned ? meta.height : meta.width, height: turned ? meta.width : meta.height, hasAlpha: meta.hasAlpha === true };
   },
   async encode(input, width, format) {
-    const pipeline = sharp(input, { failOn: "error" }).rotate().resize({ width, withoutEnlargement: true });
+    const pipeline = (await sharpOf(input)).rotate().resize({ width, withoutEnlargement: true });
     const typed =
       format === "avif" ? pipeline.avif(SETTINGS.avif)
       : format === "webp" ? pipeline.webp(SETTINGS.webp)
