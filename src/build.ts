@@ -2,6 +2,7 @@ import path from "node:path";
 import { loadConfig } from "./config/load-config.js";
 import { loadTemplates } from "./config/load-templates.js";
 import { loadContent } from "./content/load-content.js";
+import { openParseCache } from "./content/parse-cache.js";
 import { error, hasErrors, sortDiagnostics, type Diagnostic } from "./errors/diagnostic.js";
 import { imageRequests } from "./media/image-requests.js";
 import { processImages } from "./media/process-images.js";
@@ -89,12 +90,16 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // even if this build then fails.
   if (!options.dryRun) await recoverInterruptedSwap(path.resolve(options.outDir));
 
+  const cacheDir = options.cacheDir ?? path.join(path.dirname(path.resolve(options.contentDir)), ".broadsheet-cache");
+  // A dry run (`check`) reads the cache but leaves it as it was.
+  const parsed = openParseCache(cacheDir, options.contentDir, { fresh: options.noCache === true });
   const [loaded, content, theme] = await Promise.all([
     loadConfig(options.contentDir, { ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }) }),
-    loadContent(options.contentDir),
+    loadContent(options.contentDir, parsed),
     loadTemplates(options.templatesDir),
   ]);
   diagnostics.push(...loaded.diagnostics, ...content.diagnostics);
+  if (!options.dryRun) await parsed.save();
   mark("load");
   const compiled = compileTemplates(theme.templates);
   diagnostics.push(...compiled.diagnostics);
@@ -121,7 +126,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const assets = planAssets(theme.assets, urls);
   const images = await processImages(imageRequests(index), {
     mediaDir: path.join(options.contentDir, "media"),
-    cacheDir: options.cacheDir ?? path.join(path.dirname(path.resolve(options.contentDir)), ".broadsheet-cache"),
+    cacheDir,
     urls,
     ...(options.imageEncoder && { encoder: options.imageEncoder }),
   });

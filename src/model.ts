@@ -71,9 +71,13 @@ export interface Article {
   draft: boolean;
   /** Old site paths ("/politics/old-title/") that redirect here, with where each was written. */
   aliases: Alias[];
+  /** Read from the file only when asked for, when the article came from the parse cache. */
   body: string;
   /** 1-based line of the file where the Markdown body starts. */
   bodyLine: number;
+  /** Digest of the source file's bytes. */
+  source: string;
+  bodyHasImages: boolean;
 }
 
 export interface Alias {
@@ -89,6 +93,8 @@ export interface Page {
   subtitle?: string;
   body: string;
   bodyLine: number;
+  source: string;
+  bodyHasImages: boolean;
 }
 
 export interface Tag {
@@ -144,8 +150,15 @@ export interface RawDocument {
   /** File name without folders and extension: the default slug. */
   name: string;
   data: import("./yaml/parse-yaml.js").YamlData;
+  /** Read from the file only when asked for, when the document came from the parse cache. */
   body: string;
   bodyLine: number;
+  /** Digest of the file's bytes: what pages made from it are fingerprinted by. */
+  source: string;
+  /** The body is only white space. */
+  blankBody: boolean;
+  /** The body has "![" somewhere: it may show images (found by parsing it). */
+  bodyHasImages: boolean;
 }
 
 /** One encoded size and format of a content image. */

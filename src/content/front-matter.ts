@@ -7,6 +7,8 @@ export interface FrontMatterDocument {
   body: string;
   /** 1-based line where the body starts. */
   bodyLine: number;
+  /** Where the body starts in `text`. */
+  bodyOffset: number;
 }
 
 // gray-matter is asked only to split the file; the YAML is parsed by parseYaml (positions, core schema).
@@ -44,14 +46,18 @@ export function parseFrontMatter(
       hint: "Add a line of three dashes (---) after the last field, before the body.",
     }));
   }
-  const split = matter(text, MATTER_OPTIONS);
+  // gray-matter is given the text up to just past its closing delimiter: it keys a cache lookup by the whole
+  // string it is given, which for a long body costs more than the split. The body is the rest of the text.
+  const close = text.indexOf("\n---", firstLine.length);
+  const head = text.slice(0, close + 6);
+  const split = matter(head, MATTER_OPTIONS);
   const yamlText = (split as unknown as { matter: string }).matter ?? "";
   // gray-matter keeps the rest of the opening line, so YAML line 1 is file line 1.
   const parsed = parseYaml(yamlText, file, 0);
   if (!parsed.data) return { diagnostics: parsed.diagnostics };
-  const bodyOffset = text.length - split.content.length;
+  const bodyOffset = head.length - split.content.length;
   const bodyLine = countLines(text, bodyOffset);
-  return { doc: { data: parsed.data, body: split.content, bodyLine }, diagnostics: parsed.diagnostics };
+  return { doc: { data: parsed.data, body: text.slice(bodyOffset), bodyLine, bodyOffset }, diagnostics: parsed.diagnostics };
 }
 
 function countLines(text: string, end: number): number {

@@ -1,9 +1,13 @@
+import { hash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { displayPath } from "../config/load-config.js";
 import { error, warning, type Diagnostic } from "../errors/diagnostic.js";
 import type { RawDocument } from "../model.js";
 import { parseFrontMatter } from "./front-matter.js";
-import { decodeText, readBytes, scanFiles } from "./scan.js";
+import { decodeText, scanFiles } from "./scan.js";
+import { survivesJson, type ParseCache, type ParsedFile } from "./parse-cache.js";
+import { yamlData } from "../yaml/parse-yaml.js";
 
 export interface ContentSources {
   articles: RawDocument[];
@@ -16,7 +20,7 @@ export interface ContentSources {
 const MARKDOWN = /\.(md|markdown)$/i;
 
 /** Reads content/articles/** and content/pages/** into documents, and lists content/media/**. */
-export async function loadContent(contentDir: string): Promise<ContentSources> {
+export async function loadContent(contentDir: string, cache?: ParseCache): Promise<ContentSources> {
   const diagnostics: Diagnostic[] = [];
   const outside: string[][] = [[], [], []];
   const [articleFiles, pageFiles, media] = await Promise.all([
@@ -32,22 +36,19 @@ export async function loadContent(contentDir: string): Promise<ContentSources> {
     }
   });
   const read = (folder: string, files: string[]) =>
-    // At most READ_AT_ONCE files open at a time: a newsroom's 100,000 files at once fail with EMFILE.
-    inChunks(
-      files,
-      async (rel) => {
-        const abs = path.join(contentDir, folder, rel);
-        const file = displayPath(abs);
-        if (!MARKDOWN.test(rel)) {
-          diagnostics.push(warning("not-markdown", file, { line: 0, column: 0 }, "ignored: not a Markdown (.md) file", {
-            hint: "Articles and pages are .md files; put images and other files in content/media/.",
-          }));
-          return undefined;
-        }
-        return readDocument(abs, file, diagnostics);
-      },
-    );
-  const [articles, pages] = await Promise.all([read("articles", articleFiles), read("pages", pageFiles)]);
+    files.map((rel) => {
+      const abs = path.join(contentDir, folder, rel);
+      const file = displayPath(abs);
+      if (!MARKDOWN.test(rel)) {
+        diagnostics.push(warning("not-markdown", file, { line: 0, column: 0 }, "ignored: not a Markdown (.md) file", {
+          hint: "Articles and pages are .md files; put images and other files in content/media/.",
+        }));
+        return undefined;
+      }
+      return readDocument(abs, `${folder}/${rel}`, file, cache, diagnostics);
+    });
+  const articles = read("articles", articleFiles);
+  const pages = read("pages", pageFiles);
   return {
     articles: articles.filter((d): d is RawDocument => d !== undefined),
     pages: pages.filter((d): d is RawDocument => d !== undefined),
@@ -56,16 +57,20 @@ export async function loadContent(contentDir: string): Promise<ContentSources> {
   };
 }
 
-const READ_AT_ONCE = 256;
-
-async function inChunks<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  for (let i = 0; i < items.length; i += READ_AT_ONCE) results.push(...(await Promise.all(items.slice(i, i + READ_AT_ONCE).map(work))));
-  return results;
-}
-
-async function readDocument(abs: string, file: string, diagnostics: Diagnostic[]): Promise<RawDocument | undefined> {
-  const bytes = await readBytes(abs);
+// Files are read synchronously, one at a time: for thousands of small files that are in the page cache this is
+// several times faster than fs/promises (four thread-pool round trips a file), and never hits EMFILE.
+function readDocument(abs: string, rel: string, file: string, cache: ParseCache | undefined, diagnostics: Diagnostic[]): RawDocument | undefined {
+  const name = path.basename(abs).replace(MARKDOWN, "");
+  const info = statSync(abs);
+  const cached = cache?.byStat(rel, info.size, info.mtimeMs);
+  if (cached) return fromCache(abs, file, name, cached);
+  const bytes = readFileSync(abs);
+  const source = digestBytes(bytes);
+  const same = cache?.bySource(rel, source);
+  if (same) {
+    cache!.remember(rel, info.size, info.mtimeMs, same);
+    return fromCache(abs, file, name, same);
+  }
   const decoded = decodeText(bytes);
   if (!decoded.ok) {
     diagnostics.push(error("not-utf8", file, decoded, `the file is not valid UTF-8 (byte ${decoded.offset + 1})`, {
@@ -76,6 +81,25 @@ async function readDocument(abs: string, file: string, diagnostics: Diagnostic[]
   const parsed = parseFrontMatter(decoded.text, file);
   diagnostics.push(...parsed.diagnostics);
   if (!parsed.doc) return undefined;
-  const name = path.basename(abs).replace(MARKDOWN, "");
-  return { file, name, ...parsed.doc };
+  const { data, body, bodyLine, bodyOffset } = parsed.doc;
+  const facts = { source, bodyLine, blankBody: body.trim() === "", bodyHasImages: body.includes("![") };
+  if (cache && survivesJson(data.value)) cache.remember(rel, info.size, info.mtimeMs, { ...facts, value: data.value, positions: data.positions, bodyOffset });
+  return { file, name, data, body, ...facts };
+}
+
+function fromCache(abs: string, file: string, name: string, cached: ParsedFile): RawDocument {
+  const { value, positions, bodyOffset, ...facts } = cached;
+  let body: string | undefined;
+  const doc = { file, name, data: yamlData(value, positions), ...facts } as Omit<RawDocument, "body">;
+  // Read when a page or feed that shows it is rendered: a no-op build reads no body.
+  return Object.defineProperty(doc, "body", { get: () => (body ??= readBody(abs, bodyOffset)), enumerable: true }) as RawDocument;
+}
+
+function readBody(abs: string, offset: number): string {
+  const decoded = decodeText(readFileSync(abs));
+  return decoded.ok ? decoded.text.slice(offset) : "";
+}
+
+function digestBytes(bytes: Uint8Array): string {
+  return hash("sha1", bytes, "base64");
 }

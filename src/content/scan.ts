@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { compareText } from "../errors/diagnostic.js";
 
@@ -78,10 +78,6 @@ export function decodeText(bytes: Uint8Array): DecodeResult {
     const column = [...new TextDecoder("utf-8").decode(before.subarray(lineStart))].length + 1;
     return { ok: false, offset, line: before.filter((b) => b === 0x0a).length + 1, column };
   }
-}
-
-export async function readBytes(file: string): Promise<Uint8Array> {
-  return readFile(file);
 }
 
 function firstInvalidUtf8(bytes: Uint8Array): number {

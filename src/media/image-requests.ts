@@ -15,6 +15,8 @@ export function imageRequests(index: Pick<SiteIndex, "articles" | "pages">): Ima
     if (lead !== undefined) out.push({ src: lead, file: a.file, line: a.imageLine ?? 1, field: "image" });
   }
   for (const doc of [...index.articles, ...index.pages]) {
+    // Every Markdown image, inline or by reference, starts with "![": most bodies need no parse (nor reading).
+    if (!doc.bodyHasImages) continue;
     for (const found of bodyImages(md, doc.body)) {
       out.push({ src: found.src, file: doc.file, line: doc.bodyLine + found.line, field: "body" });
     }

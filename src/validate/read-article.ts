@@ -65,12 +65,12 @@ export function readArticle(doc: RawDocument, config: SiteConfig, media: Readonl
   }
   const draft = f.boolean("draft", false);
   const aliases = readAliases(f);
-  if (doc.body.trim() === "") {
+  if (doc.blankBody) {
     diagnostics.push(warning("empty-body", doc.file, { line: doc.bodyLine, column: 1 }, "the article has no body", { hint: "Write the story below the closing ---." }));
   }
   const after = diagnostics.filter((d) => d.severity === "error").length;
   if (after > before || title === undefined || category === undefined || date === undefined || slug === undefined) return undefined;
-  return {
+  return withBody(doc, {
     file: doc.file,
     slug,
     title,
@@ -87,9 +87,7 @@ export function readArticle(doc: RawDocument, config: SiteConfig, media: Readonl
     ...(video !== undefined && { video }),
     draft,
     aliases,
-    body: doc.body,
-    bodyLine: doc.bodyLine,
-  };
+  });
 }
 
 // One clean path: "/" then segments of URL-safe characters, no "." or ".." segments, no query or fragment.
@@ -131,7 +129,14 @@ export function readPage(doc: RawDocument, diagnostics: Diagnostic[]): Page | un
   const draft = f.boolean("draft", false);
   const after = diagnostics.filter((d) => d.severity === "error").length;
   if (after > before || title === undefined || slug === undefined || draft) return undefined;
-  return { file: doc.file, slug, title, ...(subtitle !== undefined && { subtitle }), body: doc.body, bodyLine: doc.bodyLine };
+  return withBody(doc, { file: doc.file, slug, title, ...(subtitle !== undefined && { subtitle }) });
+}
+
+/** The document's body, its line and digest; the body stays unread until someone reads it (a cached document's). */
+function withBody<T extends object>(doc: RawDocument, fields: T): T & Pick<RawDocument, "body" | "bodyLine" | "source" | "bodyHasImages"> {
+  const made = { ...fields, bodyLine: doc.bodyLine, source: doc.source, bodyHasImages: doc.bodyHasImages } as T & Pick<RawDocument, "body" | "bodyLine" | "source" | "bodyHasImages">;
+  // The descriptor itself: a plain value, or the cached document's reader (which does not keep `doc` alive).
+  return Object.defineProperty(made, "body", Object.getOwnPropertyDescriptor(doc, "body")!);
 }
 
 function reader(doc: RawDocument, diagnostics: Diagnostic[]): FieldReader | undefined {

@@ -4,9 +4,18 @@ import { error, type Diagnostic, type Location } from "../errors/diagnostic.js";
 /** Parsed YAML plus positions, so every later check can point at the key or value it is about. */
 export interface YamlData {
   value: unknown;
+  /** Plain data (the parse cache stores it): where each key and value starts, by path. */
+  positions: YamlPositions;
   /** Location of the value at `path` (or of its key with `at: "key"`); falls back to the nearest parent. */
   locate(path: readonly (string | number)[], at?: "key" | "value"): Location;
 }
+
+/**
+ * Path → [value line, value column] or [value line, value column, key line, key column]. A path is its
+ * steps, each "\u0001" + key in a mapping or "\u0002" + index in a sequence; "" is the document itself.
+ * A table rather than the YAML tree: it is small, survives JSON, and the tree can be freed after parsing.
+ */
+export type YamlPositions = Record<string, number[]>;
 
 /**
  * YAML 1.2 core schema: no timestamps (dates stay text until we read them in the site zone),
@@ -56,38 +65,58 @@ export function parseYaml(
       ],
     };
   }
-  return { data: { value, locate: (path, at = "value") => locateIn(doc, path, at, toLocation) }, diagnostics };
+  return { data: yamlData(value, positionsOf(doc, toLocation)), diagnostics };
 }
 
-function locateIn(
-  doc: Document,
-  path: readonly (string | number)[],
-  at: "key" | "value",
-  toLocation: (offset: number) => Location,
-): Location {
-  let node: unknown = doc.contents;
-  let best: Location = { line: 1, column: 1 };
-  if (isNodeWithRange(node)) best = toLocation(node.range[0]);
-  for (let i = 0; i < path.length; i++) {
-    const step = path[i];
-    const last = i === path.length - 1;
+export function yamlData(value: unknown, positions: YamlPositions): YamlData {
+  return { value, positions, locate: (path, at = "value") => locateIn(positions, path, at) };
+}
+
+function positionsOf(doc: Document, toLocation: (offset: number) => Location): YamlPositions {
+  const spot = (l: Location) => [l.line, l.column];
+  const root = doc.contents;
+  const out: YamlPositions = { "": isNodeWithRange(root) ? spot(toLocation(root.range[0])) : [1, 1] };
+  const walk = (node: unknown, prefix: string, best: number[]): void => {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step));
-      if (!pair) return best;
-      const key = pair.key as Node;
-      if (isNodeWithRange(key)) best = toLocation(key.range[0]);
-      if (last && at === "key") return best;
-      node = pair.value;
-      // An empty value (`title:`) has no range worth pointing at: keep the key.
-      if (isNodeWithRange(node) && !(isScalar(node) && node.value === null)) best = toLocation(node.range[0]);
-    } else if (isSeq(node) && typeof step === "number") {
-      node = node.items[step];
-      if (isNodeWithRange(node)) best = toLocation(node.range[0]);
-    } else {
-      return best;
+      for (const pair of node.items) {
+        if (!isPair(pair) || !isScalar(pair.key)) continue;
+        const path = `${prefix}\u0001${String(pair.key.value)}`;
+        if (path in out) continue; // the first of two equal keys, as YAML reports the second
+        const key = isNodeWithRange(pair.key) ? spot(toLocation(pair.key.range[0])) : best;
+        const value = pair.value;
+        // An empty value (`title:`) has no range worth pointing at: keep the key.
+        const at = isNodeWithRange(value) && !(isScalar(value) && value.value === null) ? spot(toLocation(value.range[0])) : key;
+        out[path] = [...at, ...key];
+        walk(value, path, at);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const path = `${prefix}\u0002${i}`;
+        const at = isNodeWithRange(item) ? spot(toLocation(item.range[0])) : best;
+        out[path] = at;
+        walk(item, path, at);
+      });
     }
+  };
+  walk(root, "", out[""]!);
+  return out;
+}
+
+function locateIn(positions: YamlPositions, path: readonly (string | number)[], at: "key" | "value"): Location {
+  const location = (p: number[], key = false): Location => (key && p.length > 2 ? { line: p[2]!, column: p[3]! } : { line: p[0]!, column: p[1]! });
+  let best = positions[""]!;
+  let prefix = "";
+  for (let i = 0; i < path.length; i++) {
+    const step = path[i]!;
+    let here = `${prefix}\u0001${String(step)}`;
+    if (!(here in positions) && typeof step === "number") here = `${prefix}\u0002${step}`;
+    const found = positions[here];
+    if (found === undefined) return location(best);
+    if (i === path.length - 1 && at === "key") return location(found, true);
+    best = found;
+    prefix = here;
   }
-  return best;
+  return location(best);
 }
 
 function firstAliasOffset(doc: Document): number {

@@ -1,0 +1,98 @@
+import { readFileSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { YamlPositions } from "../yaml/parse-yaml.js";
+
+// The parse cache: each content file's front matter as parsed last time (plain data and positions), keyed by
+// the digest of its bytes, with the size and time the file had then. A rebuild reads and parses only files
+// whose size or time changed and whose bytes then differ: a newsroom's no-op build parses nothing, and one
+// edit parses one file. After `git clone` every time differs, so each file is read and digested once, and
+// still not parsed. Bodies are not kept: a cached document reads its body from the file when it is needed.
+// The cache describes one content folder; entries never outlive the files they describe (a save keeps only
+// the files of that build). It lives in .broadsheet-cache/ with the image cache, and is safe to delete.
+
+const VERSION = 1;
+
+export interface ParsedFile {
+  /** Digest of the file's bytes. */
+  source: string;
+  value: unknown;
+  positions: YamlPositions;
+  bodyLine: number;
+  /** Where the body starts in the decoded text (LF line endings, no BOM). */
+  bodyOffset: number;
+  blankBody: boolean;
+  bodyHasImages: boolean;
+}
+
+interface Entry extends ParsedFile {
+  size: number;
+  mtimeMs: number;
+}
+
+interface CacheFile {
+  version: number;
+  contentDir: string;
+  entries: Record<string, Entry>;
+}
+
+export interface ParseCache {
+  /** The entry of `rel` if the file still has the size and time it had when it was cached. */
+  byStat(rel: string, size: number, mtimeMs: number): ParsedFile | undefined;
+  /** The entry of `rel` if its bytes are still the ones cached (remember it again with its new time). */
+  bySource(rel: string, source: string): ParsedFile | undefined;
+  remember(rel: string, size: number, mtimeMs: number, parsed: ParsedFile): void;
+  /** Writes the cache for the files of this build (others are forgotten), if anything changed. */
+  save(): Promise<void>;
+}
+
+/** The cache in `cacheDir` for `contentDir`; empty when `fresh` (a cold build), missing, or from another version. */
+export function openParseCache(cacheDir: string, contentDir: string, options: { fresh: boolean }): ParseCache {
+  const file = path.join(cacheDir, "content.json");
+  const root = path.resolve(contentDir);
+  const previous = options.fresh ? {} : readEntries(file, root);
+  const next: Record<string, Entry> = {};
+  let changed = options.fresh;
+  const keep = (rel: string, entry: Entry) => {
+    next[rel] = entry;
+    return entry;
+  };
+  return {
+    byStat(rel, size, mtimeMs) {
+      const old = previous[rel];
+      return old && old.size === size && old.mtimeMs === mtimeMs ? keep(rel, old) : undefined;
+    },
+    bySource(rel, source) {
+      const old = previous[rel];
+      return old?.source === source ? old : undefined;
+    },
+    remember(rel, size, mtimeMs, parsed) {
+      changed = true;
+      keep(rel, { ...parsed, size, mtimeMs });
+    },
+    async save() {
+      if (!changed && Object.keys(next).length === Object.keys(previous).length) return;
+      await mkdir(cacheDir, { recursive: true });
+      const temp = `${file}.${process.pid}.tmp`;
+      await writeFile(temp, JSON.stringify({ version: VERSION, contentDir: root, entries: next } satisfies CacheFile));
+      await rename(temp, file);
+    },
+  };
+}
+
+function readEntries(file: string, root: string): Record<string, Entry> {
+  try {
+    const cache = JSON.parse(readFileSync(file, "utf8")) as CacheFile;
+    return cache.version === VERSION && cache.contentDir === root && typeof cache.entries === "object" ? cache.entries : {};
+  } catch {
+    return {}; // missing or damaged: a cache is only ever a shortcut
+  }
+}
+
+/** True when JSON keeps `value` as it is (no NaN or ±Infinity from `.nan`/`.inf`, which JSON turns into null). */
+export function survivesJson(value: unknown): boolean {
+  if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) return value.every(survivesJson);
+  if (typeof value === "object" && value !== null) return Object.values(value).every(survivesJson);
+  return true;
+}
