@@ -151,7 +151,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     return done(index);
   }
 
-  const files = [...rendered.files, ...renderSyndication(routes, redirects, ctx), ...assets.files, ...media, ...images.files];
+  const files = [...rendered.files, ...renderSyndication(routes, redirects, ctx, writer && ((group, inputs) => writer.reuse(group, inputs))), ...assets.files, ...media, ...images.files];
   mark("render feeds and sitemaps");
   if (!writer) return done(index, files);
   await writer.stage(files);

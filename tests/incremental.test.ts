@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile, appendFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile, appendFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -96,6 +96,26 @@ describe("incremental builds", () => {
     expect(written).toContain("news/index.html");
     expect(written).not.toContain("404.html");
     await expectSameAsCold();
+  });
+
+  it("writes nothing when files were only touched (a fresh clone, a restored cache), nor when the parse cache is damaged", async () => {
+    const article = path.join(content, "articles/world/heatwave-europe.md");
+    await utimes(article, new Date(), new Date(2030, 0, 1));
+    expect(await rebuild()).toEqual([]);
+    await writeFile(path.join(root, ".broadsheet-cache/content.json"), "{ not json");
+    expect(await rebuild()).toEqual([]);
+  });
+
+  it("reads every file again with --no-cache, even an edited one whose size and time were kept", async () => {
+    const article = path.join(content, "articles/world/heatwave-europe.md");
+    const before = await stat(article);
+    const text = await readFile(article, "utf8");
+    await writeFile(article, text.replace("A correction was added.", "A correction was amend."));
+    await utimes(article, before.atime, before.mtime);
+    // Same size, same time: an incremental build trusts its parse cache (as git trusts its index); a cold one reads.
+    expect((await stat(article)).size).toBe(before.size);
+    await rebuild({ noCache: true });
+    expect(await readFile(path.join(out, "world/heatwave-europe/index.html"), "utf8")).toContain("A correction was amend.");
   });
 
   it("rewrites every file with --no-cache", async () => {

@@ -1,22 +1,50 @@
 import { hash } from "node:crypto";
-import type { MarkdownRenderer } from "./markdown.js";
+import type { Article, Route, SiteIndex } from "../model.js";
+import { readAlso } from "../site/build-site-index.js";
 
 // A page's inputs, as a digest, so an incremental build can skip rendering a page made from the same inputs
-// as last time. A template sees only its data (`it`, no `with`, no globals), so the digest of that data,
-// plus what every page shares (templates, configuration, site view, Latest news), covers everything the
-// page is made from. Markdown bodies are digested as written, not rendered: rendering them is the cost
-// being saved, and their HTML depends only on the text and the configuration.
+// as last time. A template sees only its data (`it`, no `with`, no globals), and that data is made from:
+// what every page shares (templates, configuration with its authors and categories, the site view, Latest
+// news, asset URLs, processed images), the route itself (URL, pagination), and the articles the page shows.
+// An article is named by its file and the digest of the file's bytes (everything the article's views are
+// made from), plus whether it is scheduled: no view, body or Markdown is needed to decide that a page is
+// unchanged, which is what makes a no-op build of a big site cheap. The key of each kind of page below lists
+// what `pageData` in render-pages.ts uses; tests/incremental.test.ts checks the result against cold builds.
 
-/** Stands in for markdown-it while computing a digest: the Markdown source stands for its HTML. */
-export const AS_WRITTEN: MarkdownRenderer = { render: (markdown) => markdown, embed: (url, options) => `${url} ${options?.title ?? ""}` };
-
-/** The digest of what every page shares; `toolVersion` changes it when Broadsheet itself changes. */
+/** The digest of what every page shares. */
 export function sharedInputs(parts: Record<string, unknown>): string {
   return digest(JSON.stringify(parts, mapsAsArrays));
 }
 
-export function pageInputs(shared: string, data: unknown): string {
-  return digest(shared + JSON.stringify(data));
+/** Articles as their views see them: file, digest of its bytes, and whether it is scheduled. */
+export function articleKeys(articles: Article[], now: number): string {
+  return articles.map((a) => `${a.file}\u0000${a.source}\u0000${a.date > now ? "scheduled" : ""}`).join("\u0001");
+}
+
+/** The digest of one page's inputs: `shared`, its route, and the articles it shows. */
+export function routeInputs(shared: string, route: Route, index: SiteIndex): string {
+  const of = (a: Article) => articleKeys([a], index.now);
+  const list = (articles: Article[]) => articleKeys(articles, index.now);
+  const head = `${shared}\u0002${route.kind}\u0002${route.url}\u0002`;
+  switch (route.kind) {
+    case "home": {
+      const sections = index.config.categories.map((c) => list((index.byCategory.get(c.id) ?? []).slice(0, 4)));
+      return digest(head + list(index.articles.slice(0, 7)) + sections.join("\u0003"));
+    }
+    case "article":
+      return digest(head + of(route.article) + "\u0003" + list(readAlso(index, route.article)));
+    case "page":
+      return digest(head + `${route.page.file}\u0000${route.page.source}`);
+    case "archive":
+    case "category":
+    case "author":
+    case "tag": {
+      const name = route.kind === "tag" ? route.tag.name : "";
+      return digest(head + JSON.stringify(route.pagination) + name + "\u0003" + list(route.items));
+    }
+    case "notFound":
+      return digest(head);
+  }
 }
 
 function digest(text: string): string {

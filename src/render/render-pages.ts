@@ -3,7 +3,7 @@ import type { Article, OutputFile, Pagination, Route } from "../model.js";
 import { readAlso } from "../site/build-site-index.js";
 import type { Templates } from "./eta.js";
 import { headView } from "./head-meta.js";
-import { AS_WRITTEN, pageInputs, sharedInputs } from "./fingerprint.js";
+import { routeInputs, sharedInputs } from "./fingerprint.js";
 import { articleView, embedScriptFor, itemView, siteView, type ItemView, type SiteView, type ViewContext } from "./view-model.js";
 
 export interface PaginationView {
@@ -64,8 +64,7 @@ export async function renderPages(routes: Route[], ctx: ViewContext, templates: 
   if ("diagnostic" in shared) return { files: [], diagnostics: [shared.diagnostic] };
   const latestNews = shared.html;
 
-  const common = sink && sharedInputs({ templates: templates.fingerprint, config: ctx.index.config, site, latestNews, assets: ctx.assets });
-  const sourceCtx = { ...ctx, markdown: AS_WRITTEN };
+  const common = sink && sharedInputs({ templates: templates.fingerprint, config: ctx.index.config, site, latestNews, assets: ctx.assets, images: ctx.images });
   const files: RenderedPage[] = [];
   // A batch is written while the next one renders (the file system works in libuv's threads meanwhile).
   let writing: Promise<void> = Promise.resolve();
@@ -74,7 +73,7 @@ export async function renderPages(routes: Route[], ctx: ViewContext, templates: 
     if (sink && diagnostics.length === 0) writing = sink.stage(files.splice(0));
   };
   for (const route of routes) {
-    const inputs = common && pageInputs(common, pageData(route, sourceCtx, item, site));
+    const inputs = common && routeInputs(common, route, ctx.index);
     if (inputs && sink?.unchanged(route.outPath, inputs)) continue;
     const own = pageData(route, ctx, item, site);
     const data = { site, latestNews, ...own, meta: headView(route, own.page, ctx) };

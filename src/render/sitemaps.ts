@@ -74,8 +74,8 @@ export function splitSitemap(lines: string[], limits: { urls: number; bytes: num
 
 /** /news-sitemap.xml: articles published in the two days before the build's clock, newest first. */
 export function renderNewsSitemap(index: SiteIndex, urls: Urls, time: TimeFormatter): OutputFile {
-  const { config, now } = index;
-  const recent = index.articles.filter((a) => a.date <= now && a.date > now - NEWS_WINDOW_MS).slice(0, NEWS_MAX);
+  const { config } = index;
+  const recent = newsSitemapArticles(index);
   const publication = parent("news:publication", {}, [element("news:name", {}, config.title), element("news:language", {}, newsLanguage(config.language))]);
   const items = recent.map((a) =>
     parent("url", {}, [
@@ -86,6 +86,12 @@ export function renderNewsSitemap(index: SiteIndex, urls: Urls, time: TimeFormat
   // An empty urlset is still a valid news sitemap: a quiet weekend is not an error.
   const body = parent("urlset", { xmlns: SITEMAP_NS, "xmlns:news": NEWS_NS }, items);
   return { path: outputPath(urls.newsSitemap(), config.basePath), contents: `${XML_DECLARATION}\n${body}\n` };
+}
+
+/** The articles of the news sitemap: published in the two days before the build's clock, at most 1,000. */
+export function newsSitemapArticles(index: SiteIndex): Article[] {
+  const { now } = index;
+  return index.articles.filter((a) => a.date <= now && a.date > now - NEWS_WINDOW_MS).slice(0, NEWS_MAX);
 }
 
 /** Google News wants ISO 639 codes, except zh-cn and zh-tw for Chinese. */

@@ -7,13 +7,15 @@ import path from "node:path";
 // folder (git-ignored) and is trusted only for the very folder it describes: a folder replaced, deleted
 // or restored from elsewhere has another identity, and the next build is cold.
 
-const VERSION = 1;
+const VERSION = 2;
 
 export interface ManifestEntry {
   /** Hash of the file's bytes (or of a copied file's size and time). */
   hash: string;
   /** Fingerprint of a page's inputs, when the renderer gave one. */
   inputs?: string;
+  /** The files made together from `inputs` (a feed's formats, the sitemap's parts). */
+  group?: string;
 }
 
 export interface Manifest {

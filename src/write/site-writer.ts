@@ -15,8 +15,11 @@ import { recoverInterruptedSwap, stagingFolder, swapInto, writeFiles } from "./w
 // nothing. A staging copy made of hard links was measured instead: at 10,000 articles the 12,760 folders
 // alone cost 1-3 s to create and as much to delete, over 10% of a cold build, for a one-page change.
 
-/** An output file, with the fingerprint of a page's inputs when the renderer computed one. */
-export type PlannedFile = OutputFile & { inputs?: string };
+/**
+ * An output file, with the fingerprint of its inputs when the renderer computed one; files made together
+ * from one set of inputs (a feed's three formats, the sitemap's parts) name their group.
+ */
+export type PlannedFile = OutputFile & { inputs?: string; group?: string };
 
 export interface WriteReport {
   /** Files of the site. */
@@ -30,6 +33,8 @@ export interface WriteReport {
 export interface SiteWriter {
   /** True when the page at `outPath` was made from the same `inputs` last time: it need not be rendered. */
   unchanged(outPath: string, inputs: string): boolean;
+  /** True when the files of `group` were made from the same `inputs` last time: they are kept, not made. */
+  reuse(group: string, inputs: string): boolean;
   stage(files: PlannedFile[]): Promise<void>;
   /** Makes the staged site the output. */
   commit(): Promise<WriteReport>;
@@ -57,6 +62,12 @@ export async function openSiteWriter(outDir: string, options: { cache: boolean }
       const old = previous?.files[outPath];
       if (old?.inputs !== inputs) return false;
       next[outPath] = old;
+      return true;
+    },
+    reuse(group, inputs) {
+      const kept = Object.entries(previous?.files ?? {}).filter(([, entry]) => entry.group === group);
+      if (kept.length === 0 || kept.some(([, entry]) => entry.inputs !== inputs)) return false;
+      for (const [file, entry] of kept) next[file] = entry;
       return true;
     },
     async stage(files) {
@@ -117,7 +128,7 @@ async function commitIncremental(
 }
 
 async function entryOf(file: PlannedFile): Promise<ManifestEntry> {
-  const inputs = file.inputs !== undefined ? { inputs: file.inputs } : {};
+  const inputs = { ...(file.inputs !== undefined && { inputs: file.inputs }), ...(file.group !== undefined && { group: file.group }) };
   if (!("copyFrom" in file)) return { hash: hashBytes(file.contents), ...inputs };
   // Media can be large: a copied file is known by its source's size and time, not read to be hashed.
   const info = await stat(file.copyFrom);
