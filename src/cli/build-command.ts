@@ -1,5 +1,5 @@
 import { tz } from "@date-fns/tz";
-import { format } from "date-fns";
+import { format } from "date-fns/format";
 import { build, type BuildOptions, type BuildResult } from "../build.js";
 import type { SiteIndex } from "../model.js";
 import { UsageError, type Values } from "./args.js";

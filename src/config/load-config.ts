@@ -1,6 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { format } from "date-fns";
+import { format } from "date-fns/format";
 import { tz } from "@date-fns/tz";
 import { error, warning, type Diagnostic } from "../errors/diagnostic.js";
 import type { Author, Category, SiteConfig } from "../model.js";

@@ -1,5 +1,6 @@
 import { tz, tzOffset } from "@date-fns/tz";
-import { format, type Locale } from "date-fns";
+import { format } from "date-fns/format";
+import type { Locale } from "date-fns/locale";
 import { enUS } from "date-fns/locale/en-US";
 import type { Instant } from "../model.js";
 

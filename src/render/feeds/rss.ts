@@ -1,5 +1,5 @@
 import { tz } from "@date-fns/tz";
-import { format } from "date-fns";
+import { format } from "date-fns/format";
 import { enUS } from "date-fns/locale/en-US";
 import type { Instant } from "../../model.js";
 import { escapeHtml } from "../eta.js";
