@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { main } from "../dist/cli.js";
+import { runWithHeapCap, wantsHeapCap } from "../dist/cli/heap-cap.js";
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+const run = wantsHeapCap(argv, process.execArgv, process.env) ? runWithHeapCap(argv) : main(argv);
+run.then(
   (code) => {
     process.exitCode = code;
   },
