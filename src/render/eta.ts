@@ -14,8 +14,11 @@ export interface Templates {
 /** Escapes text and attribute values; a missing value prints nothing rather than "undefined". */
 export function escapeHtml(value: unknown): string {
   if (value === undefined || value === null) return "";
-  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  const text = String(value);
+  // Most values (titles, URLs, times) have nothing to escape: a test is much cheaper than a replace.
+  return NEEDS_ESCAPE.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : text;
 }
+const NEEDS_ESCAPE = /[&<>"']/;
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 interface TaggedError extends Error {

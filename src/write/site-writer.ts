@@ -70,7 +70,9 @@ export async function openSiteWriter(outDir: string, options: { cache: boolean }
       for (const [file, entry] of kept) next[file] = entry;
       return true;
     },
-    async stage(files) {
+    async stage(planned) {
+      // Pages are encoded once: the bytes are hashed and written (hashing a string would encode it again).
+      const files = planned.map((f) => ("contents" in f && typeof f.contents === "string" ? { ...f, contents: Buffer.from(f.contents) } : f));
       const entries = await Promise.all(files.map(entryOf));
       if (!previous) {
         files.forEach((f, i) => (next[f.path] = entries[i]!));
