@@ -2,23 +2,24 @@ import path from "node:path";
 import { loadConfig } from "./config/load-config.js";
 import { loadTemplates } from "./config/load-templates.js";
 import { loadContent } from "./content/load-content.js";
-import { openParseCache } from "./content/parse-cache.js";
+import { openParseCache, type ParseCache } from "./content/parse-cache.js";
 import { error, hasErrors, sortDiagnostics, type Diagnostic } from "./errors/diagnostic.js";
 import { imageRequests } from "./media/image-requests.js";
 import { processImages } from "./media/process-images.js";
 import type { ImageEncoder } from "./media/sharp-encoder.js";
-import type { Instant, OutputFile, SiteIndex } from "./model.js";
+import type { Instant, OutputFile, Route, SiteIndex } from "./model.js";
 import { planAssets } from "./render/assets.js";
 import { loadDateLocale, makeTimeFormatter } from "./render/dates.js";
-import { compileTemplates } from "./render/eta.js";
+import { compileTemplates, type Templates } from "./render/eta.js";
 import { createMarkdown } from "./render/markdown.js";
 import { renderPages } from "./render/render-pages.js";
 import { renderSyndication } from "./render/render-syndication.js";
-import { planRedirects } from "./routes/plan-redirects.js";
+import type { ViewContext } from "./render/view-model.js";
+import { planRedirects, type Redirect } from "./routes/plan-redirects.js";
 import { planRoutes } from "./routes/plan-routes.js";
 import { makeUrls } from "./routes/urls.js";
 import { buildSiteIndex } from "./site/build-site-index.js";
-import { validateContent } from "./validate/validate-content.js";
+import { validateContent, type ArticleMemo } from "./validate/validate-content.js";
 import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
 import { openSiteWriter, type WriteReport } from "./write/site-writer.js";
 
@@ -56,35 +57,61 @@ export interface BuildResult {
   stages: [string, number][];
 }
 
+/** Everything a build has before rendering: the index, the routes, and what renders and writes them. */
+export interface PreparedSite {
+  index: SiteIndex;
+  routes: Route[];
+  redirects: Redirect[];
+  ctx: ViewContext;
+  templates: Templates;
+  /** Files of the site that are not rendered: fingerprinted assets, content/media, image variants. */
+  files: OutputFile[];
+}
+
+export interface PrepareResult extends BuildResult {
+  site?: PreparedSite;
+}
+
+/** What a long-lived caller (the dev server) keeps from one build to the next, so a rebuild redoes only what changed. */
+export interface BuildMemory {
+  parseCache: ParseCache;
+  articles: ArticleMemo;
+}
+
 /** load → validate → index → render → write. Writes nothing unless every stage before succeeded. */
 export async function build(options: BuildOptions): Promise<BuildResult> {
-  const found: Diagnostic[] = [];
-  const diagnostics = {
-    push: (...more: Diagnostic[]) => found.push(...(options.strict ? more.map(asError) : more)),
-  };
-  const failed = () => hasErrors(found);
-  const stages: [string, number][] = [];
-  let since = performance.now();
-  const mark = (stage: string) => {
-    const at = performance.now();
-    stages.push([stage, Math.round(at - since)]);
-    since = at;
-  };
-  const done = (index?: SiteIndex, files: OutputFile[] = [], written?: WriteReport): BuildResult => ({
-    ok: !failed(),
-    diagnostics: sortDiagnostics(found),
-    ...(index && { index }),
-    files,
-    ...(written && { written }),
-    stages,
-  });
+  const prepared = await prepareSite(options);
+  const { site, ...result } = prepared;
+  const run = resume(options, result);
+  if (!site) return result;
+  const { index, routes, redirects, ctx, templates } = site;
+  // Pages stream into the write stage, which changes the output folder only at commit (see src/write/).
+  const writer = options.dryRun ? undefined : await openSiteWriter(options.outDir, { cache: !options.noCache });
+  const rendered = await renderPages(routes, ctx, templates, writer);
+  run.push(...rendered.diagnostics);
+  run.mark("render pages");
+  if (run.failed()) {
+    await writer?.abort();
+    return run.done(index);
+  }
+  const files = [...rendered.files, ...renderSyndication(routes, redirects, ctx, writer && ((group, inputs) => writer.reuse(group, inputs))), ...site.files];
+  run.mark("render feeds and sitemaps");
+  if (!writer) return run.done(index, files);
+  await writer.stage(files);
+  const written = await writer.commit();
+  run.mark("write");
+  return run.done(index, [], written);
+}
 
+/** load → validate → index → routes → images: the build up to rendering, which the dev server does on request. */
+export async function prepareSite(options: BuildOptions, memory?: BuildMemory): Promise<PrepareResult> {
+  const run = resume(options);
   const clash = overlappingFolder(options.outDir, [options.contentDir, options.templatesDir]);
   if (clash !== undefined && !options.dryRun) {
-    diagnostics.push(error("out-dir-unsafe", options.outDir, { line: 0, column: 0 }, `the output folder overlaps ${clash}`, {
+    run.push(error("out-dir-unsafe", options.outDir, { line: 0, column: 0 }, `the output folder overlaps ${clash}`, {
       hint: "Build into a folder of its own (e.g. --out public): the build replaces the output folder as a whole.",
     }));
-    return done();
+    return run.done();
   }
   // A build killed between the two renames of the swap left the previous site aside: put it back first,
   // even if this build then fails.
@@ -92,36 +119,36 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
   const cacheDir = options.cacheDir ?? path.join(path.dirname(path.resolve(options.contentDir)), ".broadsheet-cache");
   // A dry run (`check`) reads the cache but leaves it as it was.
-  const parsed = openParseCache(cacheDir, options.contentDir, { fresh: options.noCache === true });
+  const parsed = memory?.parseCache ?? openParseCache(cacheDir, options.contentDir, { fresh: options.noCache === true });
   const [loaded, content, theme] = await Promise.all([
     loadConfig(options.contentDir, { ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }) }),
     loadContent(options.contentDir, parsed),
     loadTemplates(options.templatesDir),
   ]);
-  diagnostics.push(...loaded.diagnostics, ...content.diagnostics);
-  if (!options.dryRun) await parsed.save();
-  mark("load");
+  run.push(...loaded.diagnostics, ...content.diagnostics);
+  if (!options.dryRun || memory) await parsed.save();
+  run.mark("load");
   const compiled = compileTemplates(theme.templates);
-  diagnostics.push(...compiled.diagnostics);
-  if (!loaded.config || !compiled.templates) return done();
+  run.push(...compiled.diagnostics);
+  if (!loaded.config || !compiled.templates) return run.done();
   const config = loaded.config;
 
-  const valid = validateContent(content, config, { drafts: options.drafts ?? false });
+  const valid = validateContent(content, config, { drafts: options.drafts ?? false, ...(memory && { memo: memory.articles }) });
   const media = content.media.map((file) => ({ path: `media/${file}`, copyFrom: path.join(options.contentDir, "media", file) }));
-  // The parsed documents (YAML trees kept for their positions) are a third of a big build's memory.
+  // The parsed documents are not needed any more: a big build's memory is what it keeps.
   content.articles.length = 0;
   content.pages.length = 0;
 
-  diagnostics.push(...valid.diagnostics);
-  mark("validate");
-  if (failed()) return done();
+  run.push(...valid.diagnostics);
+  run.mark("validate");
+  if (run.failed()) return run.done();
 
   const index = buildSiteIndex(valid.articles, valid.pages, config, options.now, { future: options.future ?? false });
   const routes = planRoutes(index);
   const { redirects, diagnostics: aliasProblems } = planRedirects(index, routes);
-  diagnostics.push(...aliasProblems);
-  mark("index");
-  if (failed()) return done(index);
+  run.push(...aliasProblems);
+  run.mark("index");
+  if (run.failed()) return run.done(index);
   const urls = makeUrls(config);
   const assets = planAssets(theme.assets, urls);
   const images = await processImages(imageRequests(index), {
@@ -130,10 +157,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     urls,
     ...(options.imageEncoder && { encoder: options.imageEncoder }),
   });
-  diagnostics.push(...images.diagnostics);
-  mark("images");
-  if (failed()) return done(index);
-  const ctx = {
+  run.push(...images.diagnostics);
+  run.mark("images");
+  if (run.failed()) return run.done(index);
+  const ctx: ViewContext = {
     index,
     urls,
     time: makeTimeFormatter(config.timeZone, config.dateFormat, await loadDateLocale(config.language)),
@@ -141,23 +168,33 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     images: images.images,
     assets: assets.urlOf,
   };
-  // Pages stream into the write stage, which changes the output folder only at commit (see src/write/).
-  const writer = options.dryRun ? undefined : await openSiteWriter(options.outDir, { cache: !options.noCache });
-  const rendered = await renderPages(routes, ctx, compiled.templates, writer);
-  diagnostics.push(...rendered.diagnostics);
-  mark("render pages");
-  if (failed()) {
-    await writer?.abort();
-    return done(index);
-  }
+  const files = [...assets.files, ...media, ...images.files];
+  return { ...run.done(index), site: { index, routes, redirects, ctx, templates: compiled.templates, files } };
+}
 
-  const files = [...rendered.files, ...renderSyndication(routes, redirects, ctx, writer && ((group, inputs) => writer.reuse(group, inputs))), ...assets.files, ...media, ...images.files];
-  mark("render feeds and sitemaps");
-  if (!writer) return done(index, files);
-  await writer.stage(files);
-  const written = await writer.commit();
-  mark("write");
-  return done(index, [], written);
+/** Diagnostics and stage timings of one build, carried on from an earlier part of it (`so far`). */
+function resume(options: BuildOptions, soFar?: BuildResult) {
+  const found: Diagnostic[] = [...(soFar?.diagnostics ?? [])];
+  const stages: [string, number][] = [...(soFar?.stages ?? [])];
+  let since = performance.now();
+  const failed = () => hasErrors(found);
+  return {
+    push: (...more: Diagnostic[]) => found.push(...(options.strict ? more.map(asError) : more)),
+    failed,
+    mark(stage: string) {
+      const at = performance.now();
+      stages.push([stage, Math.round(at - since)]);
+      since = at;
+    },
+    done: (index?: SiteIndex, files: OutputFile[] = [], written?: WriteReport): BuildResult => ({
+      ok: !failed(),
+      diagnostics: sortDiagnostics(found),
+      ...(index && { index }),
+      files,
+      ...(written && { written }),
+      stages,
+    }),
+  };
 }
 
 function asError(d: Diagnostic): Diagnostic {

@@ -42,7 +42,7 @@ export interface ParseCache {
   /** The entry of `rel` if its bytes are still the ones cached (remember it again with its new time). */
   bySource(rel: string, source: string): ParsedFile | undefined;
   remember(rel: string, size: number, mtimeMs: number, parsed: ParsedFile): void;
-  /** Writes the cache for the files of this build (others are forgotten), if anything changed. */
+  /** Writes the cache for the files of this build (others are forgotten), if anything changed; the next build starts from it. */
   save(): Promise<void>;
 }
 
@@ -50,8 +50,8 @@ export interface ParseCache {
 export function openParseCache(cacheDir: string, contentDir: string, options: { fresh: boolean }): ParseCache {
   const file = path.join(cacheDir, "content.json");
   const root = path.resolve(contentDir);
-  const previous = options.fresh ? {} : readEntries(file, root);
-  const next: Record<string, Entry> = {};
+  let previous = options.fresh ? {} : readEntries(file, root);
+  let next: Record<string, Entry> = {};
   let changed = options.fresh;
   const keep = (rel: string, entry: Entry) => {
     next[rel] = entry;
@@ -71,10 +71,16 @@ export function openParseCache(cacheDir: string, contentDir: string, options: { 
       keep(rel, { ...parsed, size, mtimeMs });
     },
     async save() {
-      if (!changed && Object.keys(next).length === Object.keys(previous).length) return;
+      const entries = next;
+      const write = changed || Object.keys(entries).length !== Object.keys(previous).length;
+      // A long-lived cache (the dev server's) starts its next build from this one.
+      previous = entries;
+      next = {};
+      changed = false;
+      if (!write) return;
       await mkdir(cacheDir, { recursive: true });
       const temp = `${file}.${process.pid}.tmp`;
-      await writeFile(temp, JSON.stringify({ version: VERSION, contentDir: root, entries: next } satisfies CacheFile));
+      await writeFile(temp, JSON.stringify({ version: VERSION, contentDir: root, entries } satisfies CacheFile));
       await rename(temp, file);
     },
   };

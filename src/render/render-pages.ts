@@ -53,18 +53,9 @@ const BATCH = 256;
  */
 export async function renderPages(routes: Route[], ctx: ViewContext, templates: Templates, sink?: PageSink): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
-  const site = siteView(ctx);
-  const items = new Map<Article, ItemView>();
-  const item = (a: Article) => {
-    let view = items.get(a);
-    if (!view) items.set(a, (view = itemView(ctx, a)));
-    return view;
-  };
-  const shared = templates.render("@partials/latest-news", { site, items: ctx.index.latest.map(item) }, "Latest news");
-  if ("diagnostic" in shared) return { files: [], diagnostics: [shared.diagnostic] };
-  const latestNews = shared.html;
-
-  const common = sink && sharedInputs({ templates: templates.fingerprint, config: ctx.index.config, site, latestNews, assets: ctx.assets, images: ctx.images });
+  const renderer = pageRenderer(ctx, templates);
+  if ("diagnostic" in renderer) return { files: [], diagnostics: [renderer.diagnostic] };
+  const common = sink && sharedInputs({ templates: templates.fingerprint, config: ctx.index.config, ...renderer.shared, assets: ctx.assets, images: ctx.images });
   const files: RenderedPage[] = [];
   // A batch is written while the next one renders (the file system works in libuv's threads meanwhile).
   let writing: Promise<void> = Promise.resolve();
@@ -75,9 +66,7 @@ export async function renderPages(routes: Route[], ctx: ViewContext, templates: 
   for (const route of routes) {
     const inputs = common && routeInputs(common, route, ctx.index);
     if (inputs && sink?.unchanged(route.outPath, inputs)) continue;
-    const own = pageData(route, ctx, item, site);
-    const data = { site, latestNews, ...own, meta: headView(route, own.page, ctx) };
-    const result = templates.render(TEMPLATE[route.kind], data, route.url);
+    const result = renderer.render(route);
     if ("diagnostic" in result) {
       diagnostics.push(result.diagnostic);
       // One broken template fails every page alike: report it once, not thousands of times.
@@ -90,6 +79,34 @@ export async function renderPages(routes: Route[], ctx: ViewContext, templates: 
   await flush();
   await writing;
   return { files, diagnostics };
+}
+
+export interface PageRenderer {
+  /** What every page shows alike, made once: the site view and the Latest news block. */
+  shared: { site: SiteView; latestNews: string };
+  render(route: Route): { html: string } | { diagnostic: Diagnostic };
+}
+
+/** Renders routes one at a time (a build renders them all; the dev server, those a browser asks for). */
+export function pageRenderer(ctx: ViewContext, templates: Templates): PageRenderer | { diagnostic: Diagnostic } {
+  const site = siteView(ctx);
+  const items = new Map<Article, ItemView>();
+  const item = (a: Article) => {
+    let view = items.get(a);
+    if (!view) items.set(a, (view = itemView(ctx, a)));
+    return view;
+  };
+  const latest = templates.render("@partials/latest-news", { site, items: ctx.index.latest.map(item) }, "Latest news");
+  if ("diagnostic" in latest) return latest;
+  const latestNews = latest.html;
+  return {
+    shared: { site, latestNews },
+    render(route) {
+      const own = pageData(route, ctx, item, site);
+      const data = { site, latestNews, ...own, meta: headView(route, own.page, ctx) };
+      return templates.render(TEMPLATE[route.kind], data, route.url);
+    },
+  };
 }
 
 function pageData(route: Route, ctx: ViewContext, item: (a: Article) => ItemView, site: SiteView): { page: PageMeta } & Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { hash } from "node:crypto";
 import { compareText, error, FILE_START, type Diagnostic, type Location } from "../errors/diagnostic.js";
 import { isRecord } from "../yaml/fields.js";
 import type { Article, Page, RawDocument, SiteConfig } from "../model.js";
@@ -14,7 +15,11 @@ export interface ValidContent {
 export interface ValidateOptions {
   /** Keep `draft: true` articles (for previews). */
   drafts?: boolean;
+  /** Articles read by an earlier build of the same process (the dev server), reused while file and settings are the same. */
+  memo?: ArticleMemo;
 }
+
+export type ArticleMemo = Map<string, { article: Article | undefined; diagnostics: Diagnostic[] }>;
 
 /** Field rules for every document, then the rules across documents (unique slugs, reserved paths). */
 export function validateContent(
@@ -24,7 +29,9 @@ export function validateContent(
 ): ValidContent {
   const diagnostics: Diagnostic[] = [];
   const media = new Set(raw.media);
-  const all = raw.articles.map((doc) => readArticle(doc, config, media, diagnostics)).filter((a): a is Article => a !== undefined);
+  const reader = articleReader(config, media, diagnostics, options.memo);
+  const all = raw.articles.map(reader.read).filter((a): a is Article => a !== undefined);
+  reader.forgetOthers();
   const pages = raw.pages.map((doc) => readPage(doc, diagnostics)).filter((p): p is Page => p !== undefined);
   const docs = new Map([...raw.articles, ...raw.pages].map((d) => [d.file, d]));
   // Point at the `slug:` key when the file sets one; otherwise the slug came from the file name (line 1).
@@ -36,6 +43,29 @@ export function validateContent(
   diagnostics.push(...checkSlugs(all, pages, config, slugAt));
   const articles = options.drafts ? all : all.filter((a) => !a.draft);
   return { articles, pages, diagnostics };
+}
+
+function articleReader(config: SiteConfig, media: Set<string>, diagnostics: Diagnostic[], memo?: ArticleMemo) {
+  if (!memo) return { read: (doc: RawDocument) => readArticle(doc, config, media, diagnostics), forgetOthers: () => {} };
+  // An article is what its file's bytes, the settings and the media files make it.
+  const stamp = hash("sha1", JSON.stringify([config, [...media]]), "base64");
+  const stale = new Set(memo.keys());
+  return {
+    read(doc: RawDocument): Article | undefined {
+      const key = `${stamp}\u0000${doc.file}\u0000${doc.source}`;
+      stale.delete(key);
+      let entry = memo.get(key);
+      if (!entry) {
+        const own: Diagnostic[] = [];
+        entry = { article: readArticle(doc, config, media, own), diagnostics: own };
+        memo.set(key, entry);
+      }
+      diagnostics.push(...entry.diagnostics);
+      return entry.article;
+    },
+    /** Drops the entries of files that are gone or changed. */
+    forgetOthers: () => stale.forEach((key) => memo.delete(key)),
+  };
 }
 
 function checkSlugs(articles: Article[], pages: Page[], config: SiteConfig, slugAt: (file: string) => Location): Diagnostic[] {
