@@ -153,6 +153,15 @@ describe("broadsheet dev", () => {
     expect($(".latest-news").text()).toContain("Budget vote moved to spring");
   });
 
+  it("serves an edited body at once, in the page and the feeds, and the earlier text again when the edit is undone", async () => {
+    const original = await readFile(path.join(dir, ARTICLE), "utf8");
+    await editAndWaitForReload(ARTICLE, (text) => `${text}\nA paragraph added by the desk.\n`, URL_OF_ARTICLE, (p) => p.html.includes("<p>A paragraph added by the desk.</p>"));
+    expect(output).toMatch(/Built \d+ files \(\d+ articles\) in \d+ ms after a change to content\/articles\/2024\/07\/budget-vote-delayed\.md/);
+    expect((await page("/feed.xml")).html).toContain("A paragraph added by the desk.");
+    await editAndWaitForReload(ARTICLE, () => original, URL_OF_ARTICLE, (p) => !p.html.includes("A paragraph added by the desk."));
+    expect((await page("/feed.xml")).html).not.toContain("A paragraph added by the desk.");
+  });
+
   it("serves the error instead of pages while the front matter is broken, stays up, and recovers", async () => {
     const broken = await editAndWaitForReload(ARTICLE, (text) => text.replace(/^category: politics$/m, "category: [politics"), "/", (p) => p.status === 500);
     expect(JSON.parse(broken)).toEqual({ ok: false });

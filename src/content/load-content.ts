@@ -57,6 +57,14 @@ export async function loadContent(contentDir: string, cache?: ParseCache): Promi
   };
 }
 
+/** One content file read on its own (the dev server's edits); `abs` is inside `contentDir`. */
+export function readContentFile(contentDir: string, abs: string): { doc?: RawDocument; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const rel = path.relative(contentDir, abs).split(path.sep).join("/");
+  const doc = readDocument(abs, rel, displayPath(abs), undefined, diagnostics);
+  return { ...(doc && { doc }), diagnostics };
+}
+
 // Files are read synchronously, one at a time: for thousands of small files that are in the page cache this is
 // several times faster than fs/promises (four thread-pool round trips a file), and never hits EMFILE.
 function readDocument(abs: string, rel: string, file: string, cache: ParseCache | undefined, diagnostics: Diagnostic[]): RawDocument | undefined {
@@ -92,7 +100,7 @@ function fromCache(abs: string, file: string, name: string, cached: ParsedFile):
   let body: string | undefined;
   const doc = { file, name, data: yamlData(value, positions), ...facts } as Omit<RawDocument, "body">;
   // Read when a page or feed that shows it is rendered: a no-op build reads no body.
-  return Object.defineProperty(doc, "body", { get: () => (body ??= readBody(abs, bodyOffset)), enumerable: true }) as RawDocument;
+  return Object.defineProperty(doc, "body", { get: () => (body ??= readBody(abs, bodyOffset)), enumerable: true, configurable: true }) as RawDocument;
 }
 
 function readBody(abs: string, offset: number): string {

@@ -7,7 +7,7 @@ import { isIgnoredName } from "../content/scan.js";
  * temp file, rename, touch), ignoring the leftovers editors make. Node's recursive fs.watch works on
  * Linux, macOS and Windows from Node 20, so no watcher dependency.
  */
-export function watchFolders(folders: string[], onChange: (files: string[]) => void, delayMs = 120): () => void {
+export function watchFolders(folders: string[], onChange: (files: string[]) => void, delayMs = 40): () => void {
   let timer: NodeJS.Timeout | undefined;
   const changed = new Set<string>();
   const watchers: FSWatcher[] = [];
