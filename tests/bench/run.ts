@@ -3,12 +3,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { articlePath, BENCH_NOW, generateNewsroom, makeArticle, toBroadsheet, type Corpus } from "./generate.js";
+import { measureDevEdit, type DevEditRun } from "./dev-edit.js";
 import { median, medianRun, onPath, snapshot, timed, written, type Run } from "./measure.js";
 
-// npm run bench [-- --sizes 1000,10000,100000 --runs 3 --targets ram,disk --no-hugo]
+// npm run bench [-- --sizes 1000,10000,100000 --runs 3 --targets ram,disk --no-hugo --no-dev]
 // Generates each newsroom once, then per output target: cold builds (--no-cache, empty output), then
 // rounds of no-op / one-body-edit / one-new-article rebuilds, `cp -r` of our output, and Hugo's cold
-// build of the same corpus when `hugo` is on the PATH. Prints a Markdown table of medians.
+// build of the same corpus when `hugo` is on the PATH; and per size, the dev server's edit-to-served time.
+// Prints Markdown tables of medians.
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const CLI = path.join(ROOT, "bin", "broadsheet.js");
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     targets: { type: "string", default: "ram,disk" },
     "no-hugo": { type: "boolean", default: false },
+    "no-dev": { type: "boolean", default: false },
   },
 });
 const sizes = values.sizes.split(",").map(Number);
@@ -43,11 +46,18 @@ const targets = values.targets.split(",");
 const withHugo = !values["no-hugo"] && onPath("hugo");
 
 const rows: Row[] = [];
+const devRows: (DevEditRun & { articles: number })[] = [];
 for (const size of sizes) {
   const dir = await mkdtemp(path.join(tmpdir(), "broadsheet-bench-"));
   try {
     log(`generating ${size} articles in ${dir}`);
     const corpus = await generateNewsroom(path.join(dir, "src"), size, { seed: SEED, ...(withHugo && { hugoLayouts: HUGO_LAYOUTS }) });
+    if (!values["no-dev"]) {
+      const edited = makeArticle(Math.floor(size / 2), SEED);
+      const dev = await measureDevEdit(CLI, corpus.content, TEMPLATES, path.join(corpus.content, articlePath(edited)), `/${edited.category}/${edited.slug}/`, ENV, runs);
+      log(`${size} dev server: started in ${dev.startSeconds.toFixed(2)} s, edits served in ${dev.edits.map((ms) => Math.round(ms)).join(", ")} ms`);
+      devRows.push({ articles: size, ...dev });
+    }
     for (const target of targets) {
       const base = target === "ram" ? await mkdtemp("/dev/shm/broadsheet-bench-") : path.join(dir, "disk");
       await mkdir(base, { recursive: true });
@@ -62,6 +72,10 @@ for (const size of sizes) {
   }
 }
 process.stdout.write(`\n${table(rows)}\n`);
+if (devRows.length > 0) {
+  const lines = devRows.map((d) => `| ${d.articles.toLocaleString("en")} | ${d.startSeconds.toFixed(2)} s | ${Math.round(d.editMs)} ms | ${d.edits.map((ms) => Math.round(ms)).join(", ")} |`);
+  process.stdout.write(`\n| articles | dev server: first page served | one article edited: served after (median) | each edit (ms) |\n|---|---|---|---|\n${lines.join("\n")}\n`);
+}
 
 async function measureTarget(corpus: Corpus, base: string, target: string): Promise<Row> {
   const out = path.join(base, "public");
