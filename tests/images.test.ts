@@ -162,6 +162,37 @@ describe("responsive images", () => {
   });
 });
 
+describe("a picture replaced under the same name", () => {
+  it("gets new variants, and every page that shows it links to them", async () => {
+    const work2 = await copyFixture("images");
+    const media = path.join(work2, "content", "media");
+    try {
+      await drawImage(path.join(media, "photos", "wide.jpg"), 1800, 900);
+      await drawImage(path.join(media, "charts", "body.jpg"), 1000, 500);
+      await drawImage(path.join(media, "logo.png"), 600, 400, true);
+      // The same output folder: the second build is incremental and must not keep pages made for the old picture.
+      const options = { cacheDir: path.join(work2, ".broadsheet-cache"), outDir: path.join(work2, "out", "public") };
+      const before = await buildSite(path.join(work2, "content"), options);
+      const oldName = (await before.files()).find((f) => f.startsWith("media/photos/wide-480w."))!;
+      await drawImage(path.join(media, "photos", "wide.jpg"), 1600, 1200);
+      const after = await buildSite(path.join(work2, "content"), options);
+      expect(after.result.written?.cold).toBe(false);
+      try {
+        const newName = (await after.files()).find((f) => f.startsWith("media/photos/wide-480w."))!;
+        expect(newName).not.toBe(oldName);
+        const pages = (await after.files()).filter((f) => f.endsWith(".html"));
+        const html = (await Promise.all(pages.map((f) => readFile(path.join(after.out, f), "utf8")))).join("\n");
+        expect(html).toContain(newName.slice("media/".length));
+        expect(html).not.toContain(oldName.slice("media/".length));
+      } finally {
+        await after.cleanup();
+      }
+    } finally {
+      await rm(work2, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("image problems", () => {
   it("reports a missing imageAlt, an unreadable file and a missing body image with file, line and field", async () => {
     const dir = await copyFixture("image-errors");

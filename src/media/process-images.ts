@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { error, type Diagnostic } from "../errors/diagnostic.js";
 import type { ImageFormat, ImageMap, ImageVariant, OutputFile, ProcessedImage } from "../model.js";
@@ -52,9 +52,11 @@ export async function processImages(requests: ImageRequest[], options: ImageOpti
   const images = new Map<string, ProcessedImage>();
   const files: OutputFile[] = [];
   const diagnostics: Diagnostic[] = [];
+  const known = await readKnown(options.cacheDir);
+  const seen: Known = {};
   // One image at a time: libvips already uses every core for one encode.
   for (const src of [...bySrc.keys()].sort()) {
-    const result = await processOne(src, options, encoder);
+    const result = await processOne(src, options, encoder, known, seen);
     if ("problem" in result) {
       for (const r of bySrc.get(src)!) diagnostics.push(imageDiagnostic(r, result.problem, result.missing));
       continue;
@@ -62,24 +64,55 @@ export async function processImages(requests: ImageRequest[], options: ImageOpti
     images.set(src, result.image);
     files.push(...result.files);
   }
+  if (JSON.stringify(seen) !== JSON.stringify(known)) await saveKnown(options.cacheDir, seen);
   return { images, files, diagnostics };
+}
+
+/** Each image's content hash by its size and time, so a rebuild need not read every picture to hash it. */
+type Known = Record<string, { size: number; mtimeMs: number; hash: string }>;
+
+async function readKnown(cacheDir: string): Promise<Known> {
+  try {
+    return JSON.parse(await readFile(path.join(cacheDir, "images", "index.json"), "utf8")) as Known;
+  } catch {
+    return {};
+  }
+}
+
+async function saveKnown(cacheDir: string, known: Known): Promise<void> {
+  const file = path.join(cacheDir, "images", "index.json");
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(`${file}.${process.pid}.tmp`, JSON.stringify(known));
+  await rename(`${file}.${process.pid}.tmp`, file);
 }
 
 type Outcome = { image: ProcessedImage; files: OutputFile[] } | { problem: string; missing: boolean };
 
-async function processOne(src: string, options: ImageOptions, encoder: ImageEncoder): Promise<Outcome> {
-  let input: Uint8Array;
+async function processOne(src: string, options: ImageOptions, encoder: ImageEncoder, known: Known, seen: Known): Promise<Outcome> {
+  const file = path.join(options.mediaDir, src);
+  let input: Uint8Array | undefined;
+  let hash: string;
+  let manifest: Manifest | { problem: string; missing: false } | undefined;
   try {
-    input = await readFile(path.join(options.mediaDir, src));
+    const info = await stat(file);
+    const before = known[src];
+    if (before?.size === info.size && before.mtimeMs === info.mtimeMs) {
+      hash = before.hash;
+      manifest = await readManifest(folderOf(options, hash));
+    }
+    if (!manifest) {
+      input = await readFile(file);
+      hash = createHash("sha256").update(ENCODER_VERSION).update("\0").update(input).digest("hex");
+    }
+    seen[src] = { size: info.size, mtimeMs: info.mtimeMs, hash: hash! };
   } catch (cause) {
     const missing = (cause as NodeJS.ErrnoException).code === "ENOENT";
     return { problem: missing ? "is not in content/media" : `cannot be read (${(cause as Error).message})`, missing };
   }
-  const hash = createHash("sha256").update(ENCODER_VERSION).update("\0").update(input).digest("hex");
-  const folder = path.join(options.cacheDir, "images", hash.slice(0, 2), hash);
-  const manifest = (await readManifest(folder)) ?? (await encodeAll(input, folder, encoder));
+  const folder = folderOf(options, hash!);
+  manifest ??= (await readManifest(folder)) ?? (await encodeAll(input!, folder, encoder));
   if ("problem" in manifest) return manifest;
-  const short = hash.slice(0, 10);
+  const short = hash!.slice(0, 10);
   const variants: ImageVariant[] = [];
   const files: OutputFile[] = [];
   for (const v of manifest.variants) {
@@ -88,6 +121,10 @@ async function processOne(src: string, options: ImageOptions, encoder: ImageEnco
     files.push({ path: out, copyFrom: path.join(folder, v.file) });
   }
   return { image: { width: manifest.width, height: manifest.height, fallback: manifest.fallback, variants }, files };
+}
+
+function folderOf(options: ImageOptions, hash: string): string {
+  return path.join(options.cacheDir, "images", hash.slice(0, 2), hash);
 }
 
 async function readManifest(folder: string): Promise<Manifest | undefined> {
