@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import { main } from "../dist/cli.js";
 import { runWithHeapCap, wantsHeapCap } from "../dist/cli/heap-cap.js";
 
 const argv = process.argv.slice(2);
-const run = wantsHeapCap(argv, process.execArgv, process.env) ? runWithHeapCap(argv) : main(argv);
+// A build runs in a worker, which loads the program itself: this thread loads only what it runs.
+const run = wantsHeapCap(argv, process.execArgv, process.env) ? runWithHeapCap(argv) : import("../dist/cli.js").then(({ main }) => main(argv));
 run.then(
   (code) => {
     process.exitCode = code;

@@ -22,6 +22,9 @@ import { buildSiteIndex } from "./site/build-site-index.js";
 import { validateContent, type ArticleMemo } from "./validate/validate-content.js";
 import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
 import { openSiteWriter, type WriteReport } from "./write/site-writer.js";
+import { writeStamp, type BuildSummary } from "./write/site-stamp.js";
+import { checkStamp } from "./build-stamp.js";
+import { sameSiteUntil } from "./render/clock.js";
 
 export interface BuildOptions {
   contentDir: string;
@@ -42,6 +45,8 @@ export interface BuildOptions {
   imageEncoder?: ImageEncoder;
   /** Ignore the incremental-build cache: rewrite every output file (a cold build). */
   noCache?: boolean;
+  /** What checkStamp() found, when the caller asked it first (the CLI, to load the pipeline only when needed). */
+  checked?: Awaited<ReturnType<typeof checkStamp>>;
 }
 
 export interface BuildResult {
@@ -55,6 +60,8 @@ export interface BuildResult {
   written?: WriteReport;
   /** Milliseconds spent in each stage, in order (`broadsheet build --timings`). */
   stages: [string, number][];
+  /** What the CLI reports of a successful build (also known when nothing had to be done). */
+  summary?: BuildSummary;
 }
 
 /** Everything a build has before rendering: the index, the routes, and what renders and writes them. */
@@ -80,6 +87,8 @@ export interface BuildMemory {
 
 /** load → validate → index → render → write. Writes nothing unless every stage before succeeded. */
 export async function build(options: BuildOptions): Promise<BuildResult> {
+  const { stamp, unchanged } = options.checked ?? (await checkStamp(options));
+  if (unchanged) return unchanged;
   const prepared = await prepareSite(options);
   const { site, ...result } = prepared;
   const run = resume(options, result);
@@ -99,8 +108,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   if (!writer) return run.done(index, files);
   await writer.stage(files);
   const written = await writer.commit();
+  const finished = run.done(index, [], written);
+  if (stamp !== undefined && finished.summary) {
+    await writeStamp(options.outDir, { inputs: stamp, validUntil: sameSiteUntil(index), summary: finished.summary, warnings: finished.diagnostics });
+  }
   run.mark("write");
-  return run.done(index, [], written);
+  return { ...finished, stages: run.done().stages };
 }
 
 /** load → validate → index → routes → images: the build up to rendering, which the dev server does on request. */
@@ -190,10 +203,22 @@ function resume(options: BuildOptions, soFar?: BuildResult) {
       ok: !failed(),
       diagnostics: sortDiagnostics(found),
       ...(index && { index }),
+      ...(index && !failed() && { summary: summaryOf(index, written?.files ?? files.length) }),
       files,
       ...(written && { written }),
       stages,
     }),
+  };
+}
+
+function summaryOf(index: SiteIndex, files: number): BuildSummary {
+  const next = index.scheduled[0];
+  return {
+    files,
+    articles: index.articles.length,
+    timeZone: index.config.timeZone,
+    ...(next && { next: { file: next.file, date: next.date } }),
+    moreScheduled: Math.max(0, index.scheduled.length - 1),
   };
 }
 

@@ -1,13 +1,10 @@
 import { readFileSync } from "node:fs";
 import { COMMANDS, UsageError, commandHelp, generalHelp, isCommand, parseCommand, type CommandName, type Values } from "./cli/args.js";
-import { runBuild, runCheck } from "./cli/build-command.js";
-import { runDev } from "./cli/dev-command.js";
-import { runNew } from "./cli/new-command.js";
 import type { Output } from "./cli/output.js";
 
 // argv → command → exit code (0 ok, 1 content errors, 2 usage errors). Only this module and src/cli/ print.
 
-export { resolveNow } from "./cli/build-command.js";
+export { resolveNow } from "./cli/now.js";
 
 export async function main(argv: string[], io: Output = { out: process.stdout, err: process.stderr, env: process.env }): Promise<number> {
   const [command, ...rest] = argv;
@@ -32,11 +29,12 @@ export async function main(argv: string[], io: Output = { out: process.stdout, e
   }
 }
 
+// Each command's module is loaded when it runs: a no-op build should not pay for the dev server.
 const RUN: { [C in CommandName]: (values: Values<C>, positionals: string[], io: Output) => Promise<number> } = {
-  build: (values, _, io) => runBuild(values, io),
-  check: (values, _, io) => runCheck(values, io),
-  new: runNew,
-  dev: (values, _, io) => runDev(values, io),
+  build: async (values, _, io) => (await import("./cli/build-command.js")).runBuild(values, io),
+  check: async (values, _, io) => (await import("./cli/build-command.js")).runCheck(values, io),
+  new: async (values, positionals, io) => (await import("./cli/new-command.js")).runNew(values, positionals, io),
+  dev: async (values, _, io) => (await import("./cli/dev-command.js")).runDev(values, io),
 };
 
 async function dispatch<C extends CommandName>(command: C, args: string[], io: Output): Promise<number> {

@@ -118,6 +118,26 @@ describe("incremental builds", () => {
     expect(await readFile(path.join(out, "world/heatwave-europe/index.html"), "utf8")).toContain("A correction was amend.");
   });
 
+  it("publishes a scheduled story when its time comes, and drops a story from the news sitemap after two days, with no file changed", async () => {
+    const hour = 3600_000;
+    const scheduled = path.join(content, "articles/world/scheduled-story.md");
+    await writeFile(scheduled, "---\ntitle: A scheduled story\ncategory: world\ndate: 2024-08-01 06:00\n---\nLater.\n");
+    // 2024-08-01 06:00 in Baku is 02:00 UTC, two hours after FIXTURE_NOW.
+    await rebuild();
+    expect(existsSync(path.join(out, "world/scheduled-story/index.html"))).toBe(false);
+    const same = await build(options());
+    expect(same.stages.map(([stage]) => stage)).toEqual(["unchanged"]);
+    expect(same.summary?.next?.file).toMatch(/scheduled-story\.md$/);
+
+    const written = await rebuild({ now: FIXTURE_NOW + 3 * hour });
+    expect(written).toContain("world/scheduled-story/index.html");
+    expect(await readFile(path.join(out, "news-sitemap.xml"), "utf8")).toContain("/world/scheduled-story/");
+    await rebuild({ now: FIXTURE_NOW + 3 * hour + 2 * 24 * hour });
+    expect(await readFile(path.join(out, "news-sitemap.xml"), "utf8")).not.toContain("/world/scheduled-story/");
+    await rm(scheduled);
+    await rebuild();
+  });
+
   it("rewrites every file with --no-cache", async () => {
     const files = await listFiles(out);
     expect(await rebuild({ noCache: true })).toEqual(files);

@@ -1,17 +1,13 @@
 import { tz } from "@date-fns/tz";
 import { format } from "date-fns/format";
-import { build, type BuildOptions, type BuildResult } from "../build.js";
-import type { SiteIndex } from "../model.js";
+import type { BuildOptions, BuildResult } from "../build.js";
+import { checkStamp } from "../build-stamp.js";
+import { resolveNow } from "./now.js";
+import type { BuildSummary } from "../write/site-stamp.js";
 import { UsageError, type Values } from "./args.js";
 import { FORMATS, githubAnnotations, jsonReport, type Format } from "./formats.js";
 import { count, paintFor, printDiagnostics, withProgress, type Output } from "./output.js";
 
-/** The build's clock: SOURCE_DATE_EPOCH (seconds) when set, for reproducible builds; else the real time. */
-export function resolveNow(env: NodeJS.ProcessEnv): number {
-  const epoch = env.SOURCE_DATE_EPOCH?.trim();
-  if (epoch !== undefined && /^\d+$/.test(epoch)) return Number(epoch) * 1000;
-  return Date.now();
-}
 
 export async function runBuild(values: Values<"build">, io: Output): Promise<number> {
   const started = performance.now();
@@ -26,7 +22,9 @@ export async function runBuild(values: Values<"build">, io: Output): Promise<num
     noCache: values["no-cache"],
     ...(values["base-url"] !== undefined && { baseUrl: values["base-url"] }),
   };
-  const result = await withProgress(io, "Building", build(options));
+  // The pipeline is loaded only when there is something to build.
+  const checked = await checkStamp(options);
+  const result: BuildResult = checked.unchanged ?? (await withProgress<BuildResult>(io, "Building", import("../build.js").then(({ build }) => build({ ...options, checked }))));
   const ms = Math.round(performance.now() - started);
   if (!result.ok) return failed(io, result, "Build failed");
   const warnings = result.diagnostics.filter((d) => d.severity === "warning");
@@ -34,7 +32,7 @@ export async function runBuild(values: Values<"build">, io: Output): Promise<num
     const paint = paintFor(io.out, io.env);
     const summary = `Built ${result.written?.files ?? result.files.length} files (${count(articlesOf(result), "article")}) into ${values.out}/ in ${ms} ms`;
     io.out.write(`${paint.green(summary)}${warnings.length ? `, ${count(warnings.length, "warning")}:` : ""}\n`);
-    const next = nextScheduled(result.index);
+    const next = nextScheduled(result.summary);
     if (next && !values.quiet) io.out.write(`${next}\n`);
   }
   if (values.timings) io.err.write(result.stages.map(([stage, ms]) => `  ${stage}: ${ms} ms\n`).join(""));
@@ -49,6 +47,7 @@ export async function runCheck(values: Values<"check">, io: Output): Promise<num
     throw new UsageError(`unknown --format ${JSON.stringify(formatName)}: use ${FORMATS.join(", ")}`);
   }
   const started = performance.now();
+  const { build } = await import("../build.js");
   const result = await build({
     contentDir: values.content,
     templatesDir: values.templates,
@@ -86,14 +85,14 @@ function failed(io: Output, result: BuildResult, title: string): number {
 }
 
 function articlesOf(result: BuildResult): number {
-  return result.index?.articles.length ?? 0;
+  return result.summary?.articles ?? result.index?.articles.length ?? 0;
 }
 
 /** "next scheduled: content/articles/x.md at 2031-01-01 10:00 (Asia/Baku)": when the next build must run. */
-export function nextScheduled(index: SiteIndex | undefined): string | undefined {
-  const next = index?.scheduled[0];
-  if (!index || !next) return undefined;
-  const zone = index.config.timeZone;
-  const more = index.scheduled.length - 1;
+export function nextScheduled(summary: BuildSummary | undefined): string | undefined {
+  const next = summary?.next;
+  if (!summary || !next) return undefined;
+  const zone = summary.timeZone;
+  const more = summary.moreScheduled;
   return `next scheduled: ${next.file} at ${format(next.date, "yyyy-MM-dd HH:mm", { in: tz(zone) })} (${zone})${more > 0 ? `, then ${more} more` : ""}`;
 }

@@ -1,6 +1,6 @@
 import { startDevServer, type DevEvent } from "../dev/dev-server.js";
 import { UsageError, type Values } from "./args.js";
-import { resolveNow } from "./build-command.js";
+import { resolveNow } from "./now.js";
 import { count, paintFor, printDiagnostics, type Output } from "./output.js";
 
 /** `broadsheet dev`: serves until Ctrl-C (SIGINT) or SIGTERM, then stops cleanly with exit code 0. */

@@ -8,7 +8,7 @@ import type { SiteConfig } from "../model.js";
 import { slugify } from "../site/slugify.js";
 import { validateContent } from "../validate/validate-content.js";
 import { UsageError, type Values } from "./args.js";
-import { resolveNow } from "./build-command.js";
+import { resolveNow } from "./now.js";
 import { printDiagnostics, type Output } from "./output.js";
 
 /** `broadsheet new "Headline" --category ID`: a ready-to-edit draft in content/articles/YYYY/MM/. */

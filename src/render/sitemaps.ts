@@ -9,7 +9,7 @@ const NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9";
 /** sitemaps.org: at most 50,000 URLs and 50 MB (uncompressed) per file. */
 export const SITEMAP_LIMITS = { urls: 50_000, bytes: 50 * 1024 * 1024 };
 /** Google News: articles of the last two days, at most 1,000 per sitemap. */
-const NEWS_WINDOW_MS = 2 * 24 * 60 * 60 * 1000;
+export const NEWS_WINDOW_MS = 2 * 24 * 60 * 60 * 1000;
 const NEWS_MAX = 1000;
 
 export interface SitemapEntry {

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { cacheDir, dropManifest, saveManifest, type ManifestEntry } from "./manifest.js";
+import { dropStamp } from "./site-stamp.js";
 import { inBatches, safeRelative } from "./write-site.js";
 
 // An incremental build changes public/ in place, file by file, so it needs a commit point: the journal.
@@ -56,6 +57,8 @@ export async function applyJournal(outDir: string, journal: Journal): Promise<vo
 export async function recoverJournal(outDir: string): Promise<void> {
   const text = await readFile(journalPath(outDir), "utf8").catch(() => undefined);
   if (text === undefined) return;
+  // The output changes under the last build's stamp: it no longer tells what the folder holds.
+  await dropStamp(outDir);
   try {
     await applyJournal(outDir, JSON.parse(text) as Journal);
   } catch {

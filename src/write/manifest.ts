@@ -73,7 +73,7 @@ export async function saveManifest(outDir: string, files: Record<string, Manifes
 
 let tool: Promise<string> | undefined;
 /** Sizes and times of Broadsheet's compiled files (the folder this module runs from, and below). */
-function toolIdentity(): Promise<string> {
+export function toolIdentity(): Promise<string> {
   tool ??= (async () => {
     const root = path.resolve(import.meta.dirname, "..");
     const entries = await readdir(root, { recursive: true, withFileTypes: true });

@@ -1,0 +1,32 @@
+import path from "node:path";
+import type { BuildOptions, BuildResult } from "./build.js";
+import { inputStamp } from "./content/input-stamp.js";
+import { recoverJournal } from "./write/journal.js";
+import { dropStamp, readStamp } from "./write/site-stamp.js";
+import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
+
+// Before a build reads anything: a build whose inputs (every file, by size and time, and the options) are
+// those of the last build into the same output folder, before that build's site could change with the clock,
+// has nothing to do. This module loads none of the pipeline, so such a build costs a directory walk.
+
+/** `unchanged` when there is nothing to do; else the stamp to record once this build has committed. */
+export async function checkStamp(options: BuildOptions): Promise<{ stamp?: string; unchanged?: BuildResult }> {
+  if (options.dryRun || overlappingFolder(options.outDir, [options.contentDir, options.templatesDir]) !== undefined) return {};
+  const started = performance.now();
+  const out = path.resolve(options.outDir);
+  // A killed build is finished or undone first: the stamp describes the output folder as it is.
+  await recoverJournal(out);
+  await recoverInterruptedSwap(out);
+  const settings = { drafts: options.drafts, future: options.future, baseUrl: options.baseUrl, strict: options.strict, cacheDir: options.cacheDir };
+  const stamp = await inputStamp(options.contentDir, options.templatesDir, settings);
+  const last = options.noCache ? undefined : await readStamp(out);
+  // Same inputs, and the clock has not reached a scheduled story or the news sitemap's edge.
+  if (last?.inputs === stamp && options.now < last.validUntil) {
+    const written = { files: last.summary.files, written: 0, removed: 0, cold: false };
+    const ms = Math.round(performance.now() - started);
+    return { unchanged: { ok: true, diagnostics: last.warnings, files: [], written, summary: last.summary, stages: [["unchanged", ms]] } };
+  }
+  // From here the output folder may change: until this build commits, no stamp describes it.
+  await dropStamp(out);
+  return { stamp };
+}

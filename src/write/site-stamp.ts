@@ -1,0 +1,61 @@
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Diagnostic } from "../errors/diagnostic.js";
+import type { Instant } from "../model.js";
+import { cacheDir, folderIdentity, toolIdentity } from "./manifest.js";
+
+// The stamp of the last build of an output folder: the digest of its inputs (see content/input-stamp.ts), until
+// when the same inputs make the same site (the next scheduled story, the next story to leave the news sitemap),
+// and what that build reported. A build with the same stamp before that time has nothing to do. The stamp is
+// removed when a build starts and written after it committed, so an interrupted build never leaves one behind.
+
+export interface BuildSummary {
+  /** Files of the site. */
+  files: number;
+  articles: number;
+  timeZone: string;
+  /** The soonest scheduled article, and how many more are scheduled. */
+  next?: { file: string; date: Instant };
+  moreScheduled: number;
+}
+
+export interface SiteStamp {
+  inputs: string;
+  /** The build's output is the same for any clock before this instant. */
+  validUntil: Instant;
+  summary: BuildSummary;
+  warnings: Diagnostic[];
+}
+
+interface StampFile extends SiteStamp {
+  folder: string;
+  tool: string;
+}
+
+function stampPath(outDir: string): string {
+  return path.join(cacheDir(outDir), `${path.basename(path.resolve(outDir))}.stamp.json`);
+}
+
+/** The stamp of the last build into `outDir`, if that very folder is still its output. */
+export async function readStamp(outDir: string): Promise<SiteStamp | undefined> {
+  try {
+    const stamp = JSON.parse(await readFile(stampPath(outDir), "utf8")) as StampFile;
+    const current = stamp.folder === (await folderIdentity(outDir)) && stamp.tool === (await toolIdentity());
+    return current ? stamp : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function dropStamp(outDir: string): Promise<void> {
+  await rm(stampPath(outDir), { force: true });
+}
+
+export async function writeStamp(outDir: string, stamp: SiteStamp): Promise<void> {
+  const folder = await folderIdentity(outDir);
+  if (folder === undefined) return;
+  const target = stampPath(outDir);
+  await mkdir(path.dirname(target), { recursive: true });
+  await writeFile(`${target}.tmp`, JSON.stringify({ ...stamp, folder, tool: await toolIdentity() } satisfies StampFile));
+  await rename(`${target}.tmp`, target);
+}
