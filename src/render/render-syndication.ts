@@ -4,7 +4,7 @@ import { articleKeys, sharedInputs } from "./fingerprint.js";
 import { renderFeeds } from "./feeds/render-feeds.js";
 import { renderRedirects } from "./redirects.js";
 import { renderRobots } from "./robots.js";
-import { newsSitemapArticles, renderNewsSitemap, renderSitemaps, sitemapEntries } from "./sitemaps.js";
+import { newsSitemapArticles, renderNewsSitemap, renderSitemaps, sitemapEntries, type SitemapEntry } from "./sitemaps.js";
 import type { ViewContext } from "./view-model.js";
 
 /** Asked before a group of files is made: true when the files made last time from the same inputs are kept. */
@@ -26,12 +26,15 @@ export function renderSyndication(routes: Route[], redirects: Redirect[], ctx: V
     const inputs = sharedInputs({ shared, key: keyOf() });
     return reuse(group, inputs) ? [] : make().map((file) => ({ ...file, group, inputs }));
   };
+  let listed: SitemapEntry[] | undefined;
+  const entries = () => (listed ??= sitemapEntries(routes, index, urls));
   const latest = (list: Article[]) => articleKeys(list.slice(0, config.feedCount), index.now);
   return [
     ...renderFeeds(ctx, (category, make) =>
       made(`feed:${category ?? ""}`, () => latest(category === undefined ? index.articles : (index.byCategory.get(category) ?? [])) + latest(index.latest), make),
     ),
-    ...made("sitemap", () => routes.map((r) => r.url).join("\n") + articleKeys(index.articles, index.now), () => renderSitemaps(sitemapEntries(routes, index, urls), urls, config.basePath, time)),
+    // The sitemap is its entries (URL, last change): a body edit that keeps the dates leaves it alone.
+    ...made("sitemap", () => JSON.stringify(entries()), () => renderSitemaps(entries(), urls, config.basePath, time)),
     ...made("news-sitemap", () => articleKeys(newsSitemapArticles(index), index.now), () => [renderNewsSitemap(index, urls, time)]),
     renderRobots(config, urls),
     ...renderRedirects(redirects, urls, config.language),
