@@ -235,6 +235,9 @@ function checkDatePattern(pattern: string): string | undefined {
 
 /** A path for people: relative to the working folder when inside it, with "/" separators. */
 export function displayPath(abs: string): string {
+  // The common case, a path already inside the working folder, without path.relative's work (once per file).
+  const cwd = process.cwd() + path.sep;
+  if (abs.startsWith(cwd) && !abs.includes(`${path.sep}.`)) return abs.slice(cwd.length).split(path.sep).join("/");
   const rel = path.relative(process.cwd(), path.resolve(abs));
   const shown = rel.startsWith("..") || path.isAbsolute(rel) ? path.resolve(abs) : rel;
   return shown.split(path.sep).join("/");
