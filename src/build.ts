@@ -98,7 +98,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const writer = options.dryRun ? undefined : await openSiteWriter(options.outDir, { cache: !options.noCache });
   const rendered = await renderPages(routes, ctx, templates, writer);
   run.push(...rendered.diagnostics);
-  run.mark("render pages");
+  const { rendered: made, spliced, kept } = rendered.counts;
+  run.mark(`render pages (${made} rendered, ${spliced} with new Latest news only, ${kept} unchanged)`);
   if (run.failed()) {
     await writer?.abort();
     return run.done(index);

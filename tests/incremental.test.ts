@@ -82,6 +82,22 @@ describe("incremental builds", () => {
     await expectSameAsCold();
   });
 
+  it("gives the same pages as a cold build when a theme uses Latest news other than as it is", async () => {
+    // Pages whose only change is Latest news are made from their previous bytes; this theme prints the block's
+    // length instead, which the first such page of each kind reveals, so every page is rendered.
+    const article = path.join(templates, "article.eta");
+    const text = await readFile(article, "utf8");
+    await writeFile(article, text.replace("</article>", "</article><p data-latest-length=\"<%= it.latestNews.length %>\"></p>"));
+    await rebuild();
+    await writeFile(path.join(content, "articles/world/second-story.md"), "---\ntitle: A second story\ncategory: world\ndate: 2024-07-31 11:00\n---\nNews.\n");
+    await rebuild();
+    await expectSameAsCold();
+    await rm(path.join(content, "articles/world/second-story.md"));
+    await writeFile(article, text);
+    await rebuild();
+    await expectSameAsCold();
+  });
+
   it("removes the page and folder of an article that was deleted", async () => {
     await rm(path.join(content, "articles/world/new-story.md"));
     await rebuild();

@@ -38,11 +38,15 @@ const TEMPLATE: Record<Route["kind"], string> = {
 export interface PageSink {
   /** True when the page at `outPath` was made from the same inputs last time (it is kept, not rendered). */
   unchanged(outPath: string, inputs: string): boolean;
+  /** The page last written at `outPath`, if it was made from the same inputs but Latest news. */
+  previousPage(outPath: string, base: string): string | undefined;
+  previousBlock(name: string): string | undefined;
+  keepBlock(name: string, html: string): void;
   stage(files: RenderedPage[]): Promise<void>;
 }
 
-/** A rendered page, with the digest of its inputs (see fingerprint.ts). */
-export type RenderedPage = { path: string; contents: string; inputs?: string };
+/** A rendered page, with the digests of its inputs, and of its inputs but Latest news (see fingerprint.ts). */
+export type RenderedPage = { path: string; contents: string; inputs?: string; base?: string };
 
 /** Pages handed to the sink at a time: enough to keep the disk busy, few enough to bound memory. */
 const BATCH = 256;
@@ -51,11 +55,30 @@ const BATCH = 256;
  * Every route through its template. Blocks every page shares are rendered once, not per page. With a
  * sink, pages are handed over in batches and the result lists none; without one, it lists them all.
  */
-export async function renderPages(routes: Route[], ctx: ViewContext, templates: Templates, sink?: PageSink): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[] }> {
+export interface PageCounts {
+  /** Pages rendered through their template. */
+  rendered: number;
+  /** Pages made from their previous bytes with the new Latest news. */
+  spliced: number;
+  /** Pages whose inputs were unchanged. */
+  kept: number;
+}
+
+export async function renderPages(
+  routes: Route[],
+  ctx: ViewContext,
+  templates: Templates,
+  sink?: PageSink,
+): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[]; counts: PageCounts }> {
+  const counts: PageCounts = { rendered: 0, spliced: 0, kept: 0 };
   const diagnostics: Diagnostic[] = [];
   const renderer = pageRenderer(ctx, templates);
-  if ("diagnostic" in renderer) return { files: [], diagnostics: [renderer.diagnostic] };
-  const common = sink && sharedInputs({ templates: templates.fingerprint, config: ctx.index.config, ...renderer.shared, assets: ctx.assets, images: ctx.images });
+  if ("diagnostic" in renderer) return { files: [], diagnostics: [renderer.diagnostic], counts };
+  const { site, latestNews } = renderer.shared;
+  const common = sink && sharedInputs({ templates: templates.fingerprint, config: ctx.index.config, site, assets: ctx.assets, images: ctx.images });
+  const latest = sink && sharedInputs({ latestNews });
+  sink?.keepBlock("latest-news", latestNews);
+  const spliced = splicer(sink, latestNews, renderer);
   const files: RenderedPage[] = [];
   // A batch is written while the next one renders (the file system works in libuv's threads meanwhile).
   let writing: Promise<void> = Promise.resolve();
@@ -64,21 +87,55 @@ export async function renderPages(routes: Route[], ctx: ViewContext, templates: 
     if (sink && diagnostics.length === 0) writing = sink.stage(files.splice(0));
   };
   for (const route of routes) {
-    const inputs = common && routeInputs(common, route, ctx.index);
-    if (inputs && sink?.unchanged(route.outPath, inputs)) continue;
-    const result = renderer.render(route);
+    const base = common && routeInputs(common, route, ctx.index);
+    const inputs = base && latest && sharedInputs({ base, latest });
+    if (inputs && sink?.unchanged(route.outPath, inputs)) {
+      counts.kept++;
+      continue;
+    }
+    const made = base !== undefined ? spliced(route, base) : undefined;
+    const result = made ?? renderer.render(route);
+    counts[made ? "spliced" : "rendered"]++;
     if ("diagnostic" in result) {
       diagnostics.push(result.diagnostic);
       // One broken template fails every page alike: report it once, not thousands of times.
       if (diagnostics.length >= 5) break;
       continue;
     }
-    files.push({ path: route.outPath, contents: result.html, ...(inputs && { inputs }) });
+    files.push({ path: route.outPath, contents: result.html, ...(inputs && { inputs }), ...(base && { base }) });
     if (files.length >= BATCH) await flush();
   }
   await flush();
   await writing;
-  return { files, diagnostics };
+  return { files, diagnostics, counts };
+}
+
+/**
+ * Publishing a story changes Latest news on every page, and little else on most of them. A page whose other
+ * inputs are unchanged is made from its previous bytes, the old Latest news block replaced by the new one:
+ * a file read instead of Markdown and a template rendered. The default theme prints the block as it is; in
+ * case a theme does not, the first page of each kind made this way is also rendered and compared, and on any
+ * difference this build renders every page.
+ */
+function splicer(sink: PageSink | undefined, latestNews: string, renderer: PageRenderer): (route: Route, base: string) => { html: string } | undefined {
+  const before = sink?.previousBlock("latest-news");
+  if (!sink || before === undefined || before === latestNews || before === "") return () => undefined;
+  const checked = new Set<Route["kind"]>();
+  let trusted = true;
+  return (route, base) => {
+    const old = trusted ? sink.previousPage(route.outPath, base) : undefined;
+    if (old === undefined || !old.includes(before)) return undefined;
+    const html = old.split(before).join(latestNews);
+    if (!checked.has(route.kind)) {
+      checked.add(route.kind);
+      const rendered = renderer.render(route);
+      if (!("html" in rendered) || rendered.html !== html) {
+        trusted = false;
+        return undefined;
+      }
+    }
+    return { html };
+  };
 }
 
 export interface PageRenderer {

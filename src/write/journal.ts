@@ -1,3 +1,4 @@
+import { renameSync } from "node:fs";
 import { mkdir, readFile, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { cacheDir, dropManifest, saveManifest, type ManifestEntry } from "./manifest.js";
@@ -35,14 +36,15 @@ export async function applyJournal(outDir: string, journal: Journal): Promise<vo
   const out = path.resolve(outDir);
   const folders = new Set(journal.moves.map(([, to]) => path.dirname(path.join(out, safeRelative(to)))));
   for (const folder of [...folders].sort()) await mkdir(folder, { recursive: true });
-  await inBatches(journal.moves, 64, async ([from, to]) => {
+  // Synchronous renames: for thousands of files, much cheaper than round trips through the thread pool.
+  for (const [from, to] of journal.moves) {
     try {
-      await rename(path.join(journal.staging, from), path.join(out, safeRelative(to)));
+      renameSync(path.join(journal.staging, from), path.join(out, safeRelative(to)));
     } catch (cause) {
       // Already moved by the run that was interrupted.
       if ((cause as NodeJS.ErrnoException).code !== "ENOENT") throw cause;
     }
-  });
+  }
   await inBatches(journal.removes, 64, (file) => rm(path.join(out, safeRelative(file)), { force: true }));
   await removeEmptyFolders(out, journal.removes);
   await saveManifest(out, journal.files);

@@ -17,6 +17,8 @@ export interface ManifestEntry {
   inputs?: string;
   /** The files made together from `inputs` (a feed's formats, the sitemap's parts). */
   group?: string;
+  /** A page's inputs but the blocks every page shows. */
+  base?: string;
 }
 
 export interface Manifest {
@@ -84,6 +86,26 @@ export function toolIdentity(): Promise<string> {
     return hashBytes(stamps.join("\n"));
   })();
   return tool;
+}
+
+function blocksPath(outDir: string): string {
+  return path.join(cacheDir(outDir), `${path.basename(path.resolve(outDir))}.blocks.json`);
+}
+
+/** The blocks of HTML every page of the last build showed (Latest news), by name. */
+export async function loadBlocks(outDir: string): Promise<Record<string, string>> {
+  try {
+    return JSON.parse(await readFile(blocksPath(outDir), "utf8")) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+export async function saveBlocks(outDir: string, blocks: Record<string, string>): Promise<void> {
+  const target = blocksPath(outDir);
+  await mkdir(path.dirname(target), { recursive: true });
+  await writeFile(`${target}.tmp`, JSON.stringify(blocks));
+  await rename(`${target}.tmp`, target);
 }
 
 export async function dropManifest(outDir: string): Promise<void> {

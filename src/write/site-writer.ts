@@ -2,8 +2,9 @@ import { stat, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import type { OutputFile } from "../model.js";
 import { applyJournal, commitJournal, forgetJournal, recoverJournal } from "./journal.js";
-import { hashBytes, loadManifest, saveManifest, type Manifest, type ManifestEntry } from "./manifest.js";
-import { recoverInterruptedSwap, stagingFolder, swapInto, writeFiles } from "./write-site.js";
+import { readFileSync } from "node:fs";
+import { hashBytes, loadBlocks, loadManifest, saveBlocks, saveManifest, type Manifest, type ManifestEntry } from "./manifest.js";
+import { recoverInterruptedSwap, safeRelative, stagingFolder, swapInto, writeFiles } from "./write-site.js";
 
 // The write stage. Files arrive in batches as they are rendered (so the whole site is never held in
 // memory) and are staged beside the output folder; nothing in the output folder changes before commit().
@@ -17,9 +18,11 @@ import { recoverInterruptedSwap, stagingFolder, swapInto, writeFiles } from "./w
 
 /**
  * An output file, with the fingerprint of its inputs when the renderer computed one; files made together
- * from one set of inputs (a feed's three formats, the sitemap's parts) name their group.
+ * from one set of inputs (a feed's three formats, the sitemap's parts) name their group; a page's `base` is
+ * the digest of its inputs but the blocks every page shows (so a page whose base is unchanged can be made
+ * from its previous bytes by replacing the old block with the new).
  */
-export type PlannedFile = OutputFile & { inputs?: string; group?: string };
+export type PlannedFile = OutputFile & { inputs?: string; group?: string; base?: string };
 
 export interface WriteReport {
   /** Files of the site. */
@@ -35,6 +38,11 @@ export interface SiteWriter {
   unchanged(outPath: string, inputs: string): boolean;
   /** True when the files of `group` were made from the same `inputs` last time: they are kept, not made. */
   reuse(group: string, inputs: string): boolean;
+  /** The page last written at `outPath`, if it was made from `base` (see PlannedFile). */
+  previousPage(outPath: string, base: string): string | undefined;
+  /** A block of HTML every page showed last time (Latest news), by name; `keep` records this build's. */
+  previousBlock(name: string): string | undefined;
+  keepBlock(name: string, html: string): void;
   stage(files: PlannedFile[]): Promise<void>;
   /** Makes the staged site the output. */
   commit(): Promise<WriteReport>;
@@ -51,6 +59,7 @@ export async function openSiteWriter(outDir: string, options: { cache: boolean }
   await mkdir(staging, { recursive: true });
   const next: Record<string, ManifestEntry> = {};
   const state = { moves: [] as [string, string][], changedEntries: false, made: new Set<string>() };
+  const blocks = { previous: previous ? await loadBlocks(out) : {}, next: {} as Record<string, string> };
 
   const record = (file: string, entry: ManifestEntry, old: ManifestEntry | undefined) => {
     next[file] = entry;
@@ -69,6 +78,21 @@ export async function openSiteWriter(outDir: string, options: { cache: boolean }
       if (kept.length === 0 || kept.some(([, entry]) => entry.inputs !== inputs)) return false;
       for (const [file, entry] of kept) next[file] = entry;
       return true;
+    },
+    previousPage(outPath, base) {
+      const entry = previous?.files[outPath];
+      if (entry?.base !== base) return undefined;
+      try {
+        const bytes = readFileSync(path.join(out, safeRelative(outPath)));
+        // Only the bytes this build wrote: a page edited by hand is made afresh.
+        return hashBytes(bytes) === entry.hash ? bytes.toString("utf8") : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    previousBlock: (name) => blocks.previous[name],
+    keepBlock(name, html) {
+      blocks.next[name] = html;
     },
     async stage(planned) {
       // Pages are encoded once: the bytes are hashed and written (hashing a string would encode it again).
@@ -93,6 +117,8 @@ export async function openSiteWriter(outDir: string, options: { cache: boolean }
     },
     async commit() {
       const files = Object.keys(next).length;
+      // Written first: a page is made from its previous bytes only if they hold the block recorded here.
+      await saveBlocks(out, blocks.next);
       if (!previous) {
         await swapInto(staging, out);
         await saveManifest(out, next);
@@ -130,7 +156,11 @@ async function commitIncremental(
 }
 
 async function entryOf(file: PlannedFile): Promise<ManifestEntry> {
-  const inputs = { ...(file.inputs !== undefined && { inputs: file.inputs }), ...(file.group !== undefined && { group: file.group }) };
+  const inputs = {
+    ...(file.inputs !== undefined && { inputs: file.inputs }),
+    ...(file.group !== undefined && { group: file.group }),
+    ...(file.base !== undefined && { base: file.base }),
+  };
   if (!("copyFrom" in file)) return { hash: hashBytes(file.contents), ...inputs };
   // Media can be large: a copied file is known by its source's size and time, not read to be hashed.
   const info = await stat(file.copyFrom);
