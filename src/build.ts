@@ -8,11 +8,11 @@ import { processImages } from "./media/process-images.js";
 import type { ImageEncoder } from "./media/sharp-encoder.js";
 import type { Instant, OutputFile, SiteIndex } from "./model.js";
 import { planAssets } from "./render/assets.js";
-import { loadDateLocale, makeTimeFormatter } from "./render/dates.js";
 import { compileTemplates } from "./render/eta.js";
-import { createMarkdown } from "./render/markdown.js";
+import { WORKER_THRESHOLD } from "./render/parallel/render-queue.js";
 import { renderPages } from "./render/render-pages.js";
 import { renderSyndication } from "./render/render-syndication.js";
+import { viewContext } from "./render/view-context.js";
 import { planRedirects } from "./routes/plan-redirects.js";
 import { planRoutes } from "./routes/plan-routes.js";
 import { makeUrls } from "./routes/urls.js";
@@ -40,6 +40,8 @@ export interface BuildOptions {
   imageEncoder?: ImageEncoder;
   /** Ignore the incremental-build cache: rewrite every output file (a cold build). */
   noCache?: boolean;
+  /** Pages to render before a worker thread renders part of them on a second core (0: always; Infinity: never). */
+  workerThreshold?: number;
 }
 
 export interface BuildResult {
@@ -128,17 +130,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   diagnostics.push(...images.diagnostics);
   mark("images");
   if (failed()) return done(index);
-  const ctx = {
-    index,
-    urls,
-    time: makeTimeFormatter(config.timeZone, config.dateFormat, await loadDateLocale(config.language)),
-    markdown: createMarkdown(config, { images: images.images, urls }),
-    images: images.images,
-    assets: assets.urlOf,
-  };
+  const ctx = await viewContext({ index, images: images.images, assets: assets.urlOf });
   // Pages stream into the write stage, which changes the output folder only at commit (see src/write/).
   const writer = options.dryRun ? undefined : await openSiteWriter(options.outDir, { cache: !options.noCache });
-  const rendered = await renderPages(routes, ctx, compiled.templates, writer);
+  const rendered = await renderPages(routes, ctx, compiled.templates, writer, { threshold: options.workerThreshold ?? WORKER_THRESHOLD });
   diagnostics.push(...rendered.diagnostics);
   mark("render pages");
   if (failed()) {

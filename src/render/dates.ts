@@ -1,5 +1,7 @@
 import { tz, tzOffset } from "@date-fns/tz";
-import { format, type Locale } from "date-fns";
+// The one function, not the package index: loading all of date-fns costs a render worker ~100 ms at start.
+import { format } from "date-fns/format";
+import type { Locale } from "date-fns";
 import { enUS } from "date-fns/locale/en-US";
 import type { Instant } from "../model.js";
 

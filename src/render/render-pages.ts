@@ -4,6 +4,7 @@ import { readAlso } from "../site/build-site-index.js";
 import type { Templates } from "./eta.js";
 import { headView } from "./head-meta.js";
 import { AS_WRITTEN, pageInputs, sharedInputs } from "./fingerprint.js";
+import { renderQueue, type ParallelOptions, type RenderedRoute } from "./parallel/render-queue.js";
 import { articleView, embedScriptFor, itemView, siteView, type ItemView, type SiteView, type ViewContext } from "./view-model.js";
 
 export interface PaginationView {
@@ -47,12 +48,18 @@ export type RenderedPage = { path: string; contents: string; inputs?: string };
 /** Pages handed to the sink at a time: enough to keep the disk busy, few enough to bound memory. */
 const BATCH = 256;
 
-/**
- * Every route through its template. Blocks every page shares are rendered once, not per page. With a
- * sink, pages are handed over in batches and the result lists none; without one, it lists them all.
- */
-export async function renderPages(routes: Route[], ctx: ViewContext, templates: Templates, sink?: PageSink): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[] }> {
-  const diagnostics: Diagnostic[] = [];
+/** One route through its template: the same on the main thread and in a render worker (see parallel/). */
+export interface PageRenderer {
+  site: SiteView;
+  latestNews: string;
+  item(article: Article): ItemView;
+  render(route: Route): RenderResult;
+}
+
+export type RenderResult = { html: string } | { diagnostic: Diagnostic };
+
+/** Renders what every page shares once (site view, Latest news); item views are made once per article. */
+export function pageRenderer(ctx: ViewContext, templates: Templates): PageRenderer | { diagnostic: Diagnostic } {
   const site = siteView(ctx);
   const items = new Map<Article, ItemView>();
   const item = (a: Article) => {
@@ -61,8 +68,36 @@ export async function renderPages(routes: Route[], ctx: ViewContext, templates: 
     return view;
   };
   const shared = templates.render("@partials/latest-news", { site, items: ctx.index.latest.map(item) }, "Latest news");
-  if ("diagnostic" in shared) return { files: [], diagnostics: [shared.diagnostic] };
+  if ("diagnostic" in shared) return shared;
   const latestNews = shared.html;
+  return {
+    site,
+    latestNews,
+    item,
+    render(route) {
+      const own = pageData(route, ctx, item, site);
+      const data = { site, latestNews, ...own, meta: headView(route, own.page, ctx) };
+      return templates.render(TEMPLATE[route.kind], data, route.url);
+    },
+  };
+}
+
+/**
+ * Every route through its template. Blocks every page shares are rendered once, not per page. With a
+ * sink, pages are handed over in batches and the result lists none; without one, it lists them all.
+ * With `parallel`, a worker thread renders part of the pages when there are enough of them (see parallel/).
+ */
+export async function renderPages(
+  routes: Route[],
+  ctx: ViewContext,
+  templates: Templates,
+  sink?: PageSink,
+  parallel?: ParallelOptions,
+): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[]; byWorker: number }> {
+  const diagnostics: Diagnostic[] = [];
+  const renderer = pageRenderer(ctx, templates);
+  if ("diagnostic" in renderer) return { files: [], diagnostics: [renderer.diagnostic], byWorker: 0 };
+  const { site, latestNews, item } = renderer;
 
   const common = sink && sharedInputs({ templates: templates.fingerprint, config: ctx.index.config, site, latestNews, assets: ctx.assets });
   const sourceCtx = { ...ctx, markdown: AS_WRITTEN };
@@ -73,24 +108,36 @@ export async function renderPages(routes: Route[], ctx: ViewContext, templates: 
     await writing;
     if (sink && diagnostics.length === 0) writing = sink.stage(files.splice(0));
   };
-  for (const route of routes) {
-    const inputs = common && pageInputs(common, pageData(route, sourceCtx, item, site));
-    if (inputs && sink?.unchanged(route.outPath, inputs)) continue;
-    const own = pageData(route, ctx, item, site);
-    const data = { site, latestNews, ...own, meta: headView(route, own.page, ctx) };
-    const result = templates.render(TEMPLATE[route.kind], data, route.url);
-    if ("diagnostic" in result) {
-      diagnostics.push(result.diagnostic);
-      // One broken template fails every page alike: report it once, not thousands of times.
-      if (diagnostics.length >= 5) break;
-      continue;
+  // Pages come back from the queue in route order, whichever thread rendered them.
+  const queue = renderQueue(renderer, routes, ctx, templates, parallel);
+  const take = (done: RenderedRoute[]) => {
+    for (const { route, inputs, result } of done) {
+      if ("diagnostic" in result) {
+        diagnostics.push(result.diagnostic);
+        // One broken template fails every page alike: report it once, not thousands of times.
+        if (diagnostics.length >= 5) return false;
+        continue;
+      }
+      files.push({ path: routes[route]!.outPath, contents: result.html, ...(inputs && { inputs }) });
     }
-    files.push({ path: route.outPath, contents: result.html, ...(inputs && { inputs }) });
-    if (files.length >= BATCH) await flush();
+    return true;
+  };
+  try {
+    let going = true;
+    for (const [i, route] of routes.entries()) {
+      const inputs = common && pageInputs(common, pageData(route, sourceCtx, item, site));
+      if (inputs && sink?.unchanged(route.outPath, inputs)) continue;
+      going = take(await queue.add(i, inputs));
+      if (!going) break;
+      if (files.length >= BATCH) await flush();
+    }
+    if (going) take(await queue.finish());
+  } finally {
+    await queue.close();
   }
   await flush();
   await writing;
-  return { files, diagnostics };
+  return { files, diagnostics, byWorker: queue.byWorker() };
 }
 
 function pageData(route: Route, ctx: ViewContext, item: (a: Article) => ItemView, site: SiteView): { page: PageMeta } & Record<string, unknown> {

@@ -1,0 +1,94 @@
+import { Worker } from "node:worker_threads";
+import type { TemplateSource } from "../../config/load-templates.js";
+import type { Route } from "../../model.js";
+import type { RenderResult } from "../render-pages.js";
+import type { ViewRecipe } from "../view-context.js";
+
+// The main thread's side of one render worker (render-worker.ts). The worker gets plain data once (the site
+// index, the routes, images, asset URLs, template sources; the structured clone keeps the articles shared
+// between the index and the routes shared) and rebuilds the same context; after that, jobs are route numbers
+// and replies are HTML or Diagnostics. If the worker fails, its unfinished jobs go back to the main thread.
+
+export interface WorkerInit {
+  recipe: ViewRecipe;
+  routes: Route[];
+  templates: readonly TemplateSource[];
+}
+
+export interface RenderJob {
+  id: number;
+  routes: number[];
+}
+
+export interface RenderReply {
+  id: number;
+  results: RenderResult[];
+}
+
+export interface RenderThread {
+  /** Jobs sent and not answered yet. */
+  readonly inFlight: number;
+  /** False once the worker failed or was closed: send nothing more. */
+  readonly alive: boolean;
+  /** `done` gets the job's results, or undefined when the worker failed before answering it. */
+  send(routes: number[], done: (results: RenderResult[] | undefined) => void): void;
+  /** Resolves when the worker next answers (or fails). */
+  replied(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function startRenderThread(init: WorkerInit): RenderThread {
+  const worker = new Worker(workerEntry(), { workerData: init });
+  const pending = new Map<number, (results: RenderResult[] | undefined) => void>();
+  let alive = true;
+  let nextId = 0;
+  let wake: () => void = () => {};
+  let woken = new Promise<void>((resolve) => (wake = resolve));
+  const signal = () => {
+    wake();
+    woken = new Promise<void>((resolve) => (wake = resolve));
+  };
+  const fail = () => {
+    if (!alive) return;
+    alive = false;
+    for (const done of pending.values()) done(undefined);
+    pending.clear();
+    signal();
+  };
+  worker.on("message", (reply: RenderReply) => {
+    pending.get(reply.id)?.(reply.results);
+    pending.delete(reply.id);
+    signal();
+  });
+  // An exception in the worker is rendered again on the main thread, where it is reported as it would be without a worker.
+  worker.on("error", fail);
+  worker.on("exit", fail);
+  return {
+    get inFlight() {
+      return pending.size;
+    },
+    get alive() {
+      return alive;
+    },
+    send(routes, done) {
+      const id = nextId++;
+      pending.set(id, done);
+      worker.postMessage({ id, routes } satisfies RenderJob);
+    },
+    replied: () => woken,
+    async close() {
+      alive = false;
+      worker.removeAllListeners();
+      await worker.terminate();
+    },
+  };
+}
+
+/** The compiled worker; under vitest this module runs from src/ as TypeScript, and `npm test` compiles dist/ first. */
+function workerEntry(): URL {
+  const entry = new URL("./render-worker.js", import.meta.url);
+  if (!import.meta.url.endsWith(".ts")) return entry;
+  const href = entry.href;
+  const at = href.lastIndexOf("/src/");
+  return new URL(`${href.slice(0, at)}/dist/${href.slice(at + "/src/".length)}`);
+}
