@@ -40,7 +40,7 @@ export interface BuildOptions {
   imageEncoder?: ImageEncoder;
   /** Ignore the incremental-build cache: rewrite every output file (a cold build). */
   noCache?: boolean;
-  /** Pages to render before a worker thread renders part of them on a second core (0: always; Infinity: never). */
+  /** Pages to render before a worker thread renders part of them on a second core (0: always, and wait for it; Infinity: never). */
   workerThreshold?: number;
 }
 

@@ -20,18 +20,18 @@ export interface RenderJob {
   routes: number[];
 }
 
-export interface RenderReply {
-  id: number;
-  results: RenderResult[];
-}
+/** A job's results, or the worker saying it is ready for jobs. */
+export type RenderReply = { id: number; results: RenderResult[] } | { ready: true };
 
 export interface RenderThread {
   /** Jobs sent and not answered yet. */
   readonly inFlight: number;
-  /** False once the worker failed or was closed: send nothing more. */
-  readonly alive: boolean;
+  /** True once the worker has rebuilt the context and can take jobs, until it fails or is closed. */
+  readonly ready: boolean;
   /** `done` gets the job's results, or undefined when the worker failed before answering it. */
   send(routes: number[], done: (results: RenderResult[] | undefined) => void): void;
+  /** Resolves when the worker is ready for jobs, or has failed. */
+  started: Promise<void>;
   /** Resolves when the worker next answers (or fails). */
   replied(): Promise<void>;
   close(): Promise<void>;
@@ -41,6 +41,9 @@ export function startRenderThread(init: WorkerInit): RenderThread {
   const worker = new Worker(workerEntry(), { workerData: init });
   const pending = new Map<number, (results: RenderResult[] | undefined) => void>();
   let alive = true;
+  let started = false;
+  let onStart: () => void = () => {};
+  const startedPromise = new Promise<void>((resolve) => (onStart = resolve));
   let nextId = 0;
   let wake: () => void = () => {};
   let woken = new Promise<void>((resolve) => (wake = resolve));
@@ -51,13 +54,20 @@ export function startRenderThread(init: WorkerInit): RenderThread {
   const fail = () => {
     if (!alive) return;
     alive = false;
+    onStart();
     for (const done of pending.values()) done(undefined);
     pending.clear();
     signal();
   };
   worker.on("message", (reply: RenderReply) => {
-    pending.get(reply.id)?.(reply.results);
-    pending.delete(reply.id);
+    if ("ready" in reply) {
+      started = true;
+      onStart();
+    }
+    else {
+      pending.get(reply.id)?.(reply.results);
+      pending.delete(reply.id);
+    }
     signal();
   });
   // An exception in the worker is rendered again on the main thread, where it is reported as it would be without a worker.
@@ -67,14 +77,15 @@ export function startRenderThread(init: WorkerInit): RenderThread {
     get inFlight() {
       return pending.size;
     },
-    get alive() {
-      return alive;
+    get ready() {
+      return alive && started;
     },
     send(routes, done) {
       const id = nextId++;
       pending.set(id, done);
       worker.postMessage({ id, routes } satisfies RenderJob);
     },
+    started: startedPromise,
     replied: () => woken,
     async close() {
       alive = false;

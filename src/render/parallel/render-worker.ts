@@ -15,3 +15,4 @@ const port = parentPort!;
 port.on("message", (job: RenderJob) => {
   port.postMessage({ id: job.id, results: job.routes.map((i) => renderer.render(init.routes[i]!)) } satisfies RenderReply);
 });
+port.postMessage({ ready: true } satisfies RenderReply);
