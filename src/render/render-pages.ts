@@ -50,8 +50,8 @@ const BATCH = 256;
 
 /** One route through its template: the same on the main thread and in a render worker (see parallel/). */
 export interface PageRenderer {
-  site: SiteView;
-  latestNews: string;
+  /** What every page shows alike, made once: the site view and the Latest news block. */
+  shared: { site: SiteView; latestNews: string };
   item(article: Article): ItemView;
   render(route: Route): RenderResult;
 }
@@ -71,8 +71,7 @@ export function pageRenderer(ctx: ViewContext, templates: Templates): PageRender
   if ("diagnostic" in shared) return shared;
   const latestNews = shared.html;
   return {
-    site,
-    latestNews,
+    shared: { site, latestNews },
     item,
     render(route) {
       const own = pageData(route, ctx, item, site);
@@ -97,7 +96,7 @@ export async function renderPages(
   const diagnostics: Diagnostic[] = [];
   const renderer = pageRenderer(ctx, templates);
   if ("diagnostic" in renderer) return { files: [], diagnostics: [renderer.diagnostic], byWorker: 0 };
-  const { site, latestNews, item } = renderer;
+  const { shared: { site, latestNews }, item } = renderer;
 
   const common = sink && sharedInputs({ templates: templates.fingerprint, config: ctx.index.config, site, latestNews, assets: ctx.assets });
   const sourceCtx = { ...ctx, markdown: AS_WRITTEN };
