@@ -9,11 +9,11 @@ import { processImages } from "./media/process-images.js";
 import type { ImageEncoder } from "./media/sharp-encoder.js";
 import type { Instant, OutputFile, Route, SiteIndex } from "./model.js";
 import { planAssets } from "./render/assets.js";
-import { loadDateLocale, makeTimeFormatter } from "./render/dates.js";
 import { compileTemplates, type Templates } from "./render/eta.js";
-import { createMarkdown } from "./render/markdown.js";
+import { WORKER_THRESHOLD } from "./render/parallel/render-queue.js";
 import { renderPages } from "./render/render-pages.js";
 import { renderSyndication } from "./render/render-syndication.js";
+import { viewContext } from "./render/view-context.js";
 import type { ViewContext } from "./render/view-model.js";
 import { planRedirects, type Redirect } from "./routes/plan-redirects.js";
 import { planRoutes } from "./routes/plan-routes.js";
@@ -47,6 +47,8 @@ export interface BuildOptions {
   noCache?: boolean;
   /** What checkStamp() found, when the caller asked it first (the CLI, to load the pipeline only when needed). */
   checked?: Awaited<ReturnType<typeof checkStamp>>;
+  /** Pages to render before a worker thread renders part of them on a second core (0: always, and wait for it; Infinity: never). */
+  workerThreshold?: number;
 }
 
 export interface BuildResult {
@@ -96,10 +98,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const { index, routes, redirects, ctx, templates } = site;
   // Pages stream into the write stage, which changes the output folder only at commit (see src/write/).
   const writer = options.dryRun ? undefined : await openSiteWriter(options.outDir, { cache: !options.noCache });
-  const rendered = await renderPages(routes, ctx, templates, writer);
+  const rendered = await renderPages(routes, ctx, templates, writer, { threshold: options.workerThreshold ?? WORKER_THRESHOLD });
   run.push(...rendered.diagnostics);
-  const { rendered: made, spliced, kept } = rendered.counts;
-  run.mark(`render pages (${made} rendered, ${spliced} with new Latest news only, ${kept} unchanged)`);
+  const { rendered: made, spliced, kept, byWorker } = rendered.counts;
+  const shared = byWorker > 0 ? ` (${byWorker} by a second thread)` : "";
+  run.mark(`render pages (${made} rendered${shared}, ${spliced} with new Latest news only, ${kept} unchanged)`);
   if (run.failed()) {
     await writer?.abort();
     return run.done(index);
@@ -174,14 +177,7 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory): 
   run.push(...images.diagnostics);
   run.mark("images");
   if (run.failed()) return run.done(index);
-  const ctx: ViewContext = {
-    index,
-    urls,
-    time: makeTimeFormatter(config.timeZone, config.dateFormat, await loadDateLocale(config.language)),
-    markdown: createMarkdown(config, { images: images.images, urls }),
-    images: images.images,
-    assets: assets.urlOf,
-  };
+  const ctx = await viewContext({ index, images: images.images, assets: assets.urlOf });
   const files = [...assets.files, ...media, ...images.files];
   return { ...run.done(index), site: { index, routes, redirects, ctx, templates: compiled.templates, files } };
 }

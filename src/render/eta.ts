@@ -5,6 +5,8 @@ import type { TemplateSource } from "../config/load-templates.js";
 
 export interface Templates {
   has(name: string): boolean;
+  /** What they were compiled from: a render worker compiles its own copy (functions cannot cross threads). */
+  sources: readonly TemplateSource[];
   /** Digest of every template's name and text: a page's output depends on all it may include. */
   fingerprint: string;
   /** Renders a template; on failure returns a diagnostic naming the template, its line and the page. */
@@ -37,6 +39,7 @@ export function compileTemplates(sources: TemplateSource[]): { templates?: Templ
   const byName = new Map(sources.map((s) => [s.name, s]));
   const templates: Templates = {
     has: (name) => byName.has(name),
+    sources,
     fingerprint: createHash("sha1").update(JSON.stringify(sources.map((s) => [s.name, s.text]))).digest("base64"),
     render(name, data, page) {
       try {

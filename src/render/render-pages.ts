@@ -4,6 +4,7 @@ import { readAlso } from "../site/build-site-index.js";
 import type { Templates } from "./eta.js";
 import { headView } from "./head-meta.js";
 import { routeInputs, sharedInputs } from "./fingerprint.js";
+import { renderQueue, type ParallelOptions, type RenderedRoute } from "./parallel/render-queue.js";
 import { articleView, embedScriptFor, itemView, siteView, type ItemView, type SiteView, type ViewContext } from "./view-model.js";
 
 export interface PaginationView {
@@ -62,6 +63,8 @@ export interface PageCounts {
   spliced: number;
   /** Pages whose inputs were unchanged. */
   kept: number;
+  /** Of the pages rendered, those a worker thread rendered (see parallel/). */
+  byWorker: number;
 }
 
 export async function renderPages(
@@ -69,8 +72,9 @@ export async function renderPages(
   ctx: ViewContext,
   templates: Templates,
   sink?: PageSink,
+  parallel?: ParallelOptions,
 ): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[]; counts: PageCounts }> {
-  const counts: PageCounts = { rendered: 0, spliced: 0, kept: 0 };
+  const counts: PageCounts = { rendered: 0, spliced: 0, kept: 0, byWorker: 0 };
   const diagnostics: Diagnostic[] = [];
   const renderer = pageRenderer(ctx, templates);
   if ("diagnostic" in renderer) return { files: [], diagnostics: [renderer.diagnostic], counts };
@@ -86,27 +90,51 @@ export async function renderPages(
     await writing;
     if (sink && diagnostics.length === 0) writing = sink.stage(files.splice(0));
   };
-  for (const route of routes) {
-    const base = common && routeInputs(common, route, ctx.index);
-    const inputs = base && latest && sharedInputs({ base, latest });
-    if (inputs && sink?.unchanged(route.outPath, inputs)) {
-      counts.kept++;
-      continue;
+  // Pages to render come back from the queue in route order, whichever thread rendered them; pages made
+  // from their previous bytes (see splicer) go straight to the sink.
+  const queue = renderQueue(renderer, routes, ctx, templates, parallel);
+  const bases: (string | undefined)[] = [];
+  const take = (done: RenderedRoute[]) => {
+    for (const { route, inputs, result } of done) {
+      if ("diagnostic" in result) {
+        diagnostics.push(result.diagnostic);
+        // One broken template fails every page alike: report it once, not thousands of times.
+        if (diagnostics.length >= 5) return false;
+        continue;
+      }
+      const base = bases[route];
+      files.push({ path: routes[route]!.outPath, contents: result.html, ...(inputs && { inputs }), ...(base && { base }) });
     }
-    const made = base !== undefined ? spliced(route, base) : undefined;
-    const result = made ?? renderer.render(route);
-    counts[made ? "spliced" : "rendered"]++;
-    if ("diagnostic" in result) {
-      diagnostics.push(result.diagnostic);
-      // One broken template fails every page alike: report it once, not thousands of times.
-      if (diagnostics.length >= 5) break;
-      continue;
+    return true;
+  };
+  try {
+    let going = true;
+    for (const [i, route] of routes.entries()) {
+      const base = common && routeInputs(common, route, ctx.index);
+      const inputs = base && latest && sharedInputs({ base, latest });
+      if (inputs && sink?.unchanged(route.outPath, inputs)) {
+        counts.kept++;
+        continue;
+      }
+      const made = base !== undefined ? spliced(route, base) : undefined;
+      if (made) {
+        counts.spliced++;
+        files.push({ path: route.outPath, contents: made.html, ...(inputs && { inputs }), ...(base && { base }) });
+      } else {
+        counts.rendered++;
+        bases[i] = base;
+        going = take(await queue.add(i, inputs));
+        if (!going) break;
+      }
+      if (files.length >= BATCH) await flush();
     }
-    files.push({ path: route.outPath, contents: result.html, ...(inputs && { inputs }), ...(base && { base }) });
-    if (files.length >= BATCH) await flush();
+    if (going) take(await queue.finish());
+  } finally {
+    await queue.close();
   }
   await flush();
   await writing;
+  counts.byWorker = queue.byWorker();
   return { files, diagnostics, counts };
 }
 
@@ -141,8 +169,10 @@ function splicer(sink: PageSink | undefined, latestNews: string, renderer: PageR
 export interface PageRenderer {
   /** What every page shows alike, made once: the site view and the Latest news block. */
   shared: { site: SiteView; latestNews: string };
-  render(route: Route): { html: string } | { diagnostic: Diagnostic };
+  render(route: Route): RenderResult;
 }
+
+export type RenderResult = { html: string } | { diagnostic: Diagnostic };
 
 /** Renders routes one at a time (a build renders them all; the dev server, those a browser asks for). */
 export function pageRenderer(ctx: ViewContext, templates: Templates): PageRenderer | { diagnostic: Diagnostic } {

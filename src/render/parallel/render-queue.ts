@@ -1,0 +1,132 @@
+import { availableParallelism } from "node:os";
+import type { Route } from "../../model.js";
+import type { Templates } from "../eta.js";
+import type { PageRenderer, RenderResult } from "../render-pages.js";
+import type { ViewContext } from "../view-model.js";
+import { startRenderThread, type RenderThread } from "./render-thread.js";
+
+// Pages to render go through a queue that hands them back in route order. In-thread, each page renders as
+// it is added. In parallel, pages are grouped in chunks; a worker thread is kept fed with up to IN_FLIGHT
+// chunks and the main thread renders the chunks the worker has no room for, so both cores stay busy
+// whatever each page costs. The worker starts only once `threshold` pages wait, so an incremental build
+// that renders a handful of pages never pays for it.
+
+export interface ParallelOptions {
+  /** Pages to render before a worker thread joins in; 0: always, and wait for it to start (tests: both threads render). */
+  threshold: number;
+}
+
+/**
+ * Measured on the shared 2-core machines (render stage, medians of 3, worker forced on vs off): 330 pages
+ * 1.0 s vs 0.6 s, 650 pages 1.6 s vs 1.1 s, 1,300 pages 1.3 s vs 1.5 s. The worker needs 0.2-0.8 s to load
+ * its modules and the site, and wins only when there is a free core for it.
+ */
+export const WORKER_THRESHOLD = 1000;
+
+export interface RenderedRoute {
+  /** Index in the routes. */
+  route: number;
+  inputs: string | undefined;
+  result: RenderResult;
+}
+
+export interface RenderQueue {
+  /** Queues a page; returns the pages finished since the last call, in route order. */
+  add(route: number, inputs: string | undefined): Promise<RenderedRoute[]>;
+  /** Renders every queued page; returns them in route order. */
+  finish(): Promise<RenderedRoute[]>;
+  /** Stops the worker (on success and failure alike). */
+  close(): Promise<void>;
+  /** Pages the worker rendered. */
+  byWorker(): number;
+}
+
+// Small chunks let the main thread get back to its own work (page fingerprints, writes) soon; a deep queue
+// keeps the worker busy meanwhile. Measured at 4,000 articles: 16 × 8 beat 32 × 2 by ~1 s of rendering.
+const CHUNK = 16;
+const IN_FLIGHT = 8;
+
+interface Chunk {
+  routes: number[];
+  inputs: (string | undefined)[];
+  sent: boolean;
+  results?: RenderResult[];
+}
+
+export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewContext, templates: Templates, parallel?: ParallelOptions): RenderQueue {
+  if (!parallel || availableParallelism() < 2) {
+    return {
+      add: async (route, inputs) => [{ route, inputs, result: renderer.render(routes[route]!) }],
+      finish: async () => [],
+      close: async () => {},
+      byWorker: () => 0,
+    };
+  }
+  const chunks: Chunk[] = [];
+  let thread: RenderThread | undefined;
+  let queued = 0;
+  let byWorker = 0;
+
+  const renderHere = (chunk: Chunk) => {
+    chunk.sent = true;
+    chunk.results = chunk.routes.map((i) => renderer.render(routes[i]!));
+  };
+  const sendAway = (chunk: Chunk, worker: RenderThread) => {
+    chunk.sent = true;
+    worker.send(chunk.routes, (results) => {
+      if (results) byWorker += results.length;
+      else chunk.sent = false; // the worker failed: the main thread renders it
+      chunk.results = results;
+    });
+  };
+  /** Feeds the worker, then renders one chunk here; false when no chunk is left to start. */
+  const step = (sealed: number): boolean => {
+    const ready = chunks.slice(0, sealed).filter((c) => !c.sent);
+    for (const chunk of ready) {
+      if (!thread?.ready || thread.inFlight >= IN_FLIGHT) break;
+      sendAway(chunk, thread);
+    }
+    const here = ready.find((c) => !c.sent);
+    if (here) renderHere(here);
+    return here !== undefined;
+  };
+  const drain = (): RenderedRoute[] => {
+    const done: RenderedRoute[] = [];
+    while (chunks[0]?.results) {
+      const chunk = chunks.shift()!;
+      chunk.routes.forEach((route, i) => done.push({ route, inputs: chunk.inputs[i], result: chunk.results![i]! }));
+    }
+    return done;
+  };
+  // The worker's replies arrive between macrotasks: let them in after each chunk rendered here.
+  const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  return {
+    async add(route, inputs) {
+      let last = chunks.at(-1);
+      if (!last || last.routes.length === CHUNK) chunks.push((last = { routes: [], inputs: [], sent: false }));
+      last.routes.push(route);
+      last.inputs.push(inputs);
+      if (++queued >= parallel.threshold && !thread) {
+        thread = startRenderThread({ recipe: { index: ctx.index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources });
+        if (parallel.threshold === 0) await thread.started;
+      }
+      if (!thread || last.routes.length < CHUNK) return drain();
+      while (step(chunks.length)) await breathe();
+      return drain();
+    },
+    async finish() {
+      if (!thread) {
+        for (const chunk of chunks) renderHere(chunk);
+        return drain();
+      }
+      for (;;) {
+        if (step(chunks.length)) await breathe();
+        else if (thread.inFlight > 0) await thread.replied();
+        else return drain();
+      }
+    },
+    close: async () => thread?.close(),
+    byWorker: () => byWorker,
+  };
+}
