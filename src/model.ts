@@ -77,7 +77,14 @@ export interface Article {
   bodyLine: number;
   /** Digest of the source file's bytes. */
   source: string;
+  bodyFile?: BodyFile;
   bodyHasImages: boolean;
+}
+
+/** A body's file and where in its text (LF line endings, no BOM) the body starts. */
+export interface BodyFile {
+  path: string;
+  offset: number;
 }
 
 export interface Alias {
@@ -94,6 +101,7 @@ export interface Page {
   body: string;
   bodyLine: number;
   source: string;
+  bodyFile?: BodyFile;
   bodyHasImages: boolean;
 }
 
@@ -155,6 +163,8 @@ export interface RawDocument {
   bodyLine: number;
   /** Digest of the file's bytes: what pages made from it are fingerprinted by. */
   source: string;
+  /** Where `body` is read from (it is not kept in memory): plain data, so a worker thread can read it too. */
+  bodyFile?: BodyFile;
   /** The body is only white space. */
   blankBody: boolean;
   /** The body has "![" somewhere: it may show images (found by parsing it). */

@@ -39,6 +39,8 @@ interface CacheFile {
 export interface ParseCache {
   /** The entry of `rel` if the file still has the size and time it had when it was cached. */
   byStat(rel: string, size: number, mtimeMs: number): ParsedFile | undefined;
+  /** True when `rel` was cached (in whatever state). */
+  has(rel: string): boolean;
   /** The entry of `rel` if its bytes are still the ones cached (remember it again with its new time). */
   bySource(rel: string, source: string): ParsedFile | undefined;
   remember(rel: string, size: number, mtimeMs: number, parsed: ParsedFile): void;
@@ -62,6 +64,7 @@ export function openParseCache(cacheDir: string, contentDir: string, options: { 
       const old = previous[rel];
       return old && old.size === size && old.mtimeMs === mtimeMs ? keep(rel, old) : undefined;
     },
+    has: (rel) => rel in previous,
     bySource(rel, source) {
       const old = previous[rel];
       return old?.source === source ? old : undefined;

@@ -133,8 +133,14 @@ export function readPage(doc: RawDocument, diagnostics: Diagnostic[]): Page | un
 }
 
 /** The document's body, its line and digest; the body stays unread until someone reads it (a cached document's). */
-function withBody<T extends object>(doc: RawDocument, fields: T): T & Pick<RawDocument, "body" | "bodyLine" | "source" | "bodyHasImages"> {
-  const made = { ...fields, bodyLine: doc.bodyLine, source: doc.source, bodyHasImages: doc.bodyHasImages } as T & Pick<RawDocument, "body" | "bodyLine" | "source" | "bodyHasImages">;
+function withBody<T extends object>(doc: RawDocument, fields: T): T & Pick<RawDocument, "body" | "bodyLine" | "source" | "bodyFile" | "bodyHasImages"> {
+  const made = {
+    ...fields,
+    bodyLine: doc.bodyLine,
+    source: doc.source,
+    ...(doc.bodyFile && { bodyFile: doc.bodyFile }),
+    bodyHasImages: doc.bodyHasImages,
+  } as T & Pick<RawDocument, "body" | "bodyLine" | "source" | "bodyFile" | "bodyHasImages">;
   // The descriptor itself: a plain value, or the cached document's reader (which does not keep `doc` alive).
   return Object.defineProperty(made, "body", Object.getOwnPropertyDescriptor(doc, "body")!);
 }

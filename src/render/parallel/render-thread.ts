@@ -3,6 +3,7 @@ import type { TemplateSource } from "../../config/load-templates.js";
 import type { Route } from "../../model.js";
 import type { RenderResult } from "../render-pages.js";
 import type { ViewRecipe } from "../view-context.js";
+import { compiledWorker } from "../../worker-entry.js";
 
 // The main thread's side of one render worker (render-worker.ts). The worker gets plain data once (the site
 // index, the routes, images, asset URLs, template sources; the structured clone keeps the articles shared
@@ -38,7 +39,7 @@ export interface RenderThread {
 }
 
 export function startRenderThread(init: WorkerInit): RenderThread {
-  const worker = new Worker(workerEntry(), { workerData: init });
+  const worker = new Worker(compiledWorker(new URL("./render-worker.js", import.meta.url), import.meta.url), { workerData: init });
   const pending = new Map<number, (results: RenderResult[] | undefined) => void>();
   let alive = true;
   let started = false;
@@ -93,13 +94,4 @@ export function startRenderThread(init: WorkerInit): RenderThread {
       await worker.terminate();
     },
   };
-}
-
-/** The compiled worker; under vitest this module runs from src/ as TypeScript, and `npm test` compiles dist/ first. */
-function workerEntry(): URL {
-  const entry = new URL("./render-worker.js", import.meta.url);
-  if (!import.meta.url.endsWith(".ts")) return entry;
-  const href = entry.href;
-  const at = href.lastIndexOf("/src/");
-  return new URL(`${href.slice(0, at)}/dist/${href.slice(at + "/src/".length)}`);
 }

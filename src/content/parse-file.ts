@@ -1,0 +1,45 @@
+import { hash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { error, type Diagnostic } from "../errors/diagnostic.js";
+import { parseFrontMatter } from "./front-matter.js";
+import type { ParsedFile } from "./parse-cache.js";
+import { decodeText } from "./scan.js";
+
+/** A content file read and parsed: plain data either way, so a parse worker can hand it over. */
+export type FileOutcome = { parsed: ParsedFile; size: number; mtimeMs: number } | { diagnostics: Diagnostic[] };
+
+/** Reads `abs` (shown as `file`) and parses its front matter; the body is not kept (see load-content.ts). */
+export function parseFile(abs: string, file: string): FileOutcome {
+  const info = statSync(abs);
+  const bytes = readFileSync(abs);
+  const decoded = decodeText(bytes);
+  if (!decoded.ok) {
+    return {
+      diagnostics: [
+        error("not-utf8", file, decoded, `the file is not valid UTF-8 (byte ${decoded.offset + 1})`, {
+          hint: "Save the file as UTF-8 in your editor (not Windows-1252 or Latin-1).",
+        }),
+      ],
+    };
+  }
+  const result = parseFrontMatter(decoded.text, file);
+  if (!result.doc) return { diagnostics: result.diagnostics };
+  const { data, body, bodyLine, bodyOffset } = result.doc;
+  return {
+    parsed: {
+      source: digestBytes(bytes),
+      value: data.value,
+      positions: data.positions,
+      bodyLine,
+      bodyOffset,
+      blankBody: body.trim() === "",
+      bodyHasImages: body.includes("!["),
+    },
+    size: info.size,
+    mtimeMs: info.mtimeMs,
+  };
+}
+
+export function digestBytes(bytes: Uint8Array): string {
+  return hash("sha1", bytes, "base64");
+}

@@ -1,0 +1,38 @@
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadContent } from "../src/content/load-content.js";
+import { fixture } from "./helpers.js";
+
+// Front matter is parsed on two threads when there are many files: the documents and the problems found must
+// be the same as on one thread, whichever thread read which file.
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "broadsheet-parse-"));
+  await cp(fixture("newsroom"), root, { recursive: true });
+  // A broken file among the last ones, which the worker thread reads.
+  await writeFile(path.join(root, "articles/zz-broken.md"), "---\ntitle: [unclosed\ncategory: world\n---\nBody.\n");
+  await writeFile(path.join(root, "articles/zz-latin1.md"), Buffer.from([0x2d, 0x2d, 0x2d, 0x0a, 0xe9, 0x0a]));
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+const plain = (docs: Awaited<ReturnType<typeof loadContent>>) => ({
+  articles: docs.articles.map((d) => ({ file: d.file, name: d.name, value: d.data.value, positions: d.data.positions, body: d.body, bodyLine: d.bodyLine, source: d.source })),
+  pages: docs.pages.map((d) => ({ file: d.file, value: d.data.value, body: d.body })),
+  diagnostics: docs.diagnostics,
+});
+
+describe("parsing on two threads", () => {
+  it("gives the same documents and diagnostics as one thread", async () => {
+    const alone = plain(await loadContent(root, undefined, { parallelFrom: Infinity }));
+    const shared = plain(await loadContent(root, undefined, { parallelFrom: 0 }));
+    expect(shared).toEqual(alone);
+    expect(alone.diagnostics.map((d) => [d.code, path.basename(d.file)])).toEqual([
+      ["yaml-syntax", "zz-broken.md"],
+      ["not-utf8", "zz-latin1.md"],
+    ]);
+    expect(alone.articles.length).toBeGreaterThan(20);
+  });
+});
