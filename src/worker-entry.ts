@@ -8,3 +8,11 @@ export function compiledWorker(entry: URL, importerUrl: string): URL {
   const at = href.lastIndexOf("/src/");
   return new URL(`${href.slice(0, at)}/dist/${href.slice(at + "/src/".length)}`);
 }
+
+/**
+ * Heap limits of a parse or render worker (MB). V8 lets a heap grow towards its limit before it collects
+ * hard, and its default limit is a quarter of the machine; a worker holds a copy of the site's index (about
+ * 30 MB per 10,000 articles), so this bounds its memory without slowing it. A worker that runs out is
+ * stopped, and the main thread does its work.
+ */
+export const WORKER_LIMITS = { maxOldGenerationSizeMb: 384 };

@@ -7,8 +7,8 @@ import type { Output } from "./output.js";
 // changed once a process runs, and re-running the process would leave a child behind when the parent is killed;
 // a worker is part of the process. Set --max-old-space-size yourself (e.g. in NODE_OPTIONS) to choose another.
 
-/** The build's heap limit in MB. */
-export const HEAP_CAP_MB = 1536;
+/** The build's heap limit in MB; its parse and render workers have WORKER_HEAP_MB each on top. */
+export const HEAP_CAP_MB = 1280;
 
 interface Job {
   argv: string[];

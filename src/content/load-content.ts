@@ -5,7 +5,7 @@ import { displayPath } from "../config/load-config.js";
 import { warning, type Diagnostic } from "../errors/diagnostic.js";
 import type { RawDocument } from "../model.js";
 import { withBodyFrom } from "./body-file.js";
-import { compiledWorker } from "../worker-entry.js";
+import { compiledWorker, WORKER_LIMITS } from "../worker-entry.js";
 import { digestBytes, parseFile, type FileOutcome } from "./parse-file.js";
 import { decodeText, scanFiles } from "./scan.js";
 import { survivesJson, type ParseCache, type ParsedFile } from "./parse-cache.js";
@@ -126,6 +126,7 @@ async function parseAway(jobs: Job[]): Promise<FileOutcome[]> {
   try {
     const worker = new Worker(compiledWorker(new URL("./parse-worker.js", import.meta.url), import.meta.url), {
       workerData: jobs.map((job) => [job.abs, job.file]),
+      resourceLimits: WORKER_LIMITS,
     });
     const outcomes = await new Promise<FileOutcome[] | undefined>((resolve) => {
       worker.once("message", resolve);

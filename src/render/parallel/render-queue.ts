@@ -45,6 +45,8 @@ export interface RenderQueue {
 // keeps the worker busy meanwhile. Measured at 4,000 articles: 16 × 8 beat 32 × 2 by ~1 s of rendering.
 const CHUNK = 16;
 const IN_FLIGHT = 8;
+/** Chunks rendered or in flight but not handed on yet: about a thousand pages, ~25 MB. */
+const BACKLOG = 64;
 
 interface Chunk {
   routes: number[];
@@ -113,6 +115,9 @@ export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewCo
       }
       if (!thread || last.routes.length < CHUNK) return drain();
       while (step(chunks.length)) await breathe();
+      // Pages leave in route order, so those rendered here wait behind the worker's oldest chunk. When the
+      // worker falls behind (a 100,000-article site grew to 4 GB this way), wait for it instead of running ahead.
+      while (chunks.length > BACKLOG && thread.inFlight > 0) await thread.replied();
       return drain();
     },
     async finish() {

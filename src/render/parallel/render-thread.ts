@@ -3,7 +3,7 @@ import type { TemplateSource } from "../../config/load-templates.js";
 import type { Route } from "../../model.js";
 import type { RenderResult } from "../render-pages.js";
 import type { ViewRecipe } from "../view-context.js";
-import { compiledWorker } from "../../worker-entry.js";
+import { compiledWorker, WORKER_LIMITS } from "../../worker-entry.js";
 
 // The main thread's side of one render worker (render-worker.ts). The worker gets plain data once (the site
 // index, the routes, images, asset URLs, template sources; the structured clone keeps the articles shared
@@ -39,7 +39,7 @@ export interface RenderThread {
 }
 
 export function startRenderThread(init: WorkerInit): RenderThread {
-  const worker = new Worker(compiledWorker(new URL("./render-worker.js", import.meta.url), import.meta.url), { workerData: init });
+  const worker = new Worker(compiledWorker(new URL("./render-worker.js", import.meta.url), import.meta.url), { workerData: init, resourceLimits: WORKER_LIMITS });
   const pending = new Map<number, (results: RenderResult[] | undefined) => void>();
   let alive = true;
   let started = false;
