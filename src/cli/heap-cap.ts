@@ -3,7 +3,7 @@ import type { Output } from "./output.js";
 
 // A big build runs in a worker thread whose heap is capped. V8 sizes its heap from the machine's memory
 // (4 GB on a 24 GB machine) and collects hard only near that limit, so a 100,000-article build grew to 3.9 GB
-// although its live data is ~1 GB; capped, the same build runs as fast in under 2 GB. A heap limit cannot be
+// although its live data is well under 1 GB; capped (with its own workers capped too), it peaks at 1.6 GB. A heap limit cannot be
 // changed once a process runs, and re-running the process would leave a child behind when the parent is killed;
 // a worker is part of the process. Set --max-old-space-size yourself (e.g. in NODE_OPTIONS) to choose another.
 

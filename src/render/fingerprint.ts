@@ -10,6 +10,8 @@ import { readAlso } from "../site/build-site-index.js";
 // made from), plus whether it is scheduled: no view, body or Markdown is needed to decide that a page is
 // unchanged, which is what makes a no-op build of a big site cheap. The key of each kind of page below lists
 // what `pageData` in render-pages.ts uses; tests/incremental.test.ts checks the result against cold builds.
+// render-pages.ts digests Latest news apart (a page's "base" is all of its inputs but that block), so that a
+// page whose base is unchanged can be made from its previous bytes when only Latest news changed.
 
 /** The digest of what every page shares. */
 export function sharedInputs(parts: Record<string, unknown>): string {
