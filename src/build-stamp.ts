@@ -17,7 +17,15 @@ export async function checkStamp(options: BuildOptions): Promise<{ stamp?: strin
   // A killed build is finished or undone first: the stamp describes the output folder as it is.
   await recoverJournal(out);
   await recoverInterruptedSwap(out);
-  const settings = { drafts: options.drafts, future: options.future, baseUrl: options.baseUrl, strict: options.strict, cacheDir: options.cacheDir };
+  const settings = {
+    content: path.resolve(options.contentDir),
+    templates: path.resolve(options.templatesDir),
+    drafts: options.drafts,
+    future: options.future,
+    baseUrl: options.baseUrl,
+    strict: options.strict,
+    cacheDir: options.cacheDir,
+  };
   const stamp = await inputStamp(options.contentDir, options.templatesDir, settings);
   const last = options.noCache ? undefined : await readStamp(out);
   // Same inputs, and the clock has not reached a scheduled story or the news sitemap's edge.
