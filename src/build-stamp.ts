@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { BuildOptions, BuildResult } from "./build.js";
-import { inputStamp } from "./content/input-stamp.js";
+import { inputStamp, type FileStats } from "./content/input-stamp.js";
 import { recoverJournal } from "./write/journal.js";
 import { dropStamp, readStamp } from "./write/site-stamp.js";
 import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
@@ -10,7 +10,7 @@ import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js
 // has nothing to do. This module loads none of the pipeline, so such a build costs a directory walk.
 
 /** `unchanged` when there is nothing to do; else the stamp to record once this build has committed. */
-export async function checkStamp(options: BuildOptions): Promise<{ stamp?: string; unchanged?: BuildResult }> {
+export async function checkStamp(options: BuildOptions): Promise<{ stamp?: string; stats?: FileStats; unchanged?: BuildResult }> {
   if (options.dryRun || overlappingFolder(options.outDir, [options.contentDir, options.templatesDir]) !== undefined) return {};
   const started = performance.now();
   const out = path.resolve(options.outDir);
@@ -26,7 +26,7 @@ export async function checkStamp(options: BuildOptions): Promise<{ stamp?: strin
     strict: options.strict,
     cacheDir: options.cacheDir,
   };
-  const stamp = await inputStamp(options.contentDir, options.templatesDir, settings);
+  const { stamp, stats } = await inputStamp(options.contentDir, options.templatesDir, settings);
   const last = options.noCache ? undefined : await readStamp(out);
   // Same inputs, and the clock has not reached a scheduled story or the news sitemap's edge.
   if (last?.inputs === stamp && options.now < last.validUntil) {
@@ -36,5 +36,5 @@ export async function checkStamp(options: BuildOptions): Promise<{ stamp?: strin
   }
   // From here the output folder may change: until this build commits, no stamp describes it.
   await dropStamp(out);
-  return { stamp };
+  return { stamp, stats };
 }

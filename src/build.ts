@@ -89,9 +89,10 @@ export interface BuildMemory {
 
 /** load → validate → index → render → write. Writes nothing unless every stage before succeeded. */
 export async function build(options: BuildOptions): Promise<BuildResult> {
-  const { stamp, unchanged } = options.checked ?? (await checkStamp(options));
+  const checked = options.checked ?? (await checkStamp(options));
+  const { stamp, unchanged } = checked;
   if (unchanged) return unchanged;
-  const prepared = await prepareSite(options);
+  const prepared = await prepareSite({ ...options, checked });
   const { site, ...result } = prepared;
   const run = resume(options, result);
   if (!site) return result;
@@ -139,7 +140,7 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory): 
   const parsed = memory?.parseCache ?? openParseCache(cacheDir, options.contentDir, { fresh: options.noCache === true });
   const [loaded, content, theme] = await Promise.all([
     loadConfig(options.contentDir, { ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }) }),
-    loadContent(options.contentDir, parsed),
+    loadContent(options.contentDir, parsed, { ...(options.checked?.stats && { stats: options.checked.stats }) }),
     loadTemplates(options.templatesDir),
   ]);
   run.push(...loaded.diagnostics, ...content.diagnostics);

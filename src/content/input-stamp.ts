@@ -8,13 +8,19 @@ import { scanFiles } from "./scan.js";
  * and templates/ that a build does not ignore), with `settings` (options and Broadsheet's own identity).
  * Equal stamps mean equal inputs, as far as file times tell: what lets a no-op build stop before reading.
  */
-export async function inputStamp(contentDir: string, templatesDir: string, settings: unknown): Promise<string> {
+export async function inputStamp(contentDir: string, templatesDir: string, settings: unknown): Promise<{ stamp: string; stats: FileStats }> {
   const lines: string[] = [JSON.stringify(settings)];
+  const stats: FileStats = new Map();
   for (const [label, dir] of [["content", contentDir], ["templates", templatesDir]] as const) {
     for (const rel of await scanFiles(dir, "")) {
-      const info = statSync(path.join(dir, rel), { throwIfNoEntry: false });
+      const abs = path.join(dir, rel);
+      const info = statSync(abs, { throwIfNoEntry: false });
+      if (info) stats.set(abs, { size: info.size, mtimeMs: info.mtimeMs });
       lines.push(`${label}/${rel}\u0000${info?.size ?? -1}\u0000${info?.mtimeMs ?? -1}`);
     }
   }
-  return hash("sha256", lines.join("\n"), "base64");
+  return { stamp: hash("sha256", lines.join("\n"), "base64"), stats };
 }
+
+/** Size and time of each file the stamp covers, by path: loading reuses them instead of asking again. */
+export type FileStats = Map<string, { size: number; mtimeMs: number }>;

@@ -6,6 +6,7 @@ import { warning, type Diagnostic } from "../errors/diagnostic.js";
 import type { RawDocument } from "../model.js";
 import { withBodyFrom } from "./body-file.js";
 import { compiledWorker, WORKER_LIMITS } from "../worker-entry.js";
+import type { FileStats } from "./input-stamp.js";
 import { digestBytes, parseFile, type FileOutcome } from "./parse-file.js";
 import { decodeText, scanFiles } from "./scan.js";
 import { survivesJson, type ParseCache, type ParsedFile } from "./parse-cache.js";
@@ -22,7 +23,7 @@ export interface ContentSources {
 const MARKDOWN = /\.(md|markdown)$/i;
 
 /** Reads content/articles/** and content/pages/** into documents, and lists content/media/**. */
-export async function loadContent(contentDir: string, cache?: ParseCache, options: { parallelFrom?: number } = {}): Promise<ContentSources> {
+export async function loadContent(contentDir: string, cache?: ParseCache, options: { parallelFrom?: number; stats?: FileStats } = {}): Promise<ContentSources> {
   const diagnostics: Diagnostic[] = [];
   const outside: string[][] = [[], [], []];
   const [articleFiles, pageFiles, media] = await Promise.all([
@@ -54,7 +55,7 @@ export async function loadContent(contentDir: string, cache?: ParseCache, option
     });
   const articleJobs = read("articles", articleFiles);
   const pageJobs = read("pages", pageFiles);
-  const docs = await readDocuments(jobs, cache, diagnostics, options.parallelFrom ?? PARSE_IN_PARALLEL);
+  const docs = await readDocuments(jobs, cache, diagnostics, options.parallelFrom ?? PARSE_IN_PARALLEL, options.stats);
   const articles = articleJobs.map((job) => job && docs.get(job));
   const pages = pageJobs.map((job) => job && docs.get(job));
   return {
@@ -90,11 +91,12 @@ const PARSE_IN_PARALLEL = 1000;
  * parsed, half of them in a worker thread when there are many. Files are read synchronously: for thousands of
  * small files in the page cache this is several times faster than fs/promises, and never hits EMFILE.
  */
-async function readDocuments(jobs: Job[], cache: ParseCache | undefined, diagnostics: Diagnostic[], parallelFrom: number): Promise<Map<Job, RawDocument>> {
+async function readDocuments(jobs: Job[], cache: ParseCache | undefined, diagnostics: Diagnostic[], parallelFrom: number, stats?: FileStats): Promise<Map<Job, RawDocument>> {
   const docs = new Map<Job, RawDocument>();
   const toParse: Job[] = [];
   for (const job of jobs) {
-    const info = statSync(job.abs);
+    // The build stamp has just taken every file's size and time.
+    const info = stats?.get(job.abs) ?? statSync(job.abs);
     let cached = cache?.byStat(job.rel, info.size, info.mtimeMs);
     if (!cached && cache?.has(job.rel)) {
       // Touched (a checkout sets every time): the bytes tell whether it changed.
