@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import { error, type Diagnostic, type Location } from "../errors/diagnostic.js";
+import { fastYaml } from "./fast-yaml.js";
 
 /** Parsed YAML plus positions, so every later check can point at the key or value it is about. */
 export interface YamlData {
@@ -21,8 +22,15 @@ export type YamlPositions = Record<string, number[]>;
  * YAML 1.2 core schema: no timestamps (dates stay text until we read them in the site zone),
  * no custom tags, a cap on aliases (an alias bomb is an error, not 50 MB of memory).
  * `lineOffset` is the number of file lines before the YAML text (front matter starts after `---`).
+ * Plain data takes the fast path (fast-yaml.ts); the rest, errors included, the `yaml` package.
  */
-export function parseYaml(
+export function parseYaml(text: string, file: string, lineOffset = 0): { data?: YamlData; diagnostics: Diagnostic[] } {
+  const fast = fastYaml(text, lineOffset);
+  return fast ? { data: yamlData(fast.value, fast.positions), diagnostics: [] } : parseYamlFully(text, file, lineOffset);
+}
+
+/** parseYaml by the `yaml` package alone: every document, every error. */
+export function parseYamlFully(
   text: string,
   file: string,
   lineOffset = 0,
