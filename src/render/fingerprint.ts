@@ -19,8 +19,18 @@ export function sharedInputs(parts: Record<string, unknown>): string {
 }
 
 /** Articles as their views see them: file, digest of its bytes, and whether it is scheduled. */
-export function articleKeys(articles: Article[], now: number): string {
-  return articles.map((a) => `${a.file}\u0000${a.source}\u0000${a.date > now ? "scheduled" : ""}`).join("\u0001");
+export function articleKeys(articles: readonly Article[], now: number): string {
+  let out = "";
+  for (const a of articles) out += (out === "" ? "" : "\u0001") + articleKey(a, now);
+  return out;
+}
+
+// A page lists ~20 articles and a site has ~1.3 pages per article: each key is made once per build, not per page.
+const keys = new WeakMap<Article, string>();
+function articleKey(a: Article, now: number): string {
+  let key = keys.get(a);
+  if (key === undefined) keys.set(a, (key = `${a.file}\u0000${a.source}\u0000`));
+  return a.date > now ? `${key}scheduled` : key;
 }
 
 /** The digest of one page's inputs: `shared`, its route, and the articles it shows. */

@@ -252,9 +252,9 @@ export function paginationView(p: Pagination): PaginationView {
 
 /** The first ~160 characters of the body text, for meta descriptions and feed summaries. */
 export function excerpt(html: string, max = 160): string {
-  // Long bodies: the text of their start is usually enough (a cut tag or entity at its end is dropped or lies past `max`).
-  const window = max * 25;
-  if (html.length > window) {
+  // The text of the body's start is usually enough: try a window a few times `max`, then wider ones, then all
+  // (a tag or entity cut at a window's end is dropped or lies past `max`).
+  for (let window = max * 4; window < html.length; window *= 4) {
     const quick = excerptOf(html.slice(0, window).replace(/<[^>]*$/, ""), max);
     if (quick.endsWith("…")) return quick;
   }
