@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { loadConfig } from "./config/load-config.js";
 import { loadTemplates } from "./config/load-templates.js";
@@ -20,6 +21,7 @@ import { planRoutes } from "./routes/plan-routes.js";
 import { makeUrls } from "./routes/urls.js";
 import { buildSiteIndex } from "./site/build-site-index.js";
 import { validateContent, type ArticleMemo } from "./validate/validate-content.js";
+import { openSecondThread, type SecondThread } from "./parallel/second-thread.js";
 import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
 import { openSiteWriter, type WriteReport } from "./write/site-writer.js";
 import { writeStamp, type BuildSummary } from "./write/site-stamp.js";
@@ -92,14 +94,27 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const checked = options.checked ?? (await checkStamp(options));
   const { stamp, unchanged } = checked;
   if (unchanged) return unchanged;
-  const prepared = await prepareSite({ ...options, checked });
+  const threshold = options.workerThreshold ?? WORKER_THRESHOLD;
+  // A big site gets its second thread at once: it starts while this one loads (see src/parallel/).
+  const second = (checked.stats?.size ?? 0) >= threshold && availableParallelism() > 1 ? openSecondThread() : undefined;
+  try {
+    return await buildWith({ ...options, checked }, threshold, second);
+  } finally {
+    await second?.close();
+  }
+}
+
+async function buildWith(options: BuildOptions, threshold: number, second: SecondThread | undefined): Promise<BuildResult> {
+  const stamp = options.checked?.stamp;
+  const prepared = await prepareSite(options, undefined, second);
   const { site, ...result } = prepared;
   const run = resume(options, result);
   if (!site) return result;
   const { index, routes, redirects, ctx, templates } = site;
   // Pages stream into the write stage, which changes the output folder only at commit (see src/write/).
   const writer = options.dryRun ? undefined : await openSiteWriter(options.outDir, { cache: !options.noCache });
-  const rendered = await renderPages(routes, ctx, templates, writer, { threshold: options.workerThreshold ?? WORKER_THRESHOLD });
+  const rendered = await renderPages(routes, ctx, templates, writer, { threshold, ...(second && { second }) });
+  await second?.close();
   run.push(...rendered.diagnostics);
   const { rendered: made, spliced, kept, byWorker } = rendered.counts;
   const shared = byWorker > 0 ? ` (${byWorker} by a second thread)` : "";
@@ -122,7 +137,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 }
 
 /** load → validate → index → routes → images: the build up to rendering, which the dev server does on request. */
-export async function prepareSite(options: BuildOptions, memory?: BuildMemory): Promise<PrepareResult> {
+export async function prepareSite(options: BuildOptions, memory?: BuildMemory, second?: SecondThread): Promise<PrepareResult> {
   const run = resume(options);
   const clash = overlappingFolder(options.outDir, [options.contentDir, options.templatesDir]);
   if (clash !== undefined && !options.dryRun) {
@@ -140,7 +155,7 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory): 
   const parsed = memory?.parseCache ?? openParseCache(cacheDir, options.contentDir, { fresh: options.noCache === true });
   const [loaded, content, theme] = await Promise.all([
     loadConfig(options.contentDir, { ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }) }),
-    loadContent(options.contentDir, parsed, { ...(options.checked?.stats && { stats: options.checked.stats }) }),
+    loadContent(options.contentDir, parsed, { ...(options.checked?.stats && { stats: options.checked.stats }), ...(second && { second }) }),
     loadTemplates(options.templatesDir),
   ]);
   run.push(...loaded.diagnostics, ...content.diagnostics);

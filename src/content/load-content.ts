@@ -1,11 +1,10 @@
 import { readFileSync, statSync } from "node:fs";
-import { Worker } from "node:worker_threads";
 import path from "node:path";
 import { displayPath } from "../config/load-config.js";
 import { warning, type Diagnostic } from "../errors/diagnostic.js";
 import type { RawDocument } from "../model.js";
 import { withBodyFrom } from "./body-file.js";
-import { compiledWorker, WORKER_LIMITS } from "../worker-entry.js";
+import { openSecondThread, type SecondThread } from "../parallel/second-thread.js";
 import type { FileStats } from "./input-stamp.js";
 import { digestBytes, parseFile, type FileOutcome } from "./parse-file.js";
 import { decodeText, scanFiles } from "./scan.js";
@@ -23,7 +22,16 @@ export interface ContentSources {
 const MARKDOWN = /\.(md|markdown)$/i;
 
 /** Reads content/articles/** and content/pages/** into documents, and lists content/media/**. */
-export async function loadContent(contentDir: string, cache?: ParseCache, options: { parallelFrom?: number; stats?: FileStats } = {}): Promise<ContentSources> {
+export interface LoadOptions {
+  /** Files to parse before a second thread takes half of them (default PARSE_IN_PARALLEL). */
+  parallelFrom?: number;
+  /** Sizes and times already taken (the build stamp's). */
+  stats?: FileStats;
+  /** The build's second thread; without one, one is opened when there are enough files to parse. */
+  second?: SecondThread;
+}
+
+export async function loadContent(contentDir: string, cache?: ParseCache, options: LoadOptions = {}): Promise<ContentSources> {
   const diagnostics: Diagnostic[] = [];
   const outside: string[][] = [[], [], []];
   const [articleFiles, pageFiles, media] = await Promise.all([
@@ -55,7 +63,7 @@ export async function loadContent(contentDir: string, cache?: ParseCache, option
     });
   const articleJobs = read("articles", articleFiles);
   const pageJobs = read("pages", pageFiles);
-  const docs = await readDocuments(jobs, cache, diagnostics, options.parallelFrom ?? PARSE_IN_PARALLEL, options.stats);
+  const docs = await readDocuments(jobs, cache, diagnostics, options);
   const articles = articleJobs.map((job) => job && docs.get(job));
   const pages = pageJobs.map((job) => job && docs.get(job));
   return {
@@ -91,7 +99,7 @@ const PARSE_IN_PARALLEL = 1000;
  * parsed, half of them in a worker thread when there are many. Files are read synchronously: for thousands of
  * small files in the page cache this is several times faster than fs/promises, and never hits EMFILE.
  */
-async function readDocuments(jobs: Job[], cache: ParseCache | undefined, diagnostics: Diagnostic[], parallelFrom: number, stats?: FileStats): Promise<Map<Job, RawDocument>> {
+async function readDocuments(jobs: Job[], cache: ParseCache | undefined, diagnostics: Diagnostic[], { parallelFrom = PARSE_IN_PARALLEL, stats, second }: LoadOptions): Promise<Map<Job, RawDocument>> {
   const docs = new Map<Job, RawDocument>();
   const toParse: Job[] = [];
   for (const job of jobs) {
@@ -107,7 +115,7 @@ async function readDocuments(jobs: Job[], cache: ParseCache | undefined, diagnos
     else toParse.push(job);
   }
   const half = toParse.length >= Math.max(parallelFrom, 2) ? Math.floor(toParse.length / 2) : toParse.length;
-  const away = parseAway(toParse.slice(half));
+  const away = parseAway(toParse.slice(half), second);
   const outcomes = [...toParse.slice(0, half).map((job) => parseFile(job.abs, job.file)), ...(await away)];
   outcomes.forEach((outcome, i) => {
     const job = toParse[i]!;
@@ -121,24 +129,14 @@ async function readDocuments(jobs: Job[], cache: ParseCache | undefined, diagnos
   return docs;
 }
 
-/** Parses `jobs` in a worker thread; if the worker fails, here. */
-async function parseAway(jobs: Job[]): Promise<FileOutcome[]> {
+/** Parses `jobs` on the second thread (the build's, or one opened for them); if it fails, here. */
+async function parseAway(jobs: Job[], second?: SecondThread): Promise<FileOutcome[]> {
   if (jobs.length === 0) return [];
-  const here = () => jobs.map((job) => parseFile(job.abs, job.file));
+  const thread = second ?? openSecondThread();
   try {
-    const worker = new Worker(compiledWorker(new URL("./parse-worker.js", import.meta.url), import.meta.url), {
-      workerData: jobs.map((job) => [job.abs, job.file]),
-      resourceLimits: WORKER_LIMITS,
-    });
-    const outcomes = await new Promise<FileOutcome[] | undefined>((resolve) => {
-      worker.once("message", resolve);
-      worker.once("error", () => resolve(undefined));
-      worker.once("exit", () => resolve(undefined));
-    });
-    await worker.terminate();
-    return outcomes ?? here();
-  } catch {
-    return here();
+    return (await thread.parse(jobs.map((job) => [job.abs, job.file]))) ?? jobs.map((job) => parseFile(job.abs, job.file));
+  } finally {
+    if (!second) await thread.close();
   }
 }
 

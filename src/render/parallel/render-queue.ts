@@ -3,7 +3,7 @@ import type { Route } from "../../model.js";
 import type { Templates } from "../eta.js";
 import type { PageRenderer, RenderResult } from "../render-pages.js";
 import type { ViewContext } from "../view-model.js";
-import { startRenderThread, type RenderThread } from "./render-thread.js";
+import { openSecondThread, type RenderThread, type SecondThread } from "../../parallel/second-thread.js";
 
 // Pages to render go through a queue that hands them back in route order. In-thread, each page renders as
 // it is added. In parallel, pages are grouped in chunks; a worker thread is kept fed with up to IN_FLIGHT
@@ -14,6 +14,8 @@ import { startRenderThread, type RenderThread } from "./render-thread.js";
 export interface ParallelOptions {
   /** Pages to render before a worker thread joins in; 0: always, and wait for it to start (tests: both threads render). */
   threshold: number;
+  /** The build's second thread, if it opened one; else the queue opens its own when it needs one. */
+  second?: SecondThread;
 }
 
 /**
@@ -66,6 +68,7 @@ export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewCo
   }
   const chunks: Chunk[] = [];
   let thread: RenderThread | undefined;
+  let own: SecondThread | undefined;
   let queued = 0;
   let byWorker = 0;
 
@@ -110,7 +113,8 @@ export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewCo
       last.routes.push(route);
       last.inputs.push(inputs);
       if (++queued >= parallel.threshold && !thread) {
-        thread = startRenderThread({ recipe: { index: ctx.index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources });
+        const second = parallel.second ?? (own = openSecondThread());
+        thread = second.render({ recipe: { index: ctx.index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources });
         if (parallel.threshold === 0) await thread.started;
       }
       if (!thread || last.routes.length < CHUNK) return drain();
@@ -131,7 +135,7 @@ export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewCo
         else return drain();
       }
     },
-    close: async () => thread?.close(),
+    close: async () => own?.close(),
     byWorker: () => byWorker,
   };
 }

@@ -1,0 +1,50 @@
+import { parentPort } from "node:worker_threads";
+import type { TemplateSource } from "../config/load-templates.js";
+import { withBodyFrom } from "../content/body-file.js";
+import { parseFile, type FileOutcome } from "../content/parse-file.js";
+import type { Route } from "../model.js";
+import { compileTemplates } from "../render/eta.js";
+import { pageRenderer, type PageRenderer, type RenderResult } from "../render/render-pages.js";
+import { viewContext, type ViewRecipe } from "../render/view-context.js";
+
+// The build's second thread (see second-thread.ts): parses the files it is sent; once given the site as plain
+// data (the index, routes, images, asset URLs, template sources; the structured clone keeps the articles the
+// index and the routes share shared), rebuilds the main thread's context and renders the routes it is sent.
+
+export interface WorkerInit {
+  recipe: ViewRecipe;
+  routes: Route[];
+  templates: readonly TemplateSource[];
+}
+
+export type Request = { id: number; parse: [string, string][] } | { id: number; init: WorkerInit } | { id: number; routes: number[] };
+
+/** A request's answer, or the thread saying it is ready for render jobs. */
+export type Reply = { id: number; outcomes: FileOutcome[] } | { id: number; results: RenderResult[] } | { ready: true };
+
+const port = parentPort!;
+let site: { renderer: PageRenderer; routes: Route[] } | undefined;
+
+async function start(init: WorkerInit): Promise<void> {
+  // Bodies came as file and offset (see withBodyFrom): this copy reads them itself.
+  for (const doc of [...init.recipe.index.articles, ...init.recipe.index.pages]) withBodyFrom(doc);
+  const ctx = await viewContext(init.recipe);
+  const { templates } = compileTemplates([...init.templates]);
+  const renderer = templates && pageRenderer(ctx, templates);
+  // The main thread got past the same steps; if they fail here, throwing hands every job back to it.
+  if (!renderer || "diagnostic" in renderer) throw new Error("second thread: the templates did not compile as on the main thread");
+  site = { renderer, routes: init.routes };
+  port.postMessage({ ready: true } satisfies Reply);
+}
+
+port.on("message", (request: Request) => {
+  if ("parse" in request) {
+    port.postMessage({ id: request.id, outcomes: request.parse.map(([abs, file]) => parseFile(abs, file)) } satisfies Reply);
+  } else if ("init" in request) {
+    // A failure is an unhandled rejection, which ends the thread: the main thread then renders everything.
+    void start(request.init);
+  } else {
+    const { renderer, routes } = site!;
+    port.postMessage({ id: request.id, results: request.routes.map((i) => renderer.render(routes[i]!)) } satisfies Reply);
+  }
+});

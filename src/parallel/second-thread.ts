@@ -1,0 +1,98 @@
+import { Worker } from "node:worker_threads";
+import type { FileOutcome } from "../content/parse-file.js";
+import type { RenderResult } from "../render/render-pages.js";
+import { compiledWorker, WORKER_LIMITS } from "../worker-entry.js";
+import type { Request, Reply, WorkerInit } from "./second-thread-worker.js";
+
+// The main thread's side of the build's second thread (second-thread-worker.ts), which parses front matter
+// and renders pages on the other core. One thread does both: a build started on a big site opens it at once, so
+// that starting it and loading its modules (0.2-0.4 s) overlaps the main thread's own loading, and it is there
+// when the files are parsed and again when the pages are rendered. Whatever it fails to do, the main thread does.
+
+export interface SecondThread {
+  /** Front matter of `files` ([absolute path, path for people]), parsed there; undefined if the thread failed. */
+  parse(files: [string, string][]): Promise<FileOutcome[] | undefined>;
+  /** Hands the thread the site, after which it takes render jobs. Once only. */
+  render(init: WorkerInit): RenderThread;
+  close(): Promise<void>;
+}
+
+export interface RenderThread {
+  /** Jobs sent and not answered yet. */
+  readonly inFlight: number;
+  /** True once the thread has rebuilt the site's context and can take jobs, until it fails or is closed. */
+  readonly ready: boolean;
+  /** `done` gets the job's results, or undefined when the thread failed before answering it. */
+  send(routes: number[], done: (results: RenderResult[] | undefined) => void): void;
+  /** Resolves when the thread is ready for jobs, or has failed. */
+  started: Promise<void>;
+  /** Resolves when the thread next answers (or fails). */
+  replied(): Promise<void>;
+}
+
+export function openSecondThread(): SecondThread {
+  const worker = new Worker(compiledWorker(new URL("./second-thread-worker.js", import.meta.url), import.meta.url), { resourceLimits: WORKER_LIMITS });
+  const pending = new Map<number, (reply: Reply | undefined) => void>();
+  let alive = true;
+  let rendering = false;
+  let onStart: () => void = () => {};
+  const started = new Promise<void>((resolve) => (onStart = resolve));
+  let nextId = 0;
+  let wake: () => void = () => {};
+  let woken = new Promise<void>((resolve) => (wake = resolve));
+  const signal = () => {
+    wake();
+    woken = new Promise<void>((resolve) => (wake = resolve));
+  };
+  const fail = () => {
+    if (!alive) return;
+    alive = false;
+    onStart();
+    for (const done of pending.values()) done(undefined);
+    pending.clear();
+    signal();
+  };
+  worker.on("message", (reply: Reply) => {
+    if ("ready" in reply) {
+      rendering = true;
+      onStart();
+    } else {
+      pending.get(reply.id)?.(reply);
+      pending.delete(reply.id);
+    }
+    signal();
+  });
+  // An exception there is redone on the main thread, where it is reported as it would be without a second thread.
+  worker.on("error", fail);
+  worker.on("exit", fail);
+  let closed: Promise<unknown> | undefined;
+  const request = (message: Request, done: (reply: Reply | undefined) => void) => {
+    if (!alive) return done(undefined);
+    pending.set(message.id, done);
+    worker.postMessage(message);
+  };
+
+  return {
+    parse: (files) =>
+      new Promise((resolve) => request({ id: nextId++, parse: files }, (reply) => resolve(reply && "outcomes" in reply ? reply.outcomes : undefined))),
+    render(init) {
+      if (alive) worker.postMessage({ id: nextId++, init } satisfies Request);
+      return {
+        get inFlight() {
+          return pending.size;
+        },
+        get ready() {
+          return alive && rendering;
+        },
+        send: (routes, done) => request({ id: nextId++, routes }, (reply) => done(reply && "results" in reply ? reply.results : undefined)),
+        started,
+        replied: () => woken,
+      };
+    },
+    async close() {
+      alive = false;
+      worker.removeAllListeners();
+      await (closed ??= worker.terminate());
+    },
+  };
+}
