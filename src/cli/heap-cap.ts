@@ -27,11 +27,11 @@ interface Job {
 }
 
 /** `build(options)` in a worker with a capped heap; rejects with OutOfMemoryError, or the worker's own error. */
-export function buildWithHeapCap(options: BuildOptions): Promise<BuildReport> {
+export function buildWithHeapCap(options: BuildOptions, capMb = HEAP_CAP_MB): Promise<BuildReport> {
   const job: Job = { buildOptions: options };
   const worker = new Worker(compiledWorker(new URL("./heap-cap.js", import.meta.url), import.meta.url), {
     workerData: job,
-    resourceLimits: { maxOldGenerationSizeMb: HEAP_CAP_MB },
+    resourceLimits: { maxOldGenerationSizeMb: capMb },
   });
   return new Promise((resolve, reject) => {
     let report: BuildReport | undefined;
