@@ -1,7 +1,6 @@
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { BuildOptions } from "../build.js";
 import { compiledWorker } from "../worker-entry.js";
-import { reportOf, type BuildReport } from "./build-report.js";
+import type { BuildReport } from "./build-report.js";
 
 // A big build runs in a worker thread whose heap is capped. V8 sizes its heap from the machine's memory
 // (4 GB on a 24 GB machine) and collects hard only near that limit, so a 100,000-article build grew to 3.9 GB
@@ -22,15 +21,12 @@ export function wantsHeapCap(execArgv: string[], env: NodeJS.ProcessEnv): boolea
   return ![...execArgv, env.NODE_OPTIONS ?? ""].some((a) => a.includes("--max-old-space-size"));
 }
 
-interface Job {
-  buildOptions: BuildOptions;
-}
-
 /** `build(options)` in a worker with a capped heap; rejects with OutOfMemoryError, or the worker's own error. */
-export function buildWithHeapCap(options: BuildOptions, capMb = HEAP_CAP_MB): Promise<BuildReport> {
-  const job: Job = { buildOptions: options };
-  const worker = new Worker(compiledWorker(new URL("./heap-cap.js", import.meta.url), import.meta.url), {
-    workerData: job,
+export async function buildWithHeapCap(options: BuildOptions, capMb = HEAP_CAP_MB): Promise<BuildReport> {
+  // Loaded here, not with this module: a no-op build never starts a worker.
+  const { Worker } = await import("node:worker_threads");
+  const worker = new Worker(compiledWorker(new URL("./capped-build.js", import.meta.url), import.meta.url), {
+    workerData: options,
     resourceLimits: { maxOldGenerationSizeMb: capMb },
   });
   return new Promise((resolve, reject) => {
@@ -46,10 +42,4 @@ export function buildWithHeapCap(options: BuildOptions, capMb = HEAP_CAP_MB): Pr
       else reject(failure ?? new Error(`the build stopped (exit code ${code}) without a result`));
     });
   });
-}
-
-if (!isMainThread && parentPort && (workerData as Job | undefined)?.buildOptions) {
-  const port = parentPort;
-  const { build } = await import("../build.js");
-  port.postMessage(reportOf(await build((workerData as Job).buildOptions)));
 }
