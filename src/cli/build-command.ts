@@ -4,12 +4,12 @@ import { resolveNow } from "./now.js";
 import type { BuildSummary } from "../write/site-stamp.js";
 import { UsageError, type Values } from "./args.js";
 import { reportOf, type BuildReport } from "./build-report.js";
-import { FORMATS, githubAnnotations, jsonReport, type Format } from "./formats.js";
-import { HEAP_CAP_MB, OutOfMemoryError, buildWithHeapCap, wantsHeapCap } from "./heap-cap.js";
+import type { Format } from "./formats.js";
 import { count, paintFor, printDiagnostics, withProgress, type Output } from "./output.js";
 
 // The pipeline (src/build.ts and all it loads) is imported only when there is something to build, and runs in
-// a heap-capped worker unless a heap size was chosen; a no-op build ends at the stamp check in this thread.
+// a heap-capped worker unless a heap size was chosen; a no-op build ends at the stamp check in this thread,
+// and loads only what that check and the summary need.
 
 export async function runBuild(values: Values<"build">, io: Output): Promise<number> {
   const started = performance.now();
@@ -44,6 +44,7 @@ export async function runBuild(values: Values<"build">, io: Output): Promise<num
 }
 
 export async function runCheck(values: Values<"check">, io: Output): Promise<number> {
+  const { FORMATS, githubAnnotations, jsonReport } = await import("./formats.js");
   const formatName = values.format;
   if (!(FORMATS as readonly string[]).includes(formatName)) {
     throw new UsageError(`unknown --format ${JSON.stringify(formatName)}: use ${FORMATS.join(", ")}`);
@@ -78,6 +79,7 @@ export async function runCheck(values: Values<"check">, io: Output): Promise<num
  * memory (said here: a stack trace would not tell what to do). Any other failure is thrown: an internal error.
  */
 async function pipeline(options: BuildOptions, io: Output): Promise<BuildReport | undefined> {
+  const { HEAP_CAP_MB, OutOfMemoryError, buildWithHeapCap, wantsHeapCap } = await import("./heap-cap.js");
   const run = wantsHeapCap(process.execArgv, io.env)
     ? buildWithHeapCap(options)
     : import("../build.js").then(async ({ build }) => reportOf(await build(options)));
