@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-import { runWithHeapCap, wantsHeapCap } from "../dist/cli/heap-cap.js";
+import { main } from "../dist/cli.js";
 
-const argv = process.argv.slice(2);
-// A build runs in a worker, which loads the program itself: this thread loads only what it runs.
-const run = wantsHeapCap(argv, process.execArgv, process.env) ? runWithHeapCap(argv) : import("../dist/cli.js").then(({ main }) => main(argv));
-run.then(
+// `build` and `check` run the pipeline in a heap-capped worker (src/cli/heap-cap.ts); everything else, and a
+// build with nothing to do, runs here.
+main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,13 +1,15 @@
-import { tz } from "@date-fns/tz";
-import { format } from "date-fns/format";
-import type { BuildOptions, BuildResult } from "../build.js";
+import type { BuildOptions } from "../build.js";
 import { checkStamp } from "../build-stamp.js";
 import { resolveNow } from "./now.js";
 import type { BuildSummary } from "../write/site-stamp.js";
 import { UsageError, type Values } from "./args.js";
-import { FORMATS, githubAnnotations, jsonReport, type Format } from "./formats.js";
+import { reportOf, type BuildReport } from "./build-report.js";
+import type { Format } from "./formats.js";
 import { count, paintFor, printDiagnostics, withProgress, type Output } from "./output.js";
 
+// The pipeline (src/build.ts and all it loads) is imported only when there is something to build, and runs in
+// a heap-capped worker unless a heap size was chosen; a no-op build ends at the stamp check in this thread,
+// and loads only what that check and the summary need.
 
 export async function runBuild(values: Values<"build">, io: Output): Promise<number> {
   const started = performance.now();
@@ -22,17 +24,17 @@ export async function runBuild(values: Values<"build">, io: Output): Promise<num
     noCache: values["no-cache"],
     ...(values["base-url"] !== undefined && { baseUrl: values["base-url"] }),
   };
-  // The pipeline is loaded only when there is something to build.
   const checked = await checkStamp(options);
-  const result: BuildResult = checked.unchanged ?? (await withProgress<BuildResult>(io, "Building", import("../build.js").then(({ build }) => build({ ...options, checked }))));
+  const result = checked.unchanged ? reportOf(checked.unchanged) : await pipeline({ ...options, checked }, io);
+  if (!result) return 70;
   const ms = Math.round(performance.now() - started);
   if (!result.ok) return failed(io, result, "Build failed");
   const warnings = result.diagnostics.filter((d) => d.severity === "warning");
   if (!values.quiet || warnings.length > 0) {
     const paint = paintFor(io.out, io.env);
-    const summary = `Built ${result.written?.files ?? result.files.length} files (${count(articlesOf(result), "article")}) into ${values.out}/ in ${ms} ms`;
+    const summary = `Built ${result.files} files (${count(result.articles, "article")}) into ${values.out}/ in ${ms} ms`;
     io.out.write(`${paint.green(summary)}${warnings.length ? `, ${count(warnings.length, "warning")}:` : ""}\n`);
-    const next = nextScheduled(result.summary);
+    const next = await nextScheduled(result.summary);
     if (next && !values.quiet) io.out.write(`${next}\n`);
   }
   if (values.timings) io.err.write(result.stages.map(([stage, ms]) => `  ${stage}: ${ms} ms\n`).join(""));
@@ -42,40 +44,55 @@ export async function runBuild(values: Values<"build">, io: Output): Promise<num
 }
 
 export async function runCheck(values: Values<"check">, io: Output): Promise<number> {
+  const { FORMATS, githubAnnotations, jsonReport } = await import("./formats.js");
   const formatName = values.format;
   if (!(FORMATS as readonly string[]).includes(formatName)) {
     throw new UsageError(`unknown --format ${JSON.stringify(formatName)}: use ${FORMATS.join(", ")}`);
   }
   const started = performance.now();
-  const { build } = await import("../build.js");
-  const result = await build({
-    contentDir: values.content,
-    templatesDir: values.templates,
-    outDir: "public",
-    now: resolveNow(io.env),
-    strict: values.strict,
-    dryRun: true,
-  });
+  const result = await pipeline(
+    { contentDir: values.content, templatesDir: values.templates, outDir: "public", now: resolveNow(io.env), strict: values.strict, dryRun: true },
+    io,
+  );
+  if (!result) return 70;
   const ms = Math.round(performance.now() - started);
   const code = result.ok ? 0 : 1;
   switch (formatName as Format) {
     case "json":
-      io.out.write(jsonReport(result.ok, result.diagnostics, articlesOf(result)));
+      io.out.write(jsonReport(result.ok, result.diagnostics, result.articles));
       return code;
     case "github":
       io.out.write(githubAnnotations(result.diagnostics));
-      if (result.ok) io.out.write(`Checked ${count(articlesOf(result), "article")}: no errors\n`);
+      if (result.ok) io.out.write(`Checked ${count(result.articles, "article")}: no errors\n`);
       else io.err.write(`Check failed: ${count(result.diagnostics.filter((d) => d.severity === "error").length, "error")}\n`);
       return code;
     case "text":
       if (!result.ok) return failed(io, result, "Check failed");
-      io.out.write(`${paintFor(io.out, io.env).green(`Checked ${count(articlesOf(result), "article")}: no errors`)} (${ms} ms)\n`);
+      io.out.write(`${paintFor(io.out, io.env).green(`Checked ${count(result.articles, "article")}: no errors`)} (${ms} ms)\n`);
       printDiagnostics(io, result.diagnostics);
       return 0;
   }
 }
 
-function failed(io: Output, result: BuildResult, title: string): number {
+/**
+ * `build(options)`, heap-capped unless a heap size was chosen, as a report; undefined when it ran out of
+ * memory (said here: a stack trace would not tell what to do). Any other failure is thrown: an internal error.
+ */
+async function pipeline(options: BuildOptions, io: Output): Promise<BuildReport | undefined> {
+  const { HEAP_CAP_MB, OutOfMemoryError, buildWithHeapCap, wantsHeapCap } = await import("./heap-cap.js");
+  const run = wantsHeapCap(process.execArgv, io.env)
+    ? buildWithHeapCap(options)
+    : import("../build.js").then(async ({ build }) => reportOf(await build(options)));
+  try {
+    return await (options.dryRun ? run : withProgress(io, "Building", run));
+  } catch (cause) {
+    if (!(cause instanceof OutOfMemoryError)) throw cause;
+    io.err.write(`broadsheet: the build needed more than ${HEAP_CAP_MB} MB of memory; run it with NODE_OPTIONS=--max-old-space-size=4096 (MB)\n`);
+    return undefined;
+  }
+}
+
+function failed(io: Output, result: BuildReport, title: string): number {
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   const warnings = result.diagnostics.filter((d) => d.severity === "warning");
   printDiagnostics(io, [...errors, ...warnings]);
@@ -84,14 +101,12 @@ function failed(io: Output, result: BuildResult, title: string): number {
   return 1;
 }
 
-function articlesOf(result: BuildResult): number {
-  return result.summary?.articles ?? result.index?.articles.length ?? 0;
-}
-
 /** "next scheduled: content/articles/x.md at 2031-01-01 10:00 (Asia/Baku)": when the next build must run. */
-export function nextScheduled(summary: BuildSummary | undefined): string | undefined {
+export async function nextScheduled(summary: BuildSummary | undefined): Promise<string | undefined> {
   const next = summary?.next;
   if (!summary || !next) return undefined;
+  // Loaded only for a site with a scheduled story: most builds print no date.
+  const [{ tz }, { format }] = await Promise.all([import("@date-fns/tz"), import("date-fns/format")]);
   const zone = summary.timeZone;
   const more = summary.moreScheduled;
   return `next scheduled: ${next.file} at ${format(next.date, "yyyy-MM-dd HH:mm", { in: tz(zone) })} (${zone})${more > 0 ? `, then ${more} more` : ""}`;

@@ -12,8 +12,10 @@ export async function inputStamp(contentDir: string, templatesDir: string, setti
   const lines: string[] = [JSON.stringify(settings)];
   const stats: FileStats = new Map();
   for (const [label, dir] of [["content", contentDir], ["templates", templatesDir]] as const) {
+    // path.join(dir, rel), without normalizing each of thousands of paths again: `rel` is normal already.
+    const prefix = path.join(dir, "_").slice(0, -1);
     for (const rel of await scanFiles(dir, "")) {
-      const abs = path.join(dir, rel);
+      const abs = path.sep === "/" ? prefix + rel : path.join(dir, rel);
       const info = statSync(abs, { throwIfNoEntry: false });
       if (info) stats.set(abs, { size: info.size, mtimeMs: info.mtimeMs });
       lines.push(`${label}/${rel}\u0000${info?.size ?? -1}\u0000${info?.mtimeMs ?? -1}`);

@@ -1,4 +1,4 @@
-import { lstat, readdir, realpath, stat } from "node:fs/promises";
+import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { compareText } from "../errors/diagnostic.js";
 
@@ -20,42 +20,55 @@ export function isIgnoredName(name: string): boolean {
  * listed in `outside` so the caller can say why a file was not read.
  */
 export async function scanFiles(root: string, dir: string, outside: string[] = []): Promise<string[]> {
-  const realRoot = await realpath(root).catch(() => path.resolve(root));
+  return scanFilesSync(root, dir, outside);
+}
+
+// Synchronous, and a folder's real path is asked of the system only for the start and for links (a plain
+// subfolder's is its parent's plus its name): a no-op build is this walk, and a call per folder through the
+// thread pool, or a realpath of every folder, cost more than reading the folders.
+function scanFilesSync(root: string, dir: string, outside: string[]): string[] {
+  const realRoot = realPath(root) ?? path.resolve(root);
   const start = path.join(root, dir);
   const found: string[] = [];
   const seen = new Set<string>();
-  async function walk(abs: string, rel: string): Promise<void> {
-    const real = await realpath(abs).catch(() => undefined);
+  function walk(abs: string, rel: string, real: string | undefined): void {
     if (real === undefined || seen.has(real) || !isInside(realRoot, real)) return;
     seen.add(real);
-    const entries = await readdir(abs, { withFileTypes: true });
+    const entries = readdirSync(abs, { withFileTypes: true });
     entries.sort((a, b) => compareText(a.name, b.name));
     for (const entry of entries) {
       if (isIgnoredName(entry.name)) continue;
-      const childAbs = path.join(abs, entry.name);
       const childRel = rel === "" ? entry.name : `${rel}/${entry.name}`;
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        const target = await realpath(childAbs).catch(() => undefined);
+      if (entry.isFile()) {
+        found.push(childRel);
+      } else if (entry.isDirectory()) {
+        walk(path.join(abs, entry.name), childRel, path.join(real, entry.name));
+      } else if (entry.isSymbolicLink()) {
+        const childAbs = path.join(abs, entry.name);
+        const target = realPath(childAbs);
         if (target === undefined || !isInside(realRoot, target)) {
           outside.push(childRel);
           continue;
         }
-        const info = await stat(target);
+        const info = statSync(target);
         // A link to this folder or one above it is a loop: everything under it is read already or elsewhere.
         if (info.isDirectory() && isInside(target, real)) continue;
-        isDir = info.isDirectory();
-        isFile = info.isFile();
+        if (info.isDirectory()) walk(childAbs, childRel, target);
+        else if (info.isFile()) found.push(childRel);
       }
-      if (isDir) await walk(childAbs, childRel);
-      else if (isFile) found.push(childRel);
     }
   }
-  const info = await lstat(start).catch(() => undefined);
-  if (info === undefined) return [];
-  await walk(start, "");
+  if (lstatSync(start, { throwIfNoEntry: false }) === undefined) return [];
+  walk(start, "", realPath(start));
   return found;
+}
+
+function realPath(file: string): string | undefined {
+  try {
+    return realpathSync.native(file);
+  } catch {
+    return undefined;
+  }
 }
 
 function isInside(root: string, target: string): boolean {

@@ -1,5 +1,5 @@
-import { mkdirSync, renameSync } from "node:fs";
-import { mkdir, readFile, rename, rm, rmdir, writeFile } from "node:fs/promises";
+import { mkdirSync, readFileSync, renameSync } from "node:fs";
+import { mkdir, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { cacheDir, dropManifest, saveManifest, type ManifestEntry } from "./manifest.js";
 import { dropStamp } from "./site-stamp.js";
@@ -58,7 +58,7 @@ export async function applyJournal(outDir: string, journal: Journal): Promise<vo
  * output folder was changed by hand meanwhile), the manifest is dropped so the next build is cold.
  */
 export async function recoverJournal(outDir: string): Promise<void> {
-  const text = await readFile(journalPath(outDir), "utf8").catch(() => undefined);
+  const text = readJournal(outDir);
   if (text === undefined) return;
   // The output changes under the last build's stamp: it no longer tells what the folder holds.
   await dropStamp(outDir);
@@ -66,6 +66,15 @@ export async function recoverJournal(outDir: string): Promise<void> {
     await applyJournal(outDir, JSON.parse(text) as Journal);
   } catch {
     await forgetJournal(outDir);
+  }
+}
+
+// Synchronous: every build asks, there is almost never one, and a no-op build makes no other trip through the thread pool.
+function readJournal(outDir: string): string | undefined {
+  try {
+    return readFileSync(journalPath(outDir), "utf8");
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,6 +1,6 @@
 import { hash } from "node:crypto";
-import { statSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { readdirSync, statSync } from "node:fs";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 // The incremental-build cache: for each file in the output folder, the hash of its bytes (and, for pages,
@@ -45,8 +45,13 @@ export function hashBytes(contents: string | Uint8Array): string {
 
 /** dev, inode and birth time of the folder: changes when the folder is swapped, removed or restored. */
 export async function folderIdentity(dir: string): Promise<string | undefined> {
-  const info = await stat(dir, { bigint: true }).catch(() => undefined);
-  return info?.isDirectory() ? `${info.dev}:${info.ino}:${info.birthtimeNs}` : undefined;
+  let info;
+  try {
+    info = statSync(dir, { bigint: true });
+  } catch {
+    return undefined;
+  }
+  return info.isDirectory() ? `${info.dev}:${info.ino}:${info.birthtimeNs}` : undefined;
 }
 
 /** The manifest of `outDir`, if there is one and it still describes that folder. */
@@ -79,10 +84,10 @@ let tool: Promise<string> | undefined;
 export function toolIdentity(): Promise<string> {
   tool ??= (async () => {
     const root = path.resolve(import.meta.dirname, "..");
-    const entries = await readdir(root, { recursive: true, withFileTypes: true });
-    const files = entries.filter((e) => e.isFile() && /\.[cm]?js$/.test(e.name)).map((e) => path.join(e.parentPath, e.name)).sort();
     // Synchronous: a hundred stat calls through the thread pool took longer than the calls themselves.
-    const stamps = files.map((f) => `${path.relative(root, f)}:${statSync(f).mtimeMs}`);
+    const entries = readdirSync(root, { recursive: true, withFileTypes: true });
+    const files = entries.filter((e) => e.isFile() && /\.[cm]?js$/.test(e.name)).map((e) => path.join(e.parentPath, e.name)).sort();
+    const stamps = files.map((f) => `${f.slice(root.length + 1)}:${statSync(f).mtimeMs}`);
     return hashBytes(stamps.join("\n"));
   })();
   return tool;

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import type { Instant } from "../model.js";
@@ -39,7 +40,8 @@ function stampPath(outDir: string): string {
 /** The stamp of the last build into `outDir`, if that very folder is still its output. */
 export async function readStamp(outDir: string): Promise<SiteStamp | undefined> {
   try {
-    const stamp = JSON.parse(await readFile(stampPath(outDir), "utf8")) as StampFile;
+    // Synchronous: a small file, read by a no-op build that makes no other trip through the thread pool.
+    const stamp = JSON.parse(readFileSync(stampPath(outDir), "utf8")) as StampFile;
     const current = stamp.folder === (await folderIdentity(outDir)) && stamp.tool === (await toolIdentity());
     return current ? stamp : undefined;
   } catch {

@@ -1,5 +1,5 @@
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
-import { mkdir, readdir, rename, rm } from "node:fs/promises";
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type { OutputFile } from "../model.js";
 
@@ -94,12 +94,21 @@ export async function swapInto(staging: string, out: string): Promise<void> {
 export async function recoverInterruptedSwap(out: string): Promise<void> {
   const parent = path.dirname(out);
   const base = path.basename(out);
-  const entries = await readdir(parent).catch(() => [] as string[]);
+  // Synchronous: a no-op build asks this and little else.
+  const entries = listFolder(parent);
   const previous = entries.filter((e) => e.startsWith(base + PREVIOUS)).sort();
   const outExists = entries.includes(base);
   if (!outExists && previous.length > 0) await rename(path.join(parent, previous.pop()!), out);
   for (const leftover of [...previous, ...entries.filter((e) => e.startsWith(base + STAGING))]) {
     await rm(path.join(parent, leftover), { recursive: true, force: true });
+  }
+}
+
+function listFolder(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
 }
 

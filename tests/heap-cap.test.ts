@@ -1,0 +1,64 @@
+import { cp, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OutOfMemoryError, buildWithHeapCap } from "../src/cli/heap-cap.js";
+import { cli } from "./cli-spawn.js";
+import { FIXTURE_NOW, ROOT, fixture } from "./helpers.js";
+
+// `build` and `check` run the pipeline in a heap-capped worker unless a heap size was chosen; a build with
+// nothing to do never starts it. Either way the user must see the same words.
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "broadsheet-cap-"));
+  await cp(fixture("newsroom"), path.join(dir, "content"), { recursive: true });
+  await cp(path.join(ROOT, "templates"), path.join(dir, "templates"), { recursive: true });
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const UNCAPPED = { NODE_OPTIONS: "--max-old-space-size=1024" };
+const withoutTime = (text: string) => text.replace(/ in \d+ ms/, " in N ms").replace(/\(\d+ ms\)/, "(N ms)");
+
+/** Modification time of every file under `root`, by path. */
+async function times(root: string): Promise<Record<string, number>> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return Object.fromEntries(await Promise.all(files.map(async (f) => [path.relative(root, f), (await stat(f)).mtimeMs] as const)));
+}
+
+describe("the heap-capped build", () => {
+  it("says the same after a build with nothing to do, and writes nothing", async () => {
+    const first = await cli(dir, ["build"]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^Built \d+ files \(30 articles\) into public\/ in \d+ ms\nnext scheduled: /);
+    const before = await times(path.join(dir, "public"));
+    const again = await cli(dir, ["build"]);
+    expect({ ...again, stdout: withoutTime(again.stdout) }).toEqual({ ...first, stdout: withoutTime(first.stdout) });
+    expect(await times(path.join(dir, "public"))).toEqual(before);
+  });
+
+  it("reports the mistakes a check finds in the worker exactly as without the cap", async () => {
+    await writeFile(path.join(dir, "content/articles/broken.md"), "---\ntitle: Broken story\ncategory: poltics\ndate: 2024-07-01\n---\nBody.\n");
+    try {
+      for (const format of ["text", "json", "github"]) {
+        const capped = await cli(dir, ["check", "--format", format]);
+        expect(capped.code).toBe(1);
+        expect(capped.stdout + capped.stderr).toMatch(/unknown category \\?"poltics/);
+        expect(await cli(dir, ["check", "--format", format], UNCAPPED)).toEqual(capped);
+      }
+      const build = await cli(dir, ["build"]);
+      expect(build.code).toBe(1);
+      expect(build.stderr).toContain("Build failed: 1 error, 0 warnings; nothing was written.");
+      expect(await cli(dir, ["build"], UNCAPPED)).toEqual(build);
+    } finally {
+      await rm(path.join(dir, "content/articles/broken.md"));
+    }
+  });
+
+  it("stops a build that outgrows its heap with an out-of-memory error, which the CLI explains instead of crashing", async () => {
+    const options = { contentDir: path.join(dir, "content"), templatesDir: path.join(dir, "templates"), outDir: "public", now: FIXTURE_NOW, dryRun: true };
+    await expect(buildWithHeapCap(options, 2)).rejects.toBeInstanceOf(OutOfMemoryError);
+    expect(await buildWithHeapCap(options)).toMatchObject({ ok: true, articles: 30, diagnostics: [] });
+  });
+});
