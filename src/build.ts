@@ -13,7 +13,7 @@ import { planAssets } from "./render/assets.js";
 import { compileTemplates, type Templates } from "./render/eta.js";
 import { WORKER_THRESHOLD } from "./render/parallel/render-queue.js";
 import { renderPages } from "./render/render-pages.js";
-import { renderSyndication } from "./render/render-syndication.js";
+import { makeSyndication, planSyndication } from "./render/render-syndication.js";
 import { viewContext } from "./render/view-context.js";
 import type { ViewContext } from "./render/view-model.js";
 import { planRedirects, type Redirect } from "./routes/plan-redirects.js";
@@ -25,6 +25,7 @@ import { openSecondThread, type SecondThread } from "./parallel/second-thread.js
 import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
 import { openSiteWriter, type WriteReport } from "./write/site-writer.js";
 import { writeStamp, type BuildSummary } from "./write/site-stamp.js";
+import { hasManifest } from "./write/manifest.js";
 import { checkStamp } from "./build-stamp.js";
 import { sameSiteUntil } from "./render/clock.js";
 
@@ -95,8 +96,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const { stamp, unchanged } = checked;
   if (unchanged) return unchanged;
   const threshold = options.workerThreshold ?? WORKER_THRESHOLD;
-  // A big site gets its second thread at once: it starts while this one loads (see src/parallel/).
-  const second = (checked.stats?.size ?? 0) >= threshold && availableParallelism() > 1 ? openSecondThread() : undefined;
+  // A cold build of a big site gets its second thread at once: it starts while this one loads (see src/parallel/).
+  // An incremental build opens one only if it turns out to have enough files to parse or pages to render.
+  const cold = options.noCache === true || options.dryRun === true || !hasManifest(options.outDir);
+  const second = cold && (checked.stats?.size ?? 0) >= threshold && availableParallelism() > 1 ? openSecondThread() : undefined;
   try {
     return await buildWith({ ...options, checked }, threshold, second);
   } finally {
@@ -113,8 +116,11 @@ async function buildWith(options: BuildOptions, threshold: number, second: Secon
   const { index, routes, redirects, ctx, templates } = site;
   // Pages stream into the write stage, which changes the output folder only at commit (see src/write/).
   const writer = options.dryRun ? undefined : await openSiteWriter(options.outDir, { cache: !options.noCache });
-  const rendered = await renderPages(routes, ctx, templates, writer, { threshold, ...(second && { second }) });
-  await second?.close();
+  const plan = planSyndication(routes, ctx, writer && ((group, inputs) => writer.reuse(group, inputs)));
+  // The second thread gets the site now, and makes the feeds and sitemaps while this thread starts on the pages.
+  const thread = second?.render({ recipe: { index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources });
+  const syndicated = thread && second?.syndicate(plan, redirects);
+  const rendered = await renderPages(routes, ctx, templates, writer, { threshold, ...(thread && { thread }) });
   run.push(...rendered.diagnostics);
   const { rendered: made, spliced, kept, byWorker } = rendered.counts;
   const shared = byWorker > 0 ? ` (${byWorker} by a second thread)` : "";
@@ -123,7 +129,9 @@ async function buildWith(options: BuildOptions, threshold: number, second: Secon
     await writer?.abort();
     return run.done(index);
   }
-  const files = [...rendered.files, ...renderSyndication(routes, redirects, ctx, writer && ((group, inputs) => writer.reuse(group, inputs))), ...site.files];
+  const syndication = (await syndicated) ?? makeSyndication(plan, routes, redirects, ctx);
+  await second?.close();
+  const files = [...rendered.files, ...syndication, ...site.files];
   run.mark("render feeds and sitemaps");
   if (!writer) return run.done(index, files);
   await writer.stage(files);

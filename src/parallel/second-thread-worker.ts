@@ -5,7 +5,10 @@ import { parseFile, type FileOutcome } from "../content/parse-file.js";
 import type { Route } from "../model.js";
 import { compileTemplates } from "../render/eta.js";
 import { pageRenderer, type PageRenderer, type RenderResult } from "../render/render-pages.js";
+import { makeSyndication, type SyndicationFile, type SyndicationPlan } from "../render/render-syndication.js";
 import { viewContext, type ViewRecipe } from "../render/view-context.js";
+import type { ViewContext } from "../render/view-model.js";
+import type { Redirect } from "../routes/plan-redirects.js";
 
 // The build's second thread (see second-thread.ts): parses the files it is sent; once given the site as plain
 // data (the index, routes, images, asset URLs, template sources; the structured clone keeps the articles the
@@ -17,13 +20,17 @@ export interface WorkerInit {
   templates: readonly TemplateSource[];
 }
 
-export type Request = { id: number; parse: [string, string][] } | { id: number; init: WorkerInit } | { id: number; routes: number[] };
+export type Request =
+  | { id: number; parse: [string, string][] }
+  | { id: number; init: WorkerInit }
+  | { id: number; routes: number[] }
+  | { id: number; syndication: SyndicationPlan; redirects: Redirect[] };
 
 /** A request's answer, or the thread saying it is ready for render jobs. */
-export type Reply = { id: number; outcomes: FileOutcome[] } | { id: number; results: RenderResult[] } | { ready: true };
+export type Reply = { id: number; outcomes: FileOutcome[] } | { id: number; results: RenderResult[] } | { id: number; files: SyndicationFile[] } | { ready: true };
 
 const port = parentPort!;
-let site: { renderer: PageRenderer; routes: Route[] } | undefined;
+let site: { renderer: PageRenderer; routes: Route[]; ctx: ViewContext } | undefined;
 
 async function start(init: WorkerInit): Promise<void> {
   // Bodies came as file and offset (see withBodyFrom): this copy reads them itself.
@@ -33,18 +40,25 @@ async function start(init: WorkerInit): Promise<void> {
   const renderer = templates && pageRenderer(ctx, templates);
   // The main thread got past the same steps; if they fail here, throwing hands every job back to it.
   if (!renderer || "diagnostic" in renderer) throw new Error("second thread: the templates did not compile as on the main thread");
-  site = { renderer, routes: init.routes };
+  site = { renderer, routes: init.routes, ctx };
   port.postMessage({ ready: true } satisfies Reply);
 }
 
-port.on("message", (request: Request) => {
+function answer(request: Request): void {
   if ("parse" in request) {
     port.postMessage({ id: request.id, outcomes: request.parse.map(([abs, file]) => parseFile(abs, file)) } satisfies Reply);
-  } else if ("init" in request) {
-    // A failure is an unhandled rejection, which ends the thread: the main thread then renders everything.
-    void start(request.init);
-  } else {
+  } else if ("syndication" in request) {
+    const { routes, ctx } = site!;
+    port.postMessage({ id: request.id, files: makeSyndication(request.syndication, routes, request.redirects, ctx) } satisfies Reply);
+  } else if ("routes" in request) {
     const { renderer, routes } = site!;
     port.postMessage({ id: request.id, results: request.routes.map((i) => renderer.render(routes[i]!)) } satisfies Reply);
   }
+}
+
+// Requests are answered in the order they came: one sent right after the site waits for it to be set up.
+let last = Promise.resolve();
+port.on("message", (request: Request) => {
+  // A failure is an unhandled rejection, which ends the thread: the main thread then does everything itself.
+  last = last.then(() => ("init" in request ? start(request.init) : answer(request)));
 });

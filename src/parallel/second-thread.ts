@@ -1,6 +1,8 @@
 import { Worker } from "node:worker_threads";
 import type { FileOutcome } from "../content/parse-file.js";
 import type { RenderResult } from "../render/render-pages.js";
+import type { SyndicationFile, SyndicationPlan } from "../render/render-syndication.js";
+import type { Redirect } from "../routes/plan-redirects.js";
 import { compiledWorker, WORKER_LIMITS } from "../worker-entry.js";
 import type { Request, Reply, WorkerInit } from "./second-thread-worker.js";
 
@@ -14,6 +16,8 @@ export interface SecondThread {
   parse(files: [string, string][]): Promise<FileOutcome[] | undefined>;
   /** Hands the thread the site, after which it takes render jobs. Once only. */
   render(init: WorkerInit): RenderThread;
+  /** Feeds and sitemaps made there (after `render`); undefined if the thread failed. */
+  syndicate(plan: SyndicationPlan, redirects: Redirect[]): Promise<SyndicationFile[] | undefined>;
   close(): Promise<void>;
 }
 
@@ -75,6 +79,8 @@ export function openSecondThread(): SecondThread {
   return {
     parse: (files) =>
       new Promise((resolve) => request({ id: nextId++, parse: files }, (reply) => resolve(reply && "outcomes" in reply ? reply.outcomes : undefined))),
+    syndicate: (plan, redirects) =>
+      new Promise((resolve) => request({ id: nextId++, syndication: plan, redirects }, (reply) => resolve(reply && "files" in reply ? reply.files : undefined))),
     render(init) {
       if (alive) worker.postMessage({ id: nextId++, init } satisfies Request);
       return {
@@ -90,7 +96,7 @@ export function openSecondThread(): SecondThread {
       };
     },
     async close() {
-      alive = false;
+      fail();
       worker.removeAllListeners();
       await (closed ??= worker.terminate());
     },

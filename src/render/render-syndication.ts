@@ -1,7 +1,7 @@
 import type { Article, OutputFile, Route } from "../model.js";
 import type { Redirect } from "../routes/plan-redirects.js";
 import { articleKeys, sharedInputs } from "./fingerprint.js";
-import { renderFeeds } from "./feeds/render-feeds.js";
+import { feedRenderer } from "./feeds/render-feeds.js";
 import { renderRedirects } from "./redirects.js";
 import { renderRobots } from "./robots.js";
 import { newsSitemapArticles, renderNewsSitemap, renderSitemaps, sitemapEntries, type SitemapEntry } from "./sitemaps.js";
@@ -12,31 +12,70 @@ export type Reuse = (group: string, inputs: string) => boolean;
 
 export type SyndicationFile = OutputFile & { group?: string; inputs?: string };
 
+/** Which groups of files a build makes (the others are kept as they are), each with the digest of its inputs. */
+export interface SyndicationPlan {
+  /** Group → digest of its inputs; undefined without an incremental build's digests. */
+  make: Record<string, string | undefined>;
+}
+
+interface Group {
+  name: string;
+  /** What the group's files are made from, as text (digested with the shared inputs). */
+  key: () => string;
+  make: () => OutputFile[];
+}
+
 /**
  * The files for machines beside the pages: feeds, sitemaps, robots.txt, and redirects from old paths.
  * With `reuse` (an incremental build), a feed or the sitemap whose inputs are unchanged is not made again:
  * its inputs are the configuration, the processed images and the articles it lists (by file and digest).
  */
 export function renderSyndication(routes: Route[], redirects: Redirect[], ctx: ViewContext, reuse?: Reuse): SyndicationFile[] {
+  return makeSyndication(planSyndication(routes, ctx, reuse), routes, redirects, ctx);
+}
+
+/** Decides which groups are made (cheap: digests of what they list, nothing rendered). */
+export function planSyndication(routes: Route[], ctx: ViewContext, reuse?: Reuse): SyndicationPlan {
+  const { index } = ctx;
+  const shared = reuse && sharedInputs({ config: index.config, images: ctx.images, empty: index.articles.length === 0 ? index.now : undefined });
+  const make: SyndicationPlan["make"] = {};
+  for (const group of groups(routes, ctx)) {
+    if (!shared || !reuse) make[group.name] = undefined;
+    else {
+      const inputs = sharedInputs({ shared, key: group.key() });
+      if (!reuse(group.name, inputs)) make[group.name] = inputs;
+    }
+  }
+  return { make };
+}
+
+/** The planned groups' files (tagged with their group and inputs), robots.txt and the redirects. */
+export function makeSyndication(plan: SyndicationPlan, routes: Route[], redirects: Redirect[], ctx: ViewContext): SyndicationFile[] {
+  const { config } = ctx.index;
+  const files: SyndicationFile[] = [];
+  for (const group of groups(routes, ctx)) {
+    if (!(group.name in plan.make)) continue;
+    const inputs = plan.make[group.name];
+    for (const file of group.make()) files.push(inputs === undefined ? file : { ...file, group: group.name, inputs });
+  }
+  return [...files, renderRobots(config, ctx.urls), ...renderRedirects(redirects, ctx.urls, config.language)];
+}
+
+function groups(routes: Route[], ctx: ViewContext): Group[] {
   const { index, urls, time } = ctx;
   const { config } = index;
-  const shared = reuse && sharedInputs({ config, images: ctx.images, empty: index.articles.length === 0 ? index.now : undefined });
-  const made = (group: string, keyOf: () => string, make: () => OutputFile[]): SyndicationFile[] => {
-    if (!shared || !reuse) return make();
-    const inputs = sharedInputs({ shared, key: keyOf() });
-    return reuse(group, inputs) ? [] : make().map((file) => ({ ...file, group, inputs }));
-  };
   let listed: SitemapEntry[] | undefined;
   const entries = () => (listed ??= sitemapEntries(routes, index, urls));
   const latest = (list: Article[]) => articleKeys(list.slice(0, config.feedCount), index.now);
+  const feeds = feedRenderer(ctx);
   return [
-    ...renderFeeds(ctx, (category, make) =>
-      made(`feed:${category ?? ""}`, () => latest(category === undefined ? index.articles : (index.byCategory.get(category) ?? [])) + latest(index.latest), make),
-    ),
+    ...[undefined, ...config.categories.map((c) => c.id)].map((category) => ({
+      name: `feed:${category ?? ""}`,
+      key: () => latest(category === undefined ? index.articles : (index.byCategory.get(category) ?? [])) + latest(index.latest),
+      make: () => feeds(category),
+    })),
     // The sitemap is its entries (URL, last change): a body edit that keeps the dates leaves it alone.
-    ...made("sitemap", () => JSON.stringify(entries()), () => renderSitemaps(entries(), urls, config.basePath, time)),
-    ...made("news-sitemap", () => articleKeys(newsSitemapArticles(index), index.now), () => [renderNewsSitemap(index, urls, time)]),
-    renderRobots(config, urls),
-    ...renderRedirects(redirects, urls, config.language),
+    { name: "sitemap", key: () => JSON.stringify(entries()), make: () => renderSitemaps(entries(), urls, config.basePath, time) },
+    { name: "news-sitemap", key: () => articleKeys(newsSitemapArticles(index), index.now), make: () => [renderNewsSitemap(index, urls, time)] },
   ];
 }

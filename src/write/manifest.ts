@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 
@@ -36,6 +36,11 @@ export function cacheDir(outDir: string): string {
 
 export function manifestPath(outDir: string): string {
   return path.join(cacheDir(outDir), `${path.basename(path.resolve(outDir))}.manifest.json`);
+}
+
+/** Whether an earlier build left a manifest for `outDir` (a build without one is cold). */
+export function hasManifest(outDir: string): boolean {
+  return existsSync(manifestPath(outDir));
 }
 
 export function hashBytes(contents: string | Uint8Array): string {

@@ -14,8 +14,8 @@ import { openSecondThread, type RenderThread, type SecondThread } from "../../pa
 export interface ParallelOptions {
   /** Pages to render before a worker thread joins in; 0: always, and wait for it to start (tests: both threads render). */
   threshold: number;
-  /** The build's second thread, if it opened one; else the queue opens its own when it needs one. */
-  second?: SecondThread;
+  /** A thread already given the site (a cold build's, see build.ts): used from the first page. */
+  thread?: RenderThread;
 }
 
 /**
@@ -67,7 +67,7 @@ export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewCo
     };
   }
   const chunks: Chunk[] = [];
-  let thread: RenderThread | undefined;
+  let thread: RenderThread | undefined = parallel.thread;
   let own: SecondThread | undefined;
   let queued = 0;
   let byWorker = 0;
@@ -113,8 +113,8 @@ export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewCo
       last.routes.push(route);
       last.inputs.push(inputs);
       if (++queued >= parallel.threshold && !thread) {
-        const second = parallel.second ?? (own = openSecondThread());
-        thread = second.render({ recipe: { index: ctx.index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources });
+        own = openSecondThread();
+        thread = own.render({ recipe: { index: ctx.index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources });
         if (parallel.threshold === 0) await thread.started;
       }
       if (!thread || last.routes.length < CHUNK) return drain();
