@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import path from "node:path";
 import { loadConfig } from "./config/load-config.js";
 import { loadTemplates } from "./config/load-templates.js";
@@ -21,11 +20,10 @@ import { planRoutes } from "./routes/plan-routes.js";
 import { makeUrls } from "./routes/urls.js";
 import { buildSiteIndex } from "./site/build-site-index.js";
 import { validateContent, type ArticleMemo } from "./validate/validate-content.js";
-import { openSecondThread, type SecondThread } from "./parallel/second-thread.js";
+import { secondThreadFor, type SecondThread } from "./parallel/second-thread.js";
 import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
 import { openSiteWriter, type WriteReport } from "./write/site-writer.js";
 import { writeStamp, type BuildSummary } from "./write/site-stamp.js";
-import { hasManifest } from "./write/manifest.js";
 import { checkStamp } from "./build-stamp.js";
 import { sameSiteUntil } from "./render/clock.js";
 
@@ -52,6 +50,8 @@ export interface BuildOptions {
   checked?: Awaited<ReturnType<typeof checkStamp>>;
   /** Pages to render before a worker thread renders part of them on a second core (0: always, and wait for it; Infinity: never). */
   workerThreshold?: number;
+  /** The second thread, opened by the caller (see secondThreadFor); the build closes it. */
+  second?: SecondThread;
 }
 
 export interface BuildResult {
@@ -92,15 +92,12 @@ export interface BuildMemory {
 
 /** load → validate → index → render → write. Writes nothing unless every stage before succeeded. */
 export async function build(options: BuildOptions): Promise<BuildResult> {
-  const checked = options.checked ?? (await checkStamp(options));
-  const { stamp, unchanged } = checked;
-  if (unchanged) return unchanged;
   const threshold = options.workerThreshold ?? WORKER_THRESHOLD;
-  // A cold build of a big site gets its second thread at once: it starts while this one loads (see src/parallel/).
-  // An incremental build opens one only if it turns out to have enough files to parse or pages to render.
-  const cold = options.noCache === true || options.dryRun === true || !hasManifest(options.outDir);
-  const second = cold && (checked.stats?.size ?? 0) >= threshold && availableParallelism() > 1 ? openSecondThread() : undefined;
+  let second = options.second;
   try {
+    const checked = options.checked ?? (await checkStamp(options));
+    if (checked.unchanged) return checked.unchanged;
+    second ??= secondThreadFor({ ...options, checked }, threshold);
     return await buildWith({ ...options, checked }, threshold, second);
   } finally {
     await second?.close();

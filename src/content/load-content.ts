@@ -114,9 +114,7 @@ async function readDocuments(jobs: Job[], cache: ParseCache | undefined, diagnos
     if (cached) docs.set(job, documentOf(job, cached));
     else toParse.push(job);
   }
-  const half = toParse.length >= Math.max(parallelFrom, 2) ? Math.floor(toParse.length / 2) : toParse.length;
-  const away = parseAway(toParse.slice(half), second);
-  const outcomes = [...toParse.slice(0, half).map((job) => parseFile(job.abs, job.file)), ...(await away)];
+  const outcomes = toParse.length >= Math.max(parallelFrom, 2) ? await parseShared(toParse, second) : toParse.map(parse);
   outcomes.forEach((outcome, i) => {
     const job = toParse[i]!;
     if ("diagnostics" in outcome) {
@@ -129,15 +127,49 @@ async function readDocuments(jobs: Job[], cache: ParseCache | undefined, diagnos
   return docs;
 }
 
-/** Parses `jobs` on the second thread (the build's, or one opened for them); if it fails, here. */
-async function parseAway(jobs: Job[], second?: SecondThread): Promise<FileOutcome[]> {
-  if (jobs.length === 0) return [];
+const parse = (job: Job): FileOutcome => parseFile(job.abs, job.file);
+
+/** Files parsed per message to the second thread: small enough that neither thread waits long for the other. */
+const SHARE = 100;
+
+/**
+ * `jobs` parsed by this thread from the first and by the second thread (the build's, or one opened for them)
+ * from the last, a chunk at a time, until they meet: however soon the second thread is up, neither waits for
+ * the other. What the second thread fails to parse is parsed here.
+ */
+async function parseShared(jobs: Job[], second?: SecondThread): Promise<FileOutcome[]> {
   const thread = second ?? openSecondThread();
+  const share = Math.max(1, Math.min(SHARE, Math.ceil(jobs.length / 8)));
+  const outcomes: (FileOutcome | undefined)[] = new Array(jobs.length);
+  const away: Promise<void>[] = [];
+  let front = 0;
+  let back = jobs.length;
+  let inFlight = 0;
+  const send = () => {
+    const from = Math.max(front, back - share);
+    const chunk = jobs.slice(from, back);
+    back = from;
+    inFlight++;
+    away.push(
+      thread.parse(chunk.map((job) => [job.abs, job.file])).then((done) => {
+        inFlight--;
+        chunk.forEach((job, i) => (outcomes[from + i] = done?.[i] ?? parse(job)));
+      }),
+    );
+  };
   try {
-    return (await thread.parse(jobs.map((job) => [job.abs, job.file]))) ?? jobs.map((job) => parseFile(job.abs, job.file));
+    while (front < back) {
+      // Two chunks wait there while it parses one; its answers come in while this thread yields.
+      while (inFlight < 2 && back - front > share) send();
+      const end = Math.min(back, front + share);
+      for (; front < end; front++) outcomes[front] = parse(jobs[front]!);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(away);
   } finally {
     if (!second) await thread.close();
   }
+  return outcomes as FileOutcome[];
 }
 
 /**

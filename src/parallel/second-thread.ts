@@ -1,4 +1,7 @@
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import type { BuildOptions } from "../build.js";
+import { hasManifest } from "../write/manifest.js";
 import type { FileOutcome } from "../content/parse-file.js";
 import type { RenderResult } from "../render/render-pages.js";
 import type { SyndicationFile, SyndicationPlan } from "../render/render-syndication.js";
@@ -34,11 +37,23 @@ export interface RenderThread {
   replied(): Promise<void>;
 }
 
+/**
+ * A cold build of a big site opens its second thread before anything else, even before the pipeline's modules
+ * load (see cli/capped-build.ts), so that it is up when the files are parsed. An incremental build opens one
+ * only if it turns out to have enough files to parse or pages to render.
+ */
+export function secondThreadFor(options: Pick<BuildOptions, "noCache" | "dryRun" | "outDir" | "checked">, threshold: number): SecondThread | undefined {
+  const cold = options.noCache === true || options.dryRun === true || !hasManifest(options.outDir);
+  return cold && (options.checked?.stats?.size ?? 0) >= threshold && availableParallelism() > 1 ? openSecondThread() : undefined;
+}
+
 export function openSecondThread(): SecondThread {
   const worker = new Worker(compiledWorker(new URL("./second-thread-worker.js", import.meta.url), import.meta.url), { resourceLimits: WORKER_LIMITS });
   const pending = new Map<number, (reply: Reply | undefined) => void>();
   let alive = true;
   let rendering = false;
+  // Render jobs sent while the thread makes the feeds would wait there, and the pages after them here.
+  let syndicating = false;
   let onStart: () => void = () => {};
   const started = new Promise<void>((resolve) => (onStart = resolve));
   let nextId = 0;
@@ -79,8 +94,15 @@ export function openSecondThread(): SecondThread {
   return {
     parse: (files) =>
       new Promise((resolve) => request({ id: nextId++, parse: files }, (reply) => resolve(reply && "outcomes" in reply ? reply.outcomes : undefined))),
-    syndicate: (plan, redirects) =>
-      new Promise((resolve) => request({ id: nextId++, syndication: plan, redirects }, (reply) => resolve(reply && "files" in reply ? reply.files : undefined))),
+    syndicate(plan, redirects) {
+      syndicating = true;
+      return new Promise((resolve) =>
+        request({ id: nextId++, syndication: plan, redirects }, (reply) => {
+          syndicating = false;
+          resolve(reply && "files" in reply ? reply.files : undefined);
+        }),
+      );
+    },
     render(init) {
       if (alive) worker.postMessage({ id: nextId++, init } satisfies Request);
       return {
@@ -88,7 +110,7 @@ export function openSecondThread(): SecondThread {
           return pending.size;
         },
         get ready() {
-          return alive && rendering;
+          return alive && rendering && !syndicating;
         },
         send: (routes, done) => request({ id: nextId++, routes }, (reply) => done(reply && "results" in reply ? reply.results : undefined)),
         started,
