@@ -7,6 +7,7 @@ import { compileTemplates } from "../render/eta.js";
 import { pageRenderer, type PageRenderer, type RenderResult } from "../render/render-pages.js";
 import { makeSyndication, type SyndicationFile, type SyndicationPlan } from "../render/render-syndication.js";
 import { viewContext, type ViewRecipe } from "../render/view-context.js";
+import { hashBytes } from "../write/manifest.js";
 import type { ViewContext } from "../render/view-model.js";
 import type { Redirect } from "../routes/plan-redirects.js";
 
@@ -30,6 +31,7 @@ export type Request =
 export type Reply = { id: number; outcomes: FileOutcome[] } | { id: number; results: RenderResult[] } | { id: number; files: SyndicationFile[] } | { ready: true };
 
 const port = parentPort!;
+const encoder = new TextEncoder();
 let site: { renderer: PageRenderer; routes: Route[]; ctx: ViewContext } | undefined;
 
 async function start(init: WorkerInit): Promise<void> {
@@ -52,7 +54,15 @@ function answer(request: Request): void {
     port.postMessage({ id: request.id, files: makeSyndication(request.syndication, routes, request.redirects, ctx) } satisfies Reply);
   } else if ("routes" in request) {
     const { renderer, routes } = site!;
-    port.postMessage({ id: request.id, results: request.routes.map((i) => renderer.render(routes[i]!)) } satisfies Reply);
+    // Pages go back encoded and hashed, their bytes moved rather than copied: the main thread only writes them.
+    const results = request.routes.map((i): RenderResult => {
+      const result = renderer.render(routes[i]!);
+      if (!("html" in result)) return result;
+      const bytes = encoder.encode(result.html);
+      return { bytes, hash: hashBytes(bytes) };
+    });
+    const moved = results.flatMap((r) => ("bytes" in r ? [r.bytes.buffer as ArrayBuffer] : []));
+    port.postMessage({ id: request.id, results } satisfies Reply, moved);
   }
 }
 

@@ -47,7 +47,9 @@ export interface PageSink {
 }
 
 /** A rendered page, with the digests of its inputs, and of its inputs but Latest news (see fingerprint.ts). */
-export type RenderedPage = { path: string; contents: string; inputs?: string; base?: string };
+export type RenderedPage = { path: string; contents: string | Uint8Array; hash?: string; inputs?: string; base?: string };
+
+const decoder = new TextDecoder();
 
 /** Pages handed to the sink at a time: enough to keep the disk busy, few enough to bound memory. */
 const BATCH = 256;
@@ -103,7 +105,9 @@ export async function renderPages(
         continue;
       }
       const base = bases[route];
-      files.push({ path: routes[route]!.outPath, contents: result.html, ...(inputs && { inputs }), ...(base && { base }) });
+      // Kept in memory (no sink: a dry run), every page is HTML text, whichever thread rendered it.
+      const page = "html" in result ? { contents: result.html } : sink ? { contents: result.bytes, hash: result.hash } : { contents: decoder.decode(result.bytes) };
+      files.push({ path: routes[route]!.outPath, ...page, ...(inputs && { inputs }), ...(base && { base }) });
     }
     return true;
   };
@@ -169,10 +173,13 @@ function splicer(sink: PageSink | undefined, latestNews: string, renderer: PageR
 export interface PageRenderer {
   /** What every page shows alike, made once: the site view and the Latest news block. */
   shared: { site: SiteView; latestNews: string };
-  render(route: Route): RenderResult;
+  render(route: Route): PageResult;
 }
 
-export type RenderResult = { html: string } | { diagnostic: Diagnostic };
+export type PageResult = { html: string } | { diagnostic: Diagnostic };
+
+/** A page as HTML; or, from the second thread, as UTF-8 bytes with their hash (handed over without a copy). */
+export type RenderResult = PageResult | { bytes: Uint8Array; hash: string };
 
 /** Renders routes one at a time (a build renders them all; the dev server, those a browser asks for). */
 export function pageRenderer(ctx: ViewContext, templates: Templates): PageRenderer | { diagnostic: Diagnostic } {

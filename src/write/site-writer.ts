@@ -22,7 +22,7 @@ import { recoverInterruptedSwap, safeRelative, stagingFolder, swapInto, writeFil
  * the digest of its inputs but the blocks every page shows (so a page whose base is unchanged can be made
  * from its previous bytes by replacing the old block with the new).
  */
-export type PlannedFile = OutputFile & { inputs?: string; group?: string; base?: string };
+export type PlannedFile = OutputFile & { inputs?: string; group?: string; base?: string; hash?: string };
 
 export interface WriteReport {
   /** Files of the site. */
@@ -161,7 +161,7 @@ async function entryOf(file: PlannedFile): Promise<ManifestEntry> {
     ...(file.group !== undefined && { group: file.group }),
     ...(file.base !== undefined && { base: file.base }),
   };
-  if (!("copyFrom" in file)) return { hash: hashBytes(file.contents), ...inputs };
+  if (!("copyFrom" in file)) return { hash: file.hash ?? hashBytes(file.contents), ...inputs };
   // Media can be large: a copied file is known by its source's size and time, not read to be hashed.
   const info = await stat(file.copyFrom);
   return { hash: `copy:${info.size}:${info.mtimeMs}`, ...inputs };
