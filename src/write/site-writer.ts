@@ -61,6 +61,16 @@ export async function openSiteWriter(outDir: string, options: { cache: boolean }
   const state = { moves: [] as [string, string][], changedEntries: false, made: new Set<string>() };
   const blocks = { previous: previous ? await loadBlocks(out) : {}, next: {} as Record<string, string> };
 
+  // The previous files of each group (feeds, sitemaps), found in one pass over the manifest when first asked.
+  let groups: Map<string, [string, ManifestEntry][]> | undefined;
+  const groupsOf = () => {
+    if (groups) return groups;
+    groups = new Map();
+    for (const [file, entry] of Object.entries(previous?.files ?? {})) {
+      if (entry.group !== undefined) groups.set(entry.group, [...(groups.get(entry.group) ?? []), [file, entry]]);
+    }
+    return groups;
+  };
   const record = (file: string, entry: ManifestEntry, old: ManifestEntry | undefined) => {
     next[file] = entry;
     if (old?.hash !== entry.hash || old.inputs !== entry.inputs) state.changedEntries = true;
@@ -74,7 +84,7 @@ export async function openSiteWriter(outDir: string, options: { cache: boolean }
       return true;
     },
     reuse(group, inputs) {
-      const kept = Object.entries(previous?.files ?? {}).filter(([, entry]) => entry.group === group);
+      const kept = groupsOf().get(group) ?? [];
       if (kept.length === 0 || kept.some(([, entry]) => entry.inputs !== inputs)) return false;
       for (const [file, entry] of kept) next[file] = entry;
       return true;
