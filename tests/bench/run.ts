@@ -33,7 +33,7 @@ interface Row {
 
 const { values } = parseArgs({
   options: {
-    sizes: { type: "string", default: "1000,10000" },
+    sizes: { type: "string", default: "1000,4000,10000" },
     runs: { type: "string", default: "3" },
     targets: { type: "string", default: "ram,disk" },
     "no-hugo": { type: "boolean", default: false },
