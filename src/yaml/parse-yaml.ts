@@ -1,4 +1,5 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
+import { createRequire } from "node:module";
+import type { Document, Node } from "yaml";
 import { error, type Diagnostic, type Location } from "../errors/diagnostic.js";
 import { fastYaml } from "./fast-yaml.js";
 
@@ -29,12 +30,18 @@ export function parseYaml(text: string, file: string, lineOffset = 0): { data?: 
   return fast ? { data: yamlData(fast.value, fast.positions), diagnostics: [] } : parseYamlFully(text, file, lineOffset);
 }
 
+// The `yaml` package (40 ms to load) is loaded the first time a document needs it: most builds never do.
+const require = createRequire(import.meta.url);
+let loaded: typeof import("yaml") | undefined;
+const yamlPackage = () => (loaded ??= require("yaml") as typeof import("yaml"));
+
 /** parseYaml by the `yaml` package alone: every document, every error. */
 export function parseYamlFully(
   text: string,
   file: string,
   lineOffset = 0,
 ): { data?: YamlData; diagnostics: Diagnostic[] } {
+  const { LineCounter, parseDocument } = yamlPackage();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     schema: "core",
@@ -81,6 +88,7 @@ export function yamlData(value: unknown, positions: YamlPositions): YamlData {
 }
 
 function positionsOf(doc: Document, toLocation: (offset: number) => Location): YamlPositions {
+  const { isMap, isPair, isScalar, isSeq } = yamlPackage();
   const spot = (l: Location) => [l.line, l.column];
   const root = doc.contents;
   const out: YamlPositions = { "": isNodeWithRange(root) ? spot(toLocation(root.range[0])) : [1, 1] };
@@ -128,6 +136,7 @@ function locateIn(positions: YamlPositions, path: readonly (string | number)[], 
 }
 
 function firstAliasOffset(doc: Document): number {
+  const { isAlias, visit } = yamlPackage();
   let offset = 0;
   visit(doc, {
     Alias(_, node) {
