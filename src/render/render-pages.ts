@@ -39,8 +39,8 @@ const TEMPLATE: Record<Route["kind"], string> = {
 export interface PageSink {
   /** True when the page at `outPath` was made from the same inputs last time (it is kept, not rendered). */
   unchanged(outPath: string, inputs: string): boolean;
-  /** The page last written at `outPath`, if it was made from the same inputs but Latest news. */
-  previousPage(outPath: string, base: string): string | undefined;
+  /** The bytes of the page last written at `outPath`, if it was made from the same inputs but Latest news. */
+  previousPage(outPath: string, base: string): Buffer | undefined;
   previousBlock(name: string): string | undefined;
   keepBlock(name: string, html: string): void;
   stage(files: RenderedPage[]): Promise<void>;
@@ -123,7 +123,7 @@ export async function renderPages(
       const made = base !== undefined ? spliced(route, base) : undefined;
       if (made) {
         counts.spliced++;
-        files.push({ path: route.outPath, contents: made.html, ...(inputs && { inputs }), ...(base && { base }) });
+        files.push({ path: route.outPath, contents: made.bytes, ...(inputs && { inputs }), ...(base && { base }) });
       } else {
         counts.rendered++;
         bases[i] = base;
@@ -149,24 +149,35 @@ export async function renderPages(
  * case a theme does not, the first page of each kind made this way is also rendered and compared, and on any
  * difference this build renders every page.
  */
-function splicer(sink: PageSink | undefined, latestNews: string, renderer: PageRenderer): (route: Route, base: string) => { html: string } | undefined {
-  const before = sink?.previousBlock("latest-news");
-  if (!sink || before === undefined || before === latestNews || before === "") return () => undefined;
+function splicer(sink: PageSink | undefined, latestNews: string, renderer: PageRenderer): (route: Route, base: string) => { bytes: Buffer } | undefined {
+  const previous = sink?.previousBlock("latest-news");
+  if (!sink || previous === undefined || previous === latestNews || previous === "") return () => undefined;
+  // Done on the bytes: a page is neither decoded nor encoded again, only cut where the old block was.
+  const before = Buffer.from(previous);
+  const after = Buffer.from(latestNews);
   const checked = new Set<Route["kind"]>();
   let trusted = true;
   return (route, base) => {
     const old = trusted ? sink.previousPage(route.outPath, base) : undefined;
-    if (old === undefined || !old.includes(before)) return undefined;
-    const html = old.split(before).join(latestNews);
+    if (old === undefined) return undefined;
+    const parts: Buffer[] = [];
+    let from = 0;
+    for (let at = old.indexOf(before); at !== -1; at = old.indexOf(before, from)) {
+      parts.push(old.subarray(from, at), after);
+      from = at + before.length;
+    }
+    if (parts.length === 0) return undefined;
+    parts.push(old.subarray(from));
+    const bytes = Buffer.concat(parts);
     if (!checked.has(route.kind)) {
       checked.add(route.kind);
       const rendered = renderer.render(route);
-      if (!("html" in rendered) || rendered.html !== html) {
+      if (!("html" in rendered) || !bytes.equals(Buffer.from(rendered.html))) {
         trusted = false;
         return undefined;
       }
     }
-    return { html };
+    return { bytes };
   };
 }
 

@@ -38,8 +38,8 @@ export interface SiteWriter {
   unchanged(outPath: string, inputs: string): boolean;
   /** True when the files of `group` were made from the same `inputs` last time: they are kept, not made. */
   reuse(group: string, inputs: string): boolean;
-  /** The page last written at `outPath`, if it was made from `base` (see PlannedFile). */
-  previousPage(outPath: string, base: string): string | undefined;
+  /** The bytes of the page last written at `outPath`, if it was made from `base` (see PlannedFile). */
+  previousPage(outPath: string, base: string): Buffer | undefined;
   /** A block of HTML every page showed last time (Latest news), by name; `keep` records this build's. */
   previousBlock(name: string): string | undefined;
   keepBlock(name: string, html: string): void;
@@ -95,7 +95,7 @@ export async function openSiteWriter(outDir: string, options: { cache: boolean }
       try {
         const bytes = readFileSync(path.join(out, safeRelative(outPath)));
         // Only the bytes this build wrote: a page edited by hand is made afresh.
-        return hashBytes(bytes) === entry.hash ? bytes.toString("utf8") : undefined;
+        return hashBytes(bytes) === entry.hash ? bytes : undefined;
       } catch {
         return undefined;
       }
