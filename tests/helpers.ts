@@ -34,6 +34,13 @@ export async function buildSite(contentDir: string, options: Partial<BuildOption
   };
 }
 
+/** Every file of a built site, by path, as base64 of its bytes: two builds compare byte for byte. */
+export async function siteBytes(built: BuiltSite): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const file of await built.files()) files.set(file, (await readFile(path.join(built.out, file))).toString("base64"));
+  return files;
+}
+
 export function urlToFile(url: string): string {
   const rel = url.replace(/^\//, "").split(/[?#]/)[0]!;
   return rel === "" || rel.endsWith("/") ? `${rel}index.html` : rel;

@@ -6,7 +6,7 @@ import { compileTemplates } from "../src/render/eta.js";
 import { renderPages } from "../src/render/render-pages.js";
 import { viewContext } from "../src/render/view-context.js";
 import { planRoutes } from "../src/routes/plan-routes.js";
-import { TEMPLATES, buildSite, fixture, type BuiltSite } from "./helpers.js";
+import { TEMPLATES, buildSite, fixture, siteBytes, type BuiltSite } from "./helpers.js";
 import { SITE_YML, article, writeSmallSite, type SmallSite } from "./small-site.js";
 
 // A worker thread renders part of a big site's pages; the site must be the same byte for byte as when
@@ -32,9 +32,7 @@ async function manyArticles(n: number): Promise<SmallSite> {
 
 async function filesOf(built: BuiltSite): Promise<Map<string, string>> {
   sites.push(built);
-  const files = new Map<string, string>();
-  for (const file of await built.files()) files.set(file, (await readFile(path.join(built.out, file))).toString("base64"));
-  return files;
+  return siteBytes(built);
 }
 
 describe("rendering on two threads", () => {

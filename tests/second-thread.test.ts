@@ -1,9 +1,7 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadContent } from "../src/content/load-content.js";
 import type { SecondThread } from "../src/parallel/second-thread.js";
-import { buildSite, fixture, type BuiltSite } from "./helpers.js";
+import { buildSite, fixture, siteBytes, type BuiltSite } from "./helpers.js";
 
 // Whatever the build's second thread fails to do (it ran out of its 384 MB, say), the main thread does: the
 // site is the same as one built on one thread, and no error is reported for it.
@@ -23,9 +21,7 @@ afterAll(() => Promise.all(built.map((b) => b.cleanup())));
 
 async function contentsOf(site: BuiltSite): Promise<Map<string, string>> {
   built.push(site);
-  const files = new Map<string, string>();
-  for (const file of await site.files()) files.set(file, (await readFile(path.join(site.out, file))).toString("base64"));
-  return files;
+  return siteBytes(site);
 }
 
 describe("a second thread that fails", () => {
