@@ -119,9 +119,9 @@ async function buildWith(options: BuildOptions, threshold: number, second: Secon
   const syndicated = thread && second?.syndicate(plan, redirects);
   const rendered = await renderPages(routes, ctx, templates, writer, { threshold, ...(thread && { thread }) });
   run.push(...rendered.diagnostics);
-  const { rendered: made, spliced, kept, byWorker } = rendered.counts;
-  const shared = byWorker > 0 ? ` (${byWorker} by a second thread)` : "";
-  run.mark(`render pages (${made} rendered${shared}, ${spliced} with new Latest news only, ${kept} unchanged)`);
+  const { rendered: made, spliced, splicedByWorker, kept, byWorker } = rendered.counts;
+  const shared = (n: number) => (n > 0 ? ` (${n} by a second thread)` : "");
+  run.mark(`render pages (${made} rendered${shared(byWorker)}, ${spliced} with new Latest news only${shared(splicedByWorker)}, ${kept} unchanged)`);
   if (run.failed()) {
     await writer?.abort();
     return run.done(index);

@@ -82,6 +82,22 @@ describe("incremental builds", () => {
     await expectSameAsCold();
   });
 
+  it("makes pages from their previous bytes on the second thread too, and renders one edited by hand", async () => {
+    const edited = path.join(out, "politics/index.html");
+    await appendFile(edited, "<!-- edited by hand -->");
+    await writeFile(path.join(content, "articles/world/third-story.md"), "---\ntitle: A third story\ncategory: world\ndate: 2024-07-31 12:00\n---\nNews.\n");
+    // workerThreshold 0: the second thread is used however small the site.
+    const result = await build({ ...options(), workerThreshold: 0 });
+    expect(result.diagnostics).toEqual([]);
+    const stage = result.stages.map(([name]) => name).find((name) => name.startsWith("render pages"))!;
+    expect(Number(/(\d+) with new Latest news only/.exec(stage)?.[1])).toBeGreaterThan(20);
+    expect(Number(/Latest news only \((\d+) by a second thread\)/.exec(stage)?.[1])).toBeGreaterThan(10);
+    expect(await readFile(edited, "utf8")).not.toContain("edited by hand");
+    await expectSameAsCold();
+    await rm(path.join(content, "articles/world/third-story.md"));
+    await rebuild();
+  });
+
   it("gives the same pages as a cold build when a theme uses Latest news other than as it is", async () => {
     // Pages whose only change is Latest news are made from their previous bytes; this theme prints the block's
     // length instead, which the first such page of each kind reveals, so every page is rendered.

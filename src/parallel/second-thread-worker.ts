@@ -8,6 +8,8 @@ import { pageRenderer, type PageRenderer, type RenderResult } from "../render/re
 import { makeSyndication, type SyndicationFile, type SyndicationPlan } from "../render/render-syndication.js";
 import { viewContext, type ViewRecipe } from "../render/view-context.js";
 import { hashBytes } from "../write/manifest.js";
+import { previousBytes } from "../write/previous-page.js";
+import { spliceBlock } from "../render/splice.js";
 import type { ViewContext } from "../render/view-model.js";
 import type { Redirect } from "../routes/plan-redirects.js";
 
@@ -25,10 +27,27 @@ export type Request =
   | { id: number; parse: [string, string][] }
   | { id: number; init: WorkerInit }
   | { id: number; routes: number[] }
-  | { id: number; syndication: SyndicationPlan; redirects: Redirect[] };
+  | { id: number; syndication: SyndicationPlan; redirects: Redirect[] }
+  | { id: number; splice: SpliceJob };
+
+/** Pages to make from their previous bytes (output path, hash of those bytes) with the block `before` replaced by `after`. */
+export interface SpliceJob {
+  folder: string;
+  before: string;
+  after: string;
+  pages: [string, string][];
+}
+
+/** A page made from its previous bytes, or null when they were not as expected (the main thread renders it). */
+export type Spliced = { bytes: Uint8Array; hash: string } | null;
 
 /** A request's answer, or the thread saying it is ready for render jobs. */
-export type Reply = { id: number; outcomes: FileOutcome[] } | { id: number; results: RenderResult[] } | { id: number; files: SyndicationFile[] } | { ready: true };
+export type Reply =
+  | { id: number; outcomes: FileOutcome[] }
+  | { id: number; results: RenderResult[] }
+  | { id: number; files: SyndicationFile[] }
+  | { id: number; spliced: Spliced[] }
+  | { ready: true };
 
 const port = parentPort!;
 const encoder = new TextEncoder();
@@ -52,6 +71,16 @@ function answer(request: Request): void {
   } else if ("syndication" in request) {
     const { routes, ctx } = site!;
     port.postMessage({ id: request.id, files: makeSyndication(request.syndication, routes, request.redirects, ctx) } satisfies Reply);
+  } else if ("splice" in request) {
+    const { folder, before, after, pages } = request.splice;
+    const [from, to] = [Buffer.from(before), Buffer.from(after)];
+    const spliced = pages.map(([outPath, hash]): Spliced => {
+      const old = previousBytes(folder, outPath, hash);
+      const bytes = old && spliceBlock(old, from, to);
+      return bytes ? { bytes, hash: hashBytes(bytes) } : null;
+    });
+    const moved = spliced.flatMap((r) => (r ? [r.bytes.buffer as ArrayBuffer] : []));
+    port.postMessage({ id: request.id, spliced } satisfies Reply, moved);
   } else if ("routes" in request) {
     const { renderer, routes } = site!;
     // Pages go back encoded and hashed, their bytes moved rather than copied: the main thread only writes them.

@@ -7,7 +7,7 @@ import type { RenderResult } from "../render/render-pages.js";
 import type { SyndicationFile, SyndicationPlan } from "../render/render-syndication.js";
 import type { Redirect } from "../routes/plan-redirects.js";
 import { compiledWorker, WORKER_LIMITS } from "../worker-entry.js";
-import type { Request, Reply, WorkerInit } from "./second-thread-worker.js";
+import type { Request, Reply, Spliced, SpliceJob, WorkerInit } from "./second-thread-worker.js";
 
 // The main thread's side of the build's second thread (second-thread-worker.ts), which parses front matter
 // and renders pages on the other core. One thread does both: a build started on a big site opens it at once, so
@@ -19,6 +19,8 @@ export interface SecondThread {
   parse(files: [string, string][]): Promise<FileOutcome[] | undefined>;
   /** Hands the thread the site, after which it takes render jobs. Once only. */
   render(init: WorkerInit): RenderThread;
+  /** Pages made there from their previous bytes; undefined if the thread failed. */
+  splice(job: SpliceJob): Promise<Spliced[] | undefined>;
   /** Feeds and sitemaps made there (after `render`); undefined if the thread failed. */
   syndicate(plan: SyndicationPlan, redirects: Redirect[]): Promise<SyndicationFile[] | undefined>;
   close(): Promise<void>;
@@ -94,6 +96,7 @@ export function openSecondThread(): SecondThread {
   return {
     parse: (files) =>
       new Promise((resolve) => request({ id: nextId++, parse: files }, (reply) => resolve(reply && "outcomes" in reply ? reply.outcomes : undefined))),
+    splice: (job) => new Promise((resolve) => request({ id: nextId++, splice: job }, (reply) => resolve(reply && "spliced" in reply ? reply.spliced : undefined))),
     syndicate(plan, redirects) {
       syndicating = true;
       return new Promise((resolve) =>

@@ -5,6 +5,9 @@ import type { Templates } from "./eta.js";
 import { headView } from "./head-meta.js";
 import { routeInputs, sharedInputs } from "./fingerprint.js";
 import { renderQueue, type ParallelOptions, type RenderedRoute } from "./parallel/render-queue.js";
+import type { SpliceJob } from "../parallel/second-thread-worker.js";
+import { previousBytes } from "../write/previous-page.js";
+import { spliceBlock } from "./splice.js";
 import { articleView, embedScriptFor, itemView, siteView, type ItemView, type SiteView, type ViewContext } from "./view-model.js";
 
 export interface PaginationView {
@@ -39,8 +42,10 @@ const TEMPLATE: Record<Route["kind"], string> = {
 export interface PageSink {
   /** True when the page at `outPath` was made from the same inputs last time (it is kept, not rendered). */
   unchanged(outPath: string, inputs: string): boolean;
-  /** The bytes of the page last written at `outPath`, if it was made from the same inputs but Latest news. */
-  previousPage(outPath: string, base: string): Buffer | undefined;
+  /** The output folder (absolute), where pages made last time are read back. */
+  readonly folder: string;
+  /** The hash of the page last written at `outPath`, if it was made from the same inputs but Latest news. */
+  previousHash(outPath: string, base: string): string | undefined;
   previousBlock(name: string): string | undefined;
   keepBlock(name: string, html: string): void;
   stage(files: RenderedPage[]): Promise<void>;
@@ -50,6 +55,8 @@ export interface PageSink {
 export type RenderedPage = { path: string; contents: string | Uint8Array; hash?: string; inputs?: string; base?: string };
 
 const decoder = new TextDecoder();
+/** Pages the second thread splices per message. */
+const SPLICE_BATCH = 64;
 
 /** Pages handed to the sink at a time: enough to keep the disk busy, few enough to bound memory. */
 const BATCH = 256;
@@ -63,6 +70,8 @@ export interface PageCounts {
   rendered: number;
   /** Pages made from their previous bytes with the new Latest news. */
   spliced: number;
+  /** Of the pages spliced, those the second thread spliced. */
+  splicedByWorker: number;
   /** Pages whose inputs were unchanged. */
   kept: number;
   /** Of the pages rendered, those a worker thread rendered (see parallel/). */
@@ -76,7 +85,7 @@ export async function renderPages(
   sink?: PageSink,
   parallel?: ParallelOptions,
 ): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[]; counts: PageCounts }> {
-  const counts: PageCounts = { rendered: 0, spliced: 0, kept: 0, byWorker: 0 };
+  const counts: PageCounts = { rendered: 0, spliced: 0, splicedByWorker: 0, kept: 0, byWorker: 0 };
   const diagnostics: Diagnostic[] = [];
   const renderer = pageRenderer(ctx, templates);
   if ("diagnostic" in renderer) return { files: [], diagnostics: [renderer.diagnostic], counts };
@@ -111,6 +120,52 @@ export async function renderPages(
     }
     return true;
   };
+  const renderHere = async (i: number, base: string | undefined, inputs: string | undefined) => {
+    counts.rendered++;
+    bases[i] = base;
+    return take(await queue.add(i, inputs));
+  };
+  const spliceHere = (i: number, base: string | undefined, inputs: string | undefined) => {
+    const route = routes[i]!;
+    const made = base !== undefined ? spliced.here(route, base) : undefined;
+    if (made) {
+      counts.spliced++;
+      files.push({ path: route.outPath, contents: made.bytes, ...(inputs && { inputs }), ...(base && { base }) });
+    }
+    return made !== undefined;
+  };
+  // Pages to splice go to the second thread in batches, two at most in flight; the others are spliced here.
+  type Waiting = { i: number; base: string; inputs: string | undefined; hash: string };
+  const waiting: Waiting[] = [];
+  const failed: Waiting[] = [];
+  const away: Promise<void>[] = [];
+  let inFlight = 0;
+  const shareSplices = () => {
+    const batch = waiting.splice(0);
+    const helper = batch.length > 0 && inFlight < 2 ? queue.helper() : undefined;
+    if (!helper) {
+      for (const page of batch) if (!spliceHere(page.i, page.base, page.inputs)) failed.push(page);
+      return;
+    }
+    inFlight++;
+    const job = spliced.job(batch.map((page) => [routes[page.i]!.outPath, page.hash]));
+    away.push(
+      helper.splice(job).then((results) => {
+        inFlight--;
+        batch.forEach((page, k) => {
+          const result = results?.[k];
+          if (result === undefined) {
+            if (!spliceHere(page.i, page.base, page.inputs)) failed.push(page);
+          } else if (result === null) failed.push(page);
+          else {
+            counts.spliced++;
+            counts.splicedByWorker++;
+            files.push({ path: routes[page.i]!.outPath, contents: result.bytes, hash: result.hash, ...(page.inputs && { inputs: page.inputs }), base: page.base });
+          }
+        });
+      }),
+    );
+  };
   try {
     let going = true;
     for (const [i, route] of routes.entries()) {
@@ -120,18 +175,19 @@ export async function renderPages(
         counts.kept++;
         continue;
       }
-      const made = base !== undefined ? spliced(route, base) : undefined;
-      if (made) {
-        counts.spliced++;
-        files.push({ path: route.outPath, contents: made.bytes, ...(inputs && { inputs }), ...(base && { base }) });
-      } else {
-        counts.rendered++;
-        bases[i] = base;
-        going = take(await queue.add(i, inputs));
+      const hash = base !== undefined && routes.length >= (parallel?.threshold ?? Infinity) ? spliced.away(route, base) : undefined;
+      if (hash !== undefined && base !== undefined) {
+        waiting.push({ i, base, inputs, hash });
+        if (waiting.length >= SPLICE_BATCH) shareSplices();
+      } else if (!spliceHere(i, base, inputs)) {
+        going = await renderHere(i, base, inputs);
         if (!going) break;
       }
       if (files.length >= BATCH) await flush();
     }
+    shareSplices();
+    await Promise.all(away);
+    for (const { i, base, inputs } of failed) if (going) going = await renderHere(i, base, inputs);
     if (going) take(await queue.finish());
   } finally {
     await queue.close();
@@ -146,38 +202,41 @@ export async function renderPages(
  * Publishing a story changes Latest news on every page, and little else on most of them. A page whose other
  * inputs are unchanged is made from its previous bytes, the old Latest news block replaced by the new one:
  * a file read instead of Markdown and a template rendered. The default theme prints the block as it is; in
- * case a theme does not, the first page of each kind made this way is also rendered and compared, and on any
- * difference this build renders every page.
+ * case a theme does not, the first page of each kind made this way is also rendered and compared (here), and
+ * on any difference this build renders every page. The other pages of a checked kind may be made on the
+ * second thread (`away` gives the hash their previous bytes must have).
  */
-function splicer(sink: PageSink | undefined, latestNews: string, renderer: PageRenderer): (route: Route, base: string) => { bytes: Buffer } | undefined {
+interface Splicer {
+  here(route: Route, base: string): { bytes: Buffer } | undefined;
+  away(route: Route, base: string): string | undefined;
+  job(pages: [string, string][]): SpliceJob;
+}
+
+function splicer(sink: PageSink | undefined, latestNews: string, renderer: PageRenderer): Splicer {
   const previous = sink?.previousBlock("latest-news");
-  if (!sink || previous === undefined || previous === latestNews || previous === "") return () => undefined;
-  // Done on the bytes: a page is neither decoded nor encoded again, only cut where the old block was.
+  if (!sink || previous === undefined || previous === latestNews || previous === "") return { here: () => undefined, away: () => undefined, job: () => ({ folder: "", before: "", after: "", pages: [] }) };
   const before = Buffer.from(previous);
   const after = Buffer.from(latestNews);
   const checked = new Set<Route["kind"]>();
   let trusted = true;
-  return (route, base) => {
-    const old = trusted ? sink.previousPage(route.outPath, base) : undefined;
-    if (old === undefined) return undefined;
-    const parts: Buffer[] = [];
-    let from = 0;
-    for (let at = old.indexOf(before); at !== -1; at = old.indexOf(before, from)) {
-      parts.push(old.subarray(from, at), after);
-      from = at + before.length;
-    }
-    if (parts.length === 0) return undefined;
-    parts.push(old.subarray(from));
-    const bytes = Buffer.concat(parts);
-    if (!checked.has(route.kind)) {
-      checked.add(route.kind);
-      const rendered = renderer.render(route);
-      if (!("html" in rendered) || !bytes.equals(Buffer.from(rendered.html))) {
-        trusted = false;
-        return undefined;
+  return {
+    here(route, base) {
+      const hash = trusted ? sink.previousHash(route.outPath, base) : undefined;
+      const old = hash === undefined ? undefined : previousBytes(sink.folder, route.outPath, hash);
+      const bytes = old && spliceBlock(old, before, after);
+      if (!bytes) return undefined;
+      if (!checked.has(route.kind)) {
+        checked.add(route.kind);
+        const rendered = renderer.render(route);
+        if (!("html" in rendered) || !bytes.equals(Buffer.from(rendered.html))) {
+          trusted = false;
+          return undefined;
+        }
       }
-    }
-    return { bytes };
+      return { bytes };
+    },
+    away: (route, base) => (trusted && checked.has(route.kind) ? sink.previousHash(route.outPath, base) : undefined),
+    job: (pages) => ({ folder: sink.folder, before: previous, after: latestNews, pages }),
   };
 }
 

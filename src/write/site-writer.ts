@@ -2,7 +2,6 @@ import { stat, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import type { OutputFile } from "../model.js";
 import { applyJournal, commitJournal, forgetJournal, recoverJournal } from "./journal.js";
-import { readFileSync } from "node:fs";
 import { hashBytes, loadBlocks, loadManifest, saveBlocks, saveManifest, type Manifest, type ManifestEntry } from "./manifest.js";
 import { recoverInterruptedSwap, safeRelative, stagingFolder, swapInto, writeFiles } from "./write-site.js";
 
@@ -38,8 +37,10 @@ export interface SiteWriter {
   unchanged(outPath: string, inputs: string): boolean;
   /** True when the files of `group` were made from the same `inputs` last time: they are kept, not made. */
   reuse(group: string, inputs: string): boolean;
-  /** The bytes of the page last written at `outPath`, if it was made from `base` (see PlannedFile). */
-  previousPage(outPath: string, base: string): Buffer | undefined;
+  /** The output folder (absolute), where pages made last time are read back (see previous-page.ts). */
+  readonly folder: string;
+  /** The hash of the page last written at `outPath`, if it was made from `base` (see PlannedFile). */
+  previousHash(outPath: string, base: string): string | undefined;
   /** A block of HTML every page showed last time (Latest news), by name; `keep` records this build's. */
   previousBlock(name: string): string | undefined;
   keepBlock(name: string, html: string): void;
@@ -89,16 +90,10 @@ export async function openSiteWriter(outDir: string, options: { cache: boolean }
       for (const [file, entry] of kept) next[file] = entry;
       return true;
     },
-    previousPage(outPath, base) {
+    folder: out,
+    previousHash(outPath, base) {
       const entry = previous?.files[outPath];
-      if (entry?.base !== base) return undefined;
-      try {
-        const bytes = readFileSync(path.join(out, safeRelative(outPath)));
-        // Only the bytes this build wrote: a page edited by hand is made afresh.
-        return hashBytes(bytes) === entry.hash ? bytes : undefined;
-      } catch {
-        return undefined;
-      }
+      return entry?.base === base ? entry.hash : undefined;
     },
     previousBlock: (name) => blocks.previous[name],
     keepBlock(name, html) {

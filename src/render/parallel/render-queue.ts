@@ -41,6 +41,8 @@ export interface RenderQueue {
   close(): Promise<void>;
   /** Pages the worker rendered. */
   byWorker(): number;
+  /** The second thread this queue opened (given the site), opening it now if it has none; undefined on one core. */
+  helper(): SecondThread | undefined;
 }
 
 // Small chunks let the main thread get back to its own work (page fingerprints, writes) soon; a deep queue
@@ -64,6 +66,7 @@ export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewCo
       finish: async () => [],
       close: async () => {},
       byWorker: () => 0,
+      helper: () => undefined,
     };
   }
   const chunks: Chunk[] = [];
@@ -103,6 +106,11 @@ export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewCo
     }
     return done;
   };
+  const open = () => {
+    own = openSecondThread();
+    thread = own.render({ recipe: { index: ctx.index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources });
+    return own;
+  };
   // The worker's replies arrive between macrotasks: let them in after each chunk rendered here.
   const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -113,9 +121,8 @@ export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewCo
       last.routes.push(route);
       last.inputs.push(inputs);
       if (++queued >= parallel.threshold && !thread) {
-        own = openSecondThread();
-        thread = own.render({ recipe: { index: ctx.index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources });
-        if (parallel.threshold === 0) await thread.started;
+        open();
+        if (parallel.threshold === 0) await thread!.started;
       }
       if (!thread || last.routes.length < CHUNK) return drain();
       while (step(chunks.length)) await breathe();
@@ -137,5 +144,6 @@ export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewCo
     },
     close: async () => own?.close(),
     byWorker: () => byWorker,
+    helper: () => own ?? (thread ? undefined : open()),
   };
 }
