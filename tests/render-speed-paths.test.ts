@@ -4,7 +4,7 @@ import { enUS } from "date-fns/locale/en-US";
 import { describe, expect, it } from "vitest";
 import { makeTimeFormatter } from "../src/render/dates.js";
 import { createMarkdown } from "../src/render/markdown.js";
-import { excerpt } from "../src/render/render-pages.js";
+import { excerpt } from "../src/render/excerpt.js";
 import { makeArticle } from "./bench/generate.js";
 
 // Shortcuts taken for speed must give exactly what the plain way gives.

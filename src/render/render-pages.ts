@@ -5,9 +5,8 @@ import type { Templates } from "./eta.js";
 import { headView } from "./head-meta.js";
 import { routeInputs, sharedInputs } from "./fingerprint.js";
 import { renderQueue, type ParallelOptions, type RenderedRoute } from "./parallel/render-queue.js";
-import type { SpliceJob } from "../parallel/second-thread-worker.js";
-import { previousBytes } from "../write/previous-page.js";
-import { spliceBlock } from "./splice.js";
+import { excerpt } from "./excerpt.js";
+import { splicer } from "./splice.js";
 import { articleView, embedScriptFor, itemView, siteView, type ItemView, type SiteView, type ViewContext } from "./view-model.js";
 
 export interface PaginationView {
@@ -198,48 +197,6 @@ export async function renderPages(
   return { files, diagnostics, counts };
 }
 
-/**
- * Publishing a story changes Latest news on every page, and little else on most of them. A page whose other
- * inputs are unchanged is made from its previous bytes, the old Latest news block replaced by the new one:
- * a file read instead of Markdown and a template rendered. The default theme prints the block as it is; in
- * case a theme does not, the first page of each kind made this way is also rendered and compared (here), and
- * on any difference this build renders every page. The other pages of a checked kind may be made on the
- * second thread (`away` gives the hash their previous bytes must have).
- */
-interface Splicer {
-  here(route: Route, base: string): { bytes: Buffer } | undefined;
-  away(route: Route, base: string): string | undefined;
-  job(pages: [string, string][]): SpliceJob;
-}
-
-function splicer(sink: PageSink | undefined, latestNews: string, renderer: PageRenderer): Splicer {
-  const previous = sink?.previousBlock("latest-news");
-  if (!sink || previous === undefined || previous === latestNews || previous === "") return { here: () => undefined, away: () => undefined, job: () => ({ folder: "", before: "", after: "", pages: [] }) };
-  const before = Buffer.from(previous);
-  const after = Buffer.from(latestNews);
-  const checked = new Set<Route["kind"]>();
-  let trusted = true;
-  return {
-    here(route, base) {
-      const hash = trusted ? sink.previousHash(route.outPath, base) : undefined;
-      const old = hash === undefined ? undefined : previousBytes(sink.folder, route.outPath, hash);
-      const bytes = old && spliceBlock(old, before, after);
-      if (!bytes) return undefined;
-      if (!checked.has(route.kind)) {
-        checked.add(route.kind);
-        const rendered = renderer.render(route);
-        if (!("html" in rendered) || !bytes.equals(Buffer.from(rendered.html))) {
-          trusted = false;
-          return undefined;
-        }
-      }
-      return { bytes };
-    },
-    away: (route, base) => (trusted && checked.has(route.kind) ? sink.previousHash(route.outPath, base) : undefined),
-    job: (pages) => ({ folder: sink.folder, before: previous, after: latestNews, pages }),
-  };
-}
-
 export interface PageRenderer {
   /** What every page shows alike, made once: the site view and the Latest news block. */
   shared: { site: SiteView; latestNews: string };
@@ -326,23 +283,3 @@ export function paginationView(p: Pagination): PaginationView {
     pages: p.urls.map((url, i) => ({ number: i + 1, url, current: i + 1 === p.number })),
   };
 }
-
-/** The first ~160 characters of the body text, for meta descriptions and feed summaries. */
-export function excerpt(html: string, max = 160): string {
-  // The text of the body's start is usually enough: try a window a few times `max`, then wider ones, then all
-  // (a tag or entity cut at a window's end is dropped or lies past `max`).
-  for (let window = max * 4; window < html.length; window *= 4) {
-    const quick = excerptOf(html.slice(0, window).replace(/<[^>]*$/, ""), max);
-    if (quick.endsWith("…")) return quick;
-  }
-  return excerptOf(html, max);
-}
-
-function excerptOf(html: string, max: number): string {
-  // Block tags separate words; inline ones (<em>, <a>) sit inside them and must not add a space before a full stop.
-  const text = html.replace(/<\/?(?:p|h[1-6]|li|ul|ol|blockquote|br|hr|div|pre|table|tr|td|th|figure|figcaption)\b[^>]*>/gi, " ").replace(/<[^>]*>/g, "").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/\s+/g, " ").trim();
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max);
-  return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), max - 20)).trimEnd()}…`;
-}
-

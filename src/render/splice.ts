@@ -1,3 +1,50 @@
+import type { SpliceJob } from "../parallel/second-thread-worker.js";
+import type { Route } from "../model.js";
+import { previousBytes } from "../write/previous-page.js";
+import type { PageRenderer, PageSink } from "./render-pages.js";
+
+/**
+ * Publishing a story changes Latest news on every page, and little else on most of them. A page whose other
+ * inputs are unchanged is made from its previous bytes, the old Latest news block replaced by the new one:
+ * a file read instead of Markdown and a template rendered. The default theme prints the block as it is; in
+ * case a theme does not, the first page of each kind made this way is also rendered and compared (here), and
+ * on any difference this build renders every page. The other pages of a checked kind may be made on the
+ * second thread (`away` gives the hash their previous bytes must have).
+ */
+export interface Splicer {
+  here(route: Route, base: string): { bytes: Buffer } | undefined;
+  away(route: Route, base: string): string | undefined;
+  job(pages: [string, string][]): SpliceJob;
+}
+
+export function splicer(sink: PageSink | undefined, latestNews: string, renderer: PageRenderer): Splicer {
+  const previous = sink?.previousBlock("latest-news");
+  if (!sink || previous === undefined || previous === latestNews || previous === "") return { here: () => undefined, away: () => undefined, job: () => ({ folder: "", before: "", after: "", pages: [] }) };
+  const before = Buffer.from(previous);
+  const after = Buffer.from(latestNews);
+  const checked = new Set<Route["kind"]>();
+  let trusted = true;
+  return {
+    here(route, base) {
+      const hash = trusted ? sink.previousHash(route.outPath, base) : undefined;
+      const old = hash === undefined ? undefined : previousBytes(sink.folder, route.outPath, hash);
+      const bytes = old && spliceBlock(old, before, after);
+      if (!bytes) return undefined;
+      if (!checked.has(route.kind)) {
+        checked.add(route.kind);
+        const rendered = renderer.render(route);
+        if (!("html" in rendered) || !bytes.equals(Buffer.from(rendered.html))) {
+          trusted = false;
+          return undefined;
+        }
+      }
+      return { bytes };
+    },
+    away: (route, base) => (trusted && checked.has(route.kind) ? sink.previousHash(route.outPath, base) : undefined),
+    job: (pages) => ({ folder: sink.folder, before: previous, after: latestNews, pages }),
+  };
+}
+
 /**
  * `old` with every occurrence of the block `before` replaced by `after`, as bytes (a page is neither decoded
  * nor encoded again); undefined when `before` is not in it.

@@ -1,6 +1,6 @@
 import type { Article, Instant } from "../../model.js";
 import type { FeedFormat } from "../../routes/urls.js";
-import { excerpt } from "../render-pages.js";
+import { excerpt } from "../excerpt.js";
 import { categoryOf, type ViewContext } from "../view-model.js";
 
 // One description of a feed, written out three ways (RSS, Atom, JSON Feed). URLs here are absolute:
