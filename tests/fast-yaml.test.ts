@@ -63,6 +63,7 @@ describe("the fast YAML path", () => {
         const { data, diagnostics } = parseYaml(text, "a.md", 2);
         expect(data ? { value: data.value, positions: data.positions } : { diagnostics }).toEqual(slow);
       }),
+      // FUZZ_RUNS=40000 npx vitest run tests/fast-yaml.test.ts tries more documents, with a random seed.
       { numRuns: Number(process.env.FUZZ_RUNS ?? 3000), seed: process.env.FUZZ_RUNS ? undefined : 20261129 },
     );
     // The generator is not so hostile that the fast path is never tried.
