@@ -133,7 +133,7 @@ export async function renderPages(
     }
     return made !== undefined;
   };
-  // Pages to splice go to the second thread in batches, two at most in flight; the others are spliced here.
+  // Pages to splice go to the second thread in batches, four at most in flight; the others are spliced here.
   type Waiting = { i: number; base: string; inputs: string | undefined; hash: string };
   const waiting: Waiting[] = [];
   const failed: Waiting[] = [];
@@ -141,7 +141,7 @@ export async function renderPages(
   let inFlight = 0;
   const shareSplices = () => {
     const batch = waiting.splice(0);
-    const helper = batch.length > 0 && inFlight < 2 ? queue.helper() : undefined;
+    const helper = batch.length > 0 && inFlight < 4 ? queue.helper() : undefined;
     if (!helper) {
       for (const page of batch) if (!spliceHere(page.i, page.base, page.inputs)) failed.push(page);
       return;
