@@ -8,10 +8,19 @@ import { decodeText } from "./scan.js";
  * this again on its copy.
  */
 export function withBodyFrom<T extends { bodyFile?: BodyFile }>(holder: T): T & { body: string } {
-  const from = holder.bodyFile;
-  if (!from) return holder as T & { body: string };
-  return Object.defineProperty(holder, "body", { get: () => readBody(from), enumerable: false, configurable: true }) as T & { body: string };
+  if (!holder.bodyFile) return holder as T & { body: string };
+  return Object.defineProperty(holder, "body", BODY) as T & { body: string };
 }
+
+// One getter for every document, reading the holder's own `bodyFile`: a getter of its own per object (a
+// closure) gave each article a hidden class of its own, and every read of any of its fields went slow.
+const BODY: PropertyDescriptor = {
+  get(this: { bodyFile: BodyFile }) {
+    return readBody(this.bodyFile);
+  },
+  enumerable: false,
+  configurable: true,
+};
 
 function readBody({ path: file, offset }: BodyFile): string {
   try {
