@@ -7,7 +7,7 @@ import { withBodyFrom } from "./body-file.js";
 import { openSecondThread, type SecondThread } from "../parallel/second-thread.js";
 import type { FileStats } from "./input-stamp.js";
 import { digestBytes, parseFile, type FileOutcome } from "./parse-file.js";
-import { decodeText, scanFiles } from "./scan.js";
+import { scanFiles } from "./scan.js";
 import { survivesJson, type ParseCache, type ParsedFile } from "./parse-cache.js";
 import { yamlData } from "../yaml/parse-yaml.js";
 

@@ -25,16 +25,16 @@ interface Group {
   make: () => OutputFile[];
 }
 
-/**
- * The files for machines beside the pages: feeds, sitemaps, robots.txt, and redirects from old paths.
- * With `reuse` (an incremental build), a feed or the sitemap whose inputs are unchanged is not made again:
- * its inputs are the configuration, the processed images and the articles it lists (by file and digest).
- */
-export function renderSyndication(routes: Route[], redirects: Redirect[], ctx: ViewContext, reuse?: Reuse): SyndicationFile[] {
-  return makeSyndication(planSyndication(routes, ctx, reuse), routes, redirects, ctx);
+/** The files for machines beside the pages, all made: feeds, sitemaps, robots.txt, and redirects from old paths. */
+export function renderSyndication(routes: Route[], redirects: Redirect[], ctx: ViewContext): SyndicationFile[] {
+  return makeSyndication(planSyndication(routes, ctx), routes, redirects, ctx);
 }
 
-/** Decides which groups are made (cheap: digests of what they list, nothing rendered). */
+/**
+ * Decides which groups are made (cheap: digests of what they list, nothing rendered). With `reuse` (an
+ * incremental build), a feed or the sitemap whose inputs are unchanged is not made again: its inputs are the
+ * configuration, the processed images and the articles it lists (by file and digest).
+ */
 export function planSyndication(routes: Route[], ctx: ViewContext, reuse?: Reuse): SyndicationPlan {
   const { index } = ctx;
   const shared = reuse && sharedInputs({ config: index.config, images: ctx.images, empty: index.articles.length === 0 ? index.now : undefined });

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { OutputFile } from "../model.js";
 import { applyJournal, commitJournal, forgetJournal, recoverJournal } from "./journal.js";
 import { hashBytes, loadBlocks, loadManifest, saveBlocks, saveManifest, type Manifest, type ManifestEntry } from "./manifest.js";
-import { recoverInterruptedSwap, safeRelative, stagingFolder, swapInto, writeFiles } from "./write-site.js";
+import { recoverInterruptedSwap, stagingFolder, swapInto, writeFiles } from "./write-site.js";
 
 // The write stage. Files arrive in batches as they are rendered (so the whole site is never held in
 // memory) and are staged beside the output folder; nothing in the output folder changes before commit().
