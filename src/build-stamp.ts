@@ -2,15 +2,27 @@ import path from "node:path";
 import type { BuildOptions, BuildResult } from "./build.js";
 import { inputStamp, type FileStats } from "./content/input-stamp.js";
 import { recoverJournal } from "./write/journal.js";
-import { dropStamp, readStamp } from "./write/site-stamp.js";
+import { dropStamp, readStamp, type SiteStamp } from "./write/site-stamp.js";
 import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
 
 // Before a build reads anything: a build whose inputs (every file, by size and time, and the options) are
 // those of the last build into the same output folder, before that build's site could change with the clock,
 // has nothing to do. This module loads none of the pipeline, so such a build costs a directory walk.
 
+export interface Checked {
+  /** The stamp to record once this build has committed. */
+  stamp?: string;
+  /** The options the stamp covers, as text: a build may resume from a snapshot made with the same ones. */
+  settings?: string;
+  stats?: FileStats;
+  /** The stamp of the last build into the same folder, valid for it (see build-resume.ts). */
+  last?: SiteStamp;
+  /** The build's result when there is nothing to do. */
+  unchanged?: BuildResult;
+}
+
 /** `unchanged` when there is nothing to do; else the stamp to record once this build has committed. */
-export async function checkStamp(options: BuildOptions): Promise<{ stamp?: string; stats?: FileStats; unchanged?: BuildResult }> {
+export async function checkStamp(options: BuildOptions): Promise<Checked> {
   if (options.dryRun || overlappingFolder(options.outDir, [options.contentDir, options.templatesDir]) !== undefined) return {};
   const started = performance.now();
   const out = path.resolve(options.outDir);
@@ -27,6 +39,7 @@ export async function checkStamp(options: BuildOptions): Promise<{ stamp?: strin
     cacheDir: options.cacheDir,
   };
   const { stamp, stats } = await inputStamp(options.contentDir, options.templatesDir, settings);
+  const text = JSON.stringify(settings);
   const last = options.noCache ? undefined : await readStamp(out);
   // Same inputs, and the clock has not reached a scheduled story or the news sitemap's edge.
   if (last?.inputs === stamp && options.now < last.validUntil) {
@@ -36,5 +49,5 @@ export async function checkStamp(options: BuildOptions): Promise<{ stamp?: strin
   }
   // From here the output folder may change: until this build commits, no stamp describes it.
   await dropStamp(out);
-  return { stamp, stats };
+  return { stamp, settings: text, stats, ...(last && { last }) };
 }

@@ -7,7 +7,7 @@ import { error, hasErrors, sortDiagnostics, type Diagnostic } from "./errors/dia
 import { imageRequests } from "./media/image-requests.js";
 import { processImages } from "./media/process-images.js";
 import type { ImageEncoder } from "./media/sharp-encoder.js";
-import type { Instant, OutputFile, Route, SiteIndex } from "./model.js";
+import type { Article, Instant, OutputFile, Page, Route, SiteIndex } from "./model.js";
 import { planAssets } from "./render/assets.js";
 import { compileTemplates, type Templates } from "./render/eta.js";
 import { WORKER_THRESHOLD } from "./render/parallel/render-queue.js";
@@ -24,7 +24,9 @@ import { secondThreadFor, type SecondThread } from "./parallel/second-thread.js"
 import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
 import { openSiteWriter, type WriteReport } from "./write/site-writer.js";
 import { writeStamp, type BuildSummary } from "./write/site-stamp.js";
-import { checkStamp } from "./build-stamp.js";
+import { checkStamp, type Checked } from "./build-stamp.js";
+import { resumable } from "./build-resume.js";
+import { writeSnapshot } from "./write/site-snapshot.js";
 import { sameSiteUntil } from "./render/clock.js";
 
 export interface BuildOptions {
@@ -47,7 +49,7 @@ export interface BuildOptions {
   /** Ignore the incremental-build cache: rewrite every output file (a cold build). */
   noCache?: boolean;
   /** What checkStamp() found, when the caller asked it first (the CLI, to load the pipeline only when needed). */
-  checked?: Awaited<ReturnType<typeof checkStamp>>;
+  checked?: Checked;
   /** Pages to render before a worker thread renders part of them on a second core (0: always, and wait for it; Infinity: never). */
   workerThreshold?: number;
   /** The second thread, opened by the caller (see secondThreadFor); the build closes it. */
@@ -78,6 +80,8 @@ export interface PreparedSite {
   templates: Templates;
   /** Files of the site that are not rendered: fingerprinted assets, content/media, image variants. */
   files: OutputFile[];
+  /** When the site was resumed from the last build's: the only documents that changed since (their bodies). */
+  touched?: ReadonlySet<Article | Page>;
 }
 
 export interface PrepareResult extends BuildResult {
@@ -105,19 +109,19 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 }
 
 async function buildWith(options: BuildOptions, threshold: number, second: SecondThread | undefined): Promise<BuildResult> {
-  const stamp = options.checked?.stamp;
-  const prepared = await prepareSite(options, undefined, second);
+  const { stamp, settings, stats } = options.checked ?? {};
+  const prepared = (await resumeSite(options)) ?? (await prepareSite(options, undefined, second));
   const { site, ...result } = prepared;
   const run = resume(options, result);
   if (!site) return result;
   const { index, routes, redirects, ctx, templates } = site;
   // Pages stream into the write stage, which changes the output folder only at commit (see src/write/).
   const writer = options.dryRun ? undefined : await openSiteWriter(options.outDir, { cache: !options.noCache });
-  const plan = planSyndication(routes, ctx, writer && ((group, inputs) => writer.reuse(group, inputs)));
+  const plan = planSyndication(routes, ctx, writer && ((group, inputs) => writer.reuse(group, inputs)), site.touched !== undefined);
   // The second thread gets the site now, and makes the feeds and sitemaps while this thread starts on the pages.
   const thread = second?.render({ recipe: { index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources });
   const syndicated = thread && second?.syndicate(plan, redirects);
-  const rendered = await renderPages(routes, ctx, templates, writer, { threshold, ...(thread && { thread }) });
+  const rendered = await renderPages(routes, ctx, templates, writer, { threshold, ...(thread && { thread }), ...(site.touched && { touched: site.touched }) });
   run.push(...rendered.diagnostics);
   const { rendered: made, spliced, splicedByWorker, kept, byWorker } = rendered.counts;
   const shared = (n: number) => (n > 0 ? ` (${n} by a second thread)` : "");
@@ -134,11 +138,31 @@ async function buildWith(options: BuildOptions, threshold: number, second: Secon
   await writer.stage(files);
   const written = await writer.commit();
   const finished = run.done(index, [], written);
-  if (stamp !== undefined && finished.summary) {
+  if (stamp !== undefined && settings !== undefined && stats && finished.summary) {
+    // The snapshot first: the stamp is what vouches for it.
+    const recipe = { index, images: ctx.images, assets: ctx.assets };
+    await writeSnapshot(options.outDir, { inputs: stamp, settings, stats, recipe, routes, redirects, files: site.files });
     await writeStamp(options.outDir, { inputs: stamp, validUntil: sameSiteUntil(index), summary: finished.summary, warnings: finished.diagnostics });
   }
   run.mark("write");
   return { ...finished, stages: run.done().stages };
+}
+
+/** The last build's site with only article bodies changed, when that is all that changed (see build-resume.ts). */
+async function resumeSite(options: BuildOptions): Promise<PrepareResult | undefined> {
+  const run = resume(options);
+  const resumed = resumable(options, options.checked);
+  if (!resumed) return undefined;
+  const { recipe, routes, redirects, files } = resumed.snapshot;
+  // The templates are the last build's (their files are unchanged), compiled again.
+  const compiled = compileTemplates((await loadTemplates(options.templatesDir)).templates);
+  if (!compiled.templates) return undefined;
+  // Validation would warn again of what it warned of last time: the front matter it reads is the same.
+  run.push(...(options.checked?.last?.warnings ?? []));
+  const edited = resumed.edited.size;
+  run.mark(`resume (${edited} ${edited === 1 ? "body" : "bodies"} edited)`);
+  const ctx = await viewContext(recipe);
+  return { ...run.done(recipe.index), site: { index: recipe.index, routes, redirects, ctx, templates: compiled.templates, files, touched: resumed.edited } };
 }
 
 /** load → validate → index → routes → images: the build up to rendering, which the dev server does on request. */

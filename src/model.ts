@@ -77,6 +77,8 @@ export interface Article {
   bodyLine: number;
   /** Digest of the source file's bytes. */
   source: string;
+  /** Digest of the front matter's text: an edit that keeps it changes the body only. */
+  head: string;
   bodyFile?: BodyFile;
   bodyHasImages: boolean;
 }
@@ -101,6 +103,7 @@ export interface Page {
   body: string;
   bodyLine: number;
   source: string;
+  head: string;
   bodyFile?: BodyFile;
   bodyHasImages: boolean;
 }
@@ -163,6 +166,8 @@ export interface RawDocument {
   bodyLine: number;
   /** Digest of the file's bytes: what pages made from it are fingerprinted by. */
   source: string;
+  /** Digest of the front matter's text (everything before the body). */
+  head: string;
   /** Where `body` is read from (it is not kept in memory): plain data, so a worker thread can read it too. */
   bodyFile?: BodyFile;
   /** The body is only white space. */

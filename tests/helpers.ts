@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { load, type CheerioAPI } from "cheerio";
 import { build, type BuildOptions, type BuildResult } from "../src/build.js";
+import { expect } from "vitest";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 export const TEMPLATES = path.join(ROOT, "templates");
@@ -52,4 +53,14 @@ export async function listFiles(dir: string): Promise<string[]> {
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
     .sort();
+}
+
+/** Builds `options` cold into `coldDir` and expects `dir` to hold the same files, byte for byte; returns that build's result. */
+export async function expectSameAsColdBuild(dir: string, options: BuildOptions, coldDir: string): Promise<BuildResult> {
+  const cold = await build({ ...options, outDir: coldDir, noCache: true });
+  const files = await listFiles(coldDir);
+  expect(await listFiles(dir)).toEqual(files);
+  for (const file of files) expect(await readFile(path.join(dir, file), "utf8"), file).toBe(await readFile(path.join(coldDir, file), "utf8"));
+  await rm(coldDir, { recursive: true, force: true });
+  return cold;
 }

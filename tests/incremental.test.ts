@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, type BuildOptions } from "../src/build.js";
 import { commitJournal, recoverJournal } from "../src/write/journal.js";
 import { snapshot } from "./bench/measure.js";
-import { FIXTURE_NOW, TEMPLATES, fixture, listFiles } from "./helpers.js";
+import { FIXTURE_NOW, TEMPLATES, expectSameAsColdBuild, fixture, listFiles } from "./helpers.js";
 
 // Incremental builds: a rebuild rewrites only the files whose bytes change, and its output is always the
 // output a cold build of the same content would give.
@@ -44,12 +44,7 @@ async function contents(): Promise<Map<string, string>> {
 
 /** The output of a cold build of the same content, file by file. */
 async function expectSameAsCold(): Promise<void> {
-  const cold = path.join(root, "cold");
-  await build({ ...options(), outDir: cold, noCache: true });
-  const files = await listFiles(cold);
-  expect(await listFiles(out)).toEqual(files);
-  for (const file of files) expect(await readFile(path.join(out, file), "utf8"), file).toBe(await readFile(path.join(cold, file), "utf8"));
-  await rm(cold, { recursive: true, force: true });
+  await expectSameAsColdBuild(out, options(), path.join(root, "cold"));
 }
 
 describe("incremental builds", () => {

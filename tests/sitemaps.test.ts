@@ -119,7 +119,7 @@ describe("/news-sitemap.xml, a busy newsroom", () => {
     const now = Date.UTC(2024, 6, 27);
     const articles: Article[] = Array.from({ length: 1200 }, (_, i) => ({
       file: `a${i}.md`, slug: `story-${String(i).padStart(4, "0")}`, title: `Story ${i}`, category: "world", authors: [],
-      date: now - i * 60_000, tags: [], draft: false, aliases: [], body: "", bodyLine: 1, source: `s${i}`, bodyHasImages: false,
+      date: now - i * 60_000, tags: [], draft: false, aliases: [], body: "", bodyLine: 1, source: `s${i}`, head: `h${i}`, bodyHasImages: false,
     }));
     const index = buildSiteIndex(articles, [], config, now);
     const file = renderNewsSitemap(index, makeUrls(config), makeTimeFormatter(config.timeZone, "yyyy", enUS));

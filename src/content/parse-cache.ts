@@ -11,11 +11,13 @@ import type { YamlPositions } from "../yaml/parse-yaml.js";
 // The cache describes one content folder; entries never outlive the files they describe (a save keeps only
 // the files of that build). It lives in .broadsheet-cache/ with the image cache, and is safe to delete.
 
-const VERSION = 1;
+const VERSION = 2;
 
 export interface ParsedFile {
   /** Digest of the file's bytes. */
   source: string;
+  /** Digest of the front matter's text (all before the body): the same head means the same fields at the same lines. */
+  head: string;
   value: unknown;
   positions: YamlPositions;
   bodyLine: number;

@@ -28,6 +28,7 @@ export function parseFile(abs: string, file: string): FileOutcome {
   return {
     parsed: {
       source: digestBytes(bytes),
+      head: hash("sha1", decoded.text.slice(0, bodyOffset), "base64"),
       value: data.value,
       positions: data.positions,
       bodyLine,

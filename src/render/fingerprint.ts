@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import type { Article, Route, SiteIndex } from "../model.js";
+import type { Article, Page, Route, SiteIndex } from "../model.js";
 import { readAlso } from "../site/build-site-index.js";
 
 // A page's inputs, as a digest, so an incremental build can skip rendering a page made from the same inputs
@@ -35,27 +35,36 @@ function articleKey(a: Article, now: number): string {
 
 /** The digest of one page's inputs: `shared`, its route, and the articles it shows. */
 export function routeInputs(shared: string, route: Route, index: SiteIndex): string {
-  const of = (a: Article) => articleKeys([a], index.now);
-  const list = (articles: Article[]) => articleKeys(articles, index.now);
-  const head = `${shared}\u0002${route.kind}\u0002${route.url}\u0002`;
+  const { lists, page, more } = shownBy(route, index);
+  const head = `${shared}\u0002${route.kind}\u0002${route.url}\u0002${more}`;
+  if (page) return digest(head + `${page.file}\u0000${page.source}`);
+  return digest(head + lists.map((list) => articleKeys(list, index.now)).join("\u0003"));
+}
+
+/** Whether the page shows any of `docs` (an incremental build that knows which documents changed skips the others). */
+export function showsAny(route: Route, index: SiteIndex, docs: ReadonlySet<Article | Page>): boolean {
+  // An article page shows itself and articles of its own category (Read also).
+  if (route.kind === "article" && !docs.has(route.article) && ![...docs].some((d) => "category" in d && d.category === route.article.category)) return false;
+  const { lists, page } = shownBy(route, index);
+  return page ? docs.has(page) : lists.some((list) => list.some((a) => docs.has(a)));
+}
+
+/** What a page is made from beside what every page shares: the lists of articles it shows, or its page, and its pagination. */
+function shownBy(route: Route, index: SiteIndex): { lists: Article[][]; page?: Page; more: string } {
   switch (route.kind) {
-    case "home": {
-      const sections = index.config.categories.map((c) => list((index.byCategory.get(c.id) ?? []).slice(0, 4)));
-      return digest(head + list(index.articles.slice(0, 7)) + sections.join("\u0003"));
-    }
+    case "home":
+      return { lists: [index.articles.slice(0, 7), ...index.config.categories.map((c) => (index.byCategory.get(c.id) ?? []).slice(0, 4))], more: "" };
     case "article":
-      return digest(head + of(route.article) + "\u0003" + list(readAlso(index, route.article)));
+      return { lists: [[route.article], readAlso(index, route.article)], more: "" };
     case "page":
-      return digest(head + `${route.page.file}\u0000${route.page.source}`);
+      return { lists: [], page: route.page, more: "" };
     case "archive":
     case "category":
     case "author":
-    case "tag": {
-      const name = route.kind === "tag" ? route.tag.name : "";
-      return digest(head + JSON.stringify(route.pagination) + name + "\u0003" + list(route.items));
-    }
+    case "tag":
+      return { lists: [route.items], more: JSON.stringify(route.pagination) + (route.kind === "tag" ? route.tag.name : "") };
     case "notFound":
-      return digest(head);
+      return { lists: [], more: "" };
   }
 }
 

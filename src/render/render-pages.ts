@@ -1,9 +1,9 @@
 import type { Diagnostic } from "../errors/diagnostic.js";
-import type { Article, OutputFile, Pagination, Route } from "../model.js";
+import type { Article, OutputFile, Page, Pagination, Route } from "../model.js";
 import { readAlso } from "../site/build-site-index.js";
 import type { Templates } from "./eta.js";
 import { headView } from "./head-meta.js";
-import { routeInputs, sharedInputs } from "./fingerprint.js";
+import { routeInputs, sharedInputs, showsAny } from "./fingerprint.js";
 import { renderQueue, type ParallelOptions, type RenderedRoute } from "./parallel/render-queue.js";
 import { excerpt } from "./excerpt.js";
 import { splicer } from "./splice.js";
@@ -41,6 +41,8 @@ const TEMPLATE: Record<Route["kind"], string> = {
 export interface PageSink {
   /** True when the page at `outPath` was made from the same inputs last time (it is kept, not rendered). */
   unchanged(outPath: string, inputs: string): boolean;
+  /** Keeps the page at `outPath` as it was last written, known to have unchanged inputs; false if there is none. */
+  keep(outPath: string): boolean;
   /** The output folder (absolute), where pages made last time are read back. */
   readonly folder: string;
   /** The hash of the page last written at `outPath`, if it was made from the same inputs but Latest news. */
@@ -82,7 +84,10 @@ export async function renderPages(
   ctx: ViewContext,
   templates: Templates,
   sink?: PageSink,
-  parallel?: ParallelOptions,
+  parallel?: ParallelOptions & {
+    /** The only documents changed since the last build, when the caller knows (pages that show none are kept). */
+    touched?: ReadonlySet<Article | Page>;
+  },
 ): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[]; counts: PageCounts }> {
   const counts: PageCounts = { rendered: 0, spliced: 0, splicedByWorker: 0, kept: 0, byWorker: 0 };
   const diagnostics: Diagnostic[] = [];
@@ -167,7 +172,12 @@ export async function renderPages(
   };
   try {
     let going = true;
+    const touched = parallel?.touched;
     for (const [i, route] of routes.entries()) {
+      if (touched && !showsAny(route, ctx.index, touched) && sink?.keep(route.outPath)) {
+        counts.kept++;
+        continue;
+      }
       const base = common && routeInputs(common, route, ctx.index);
       const inputs = base && latest && sharedInputs({ base, latest });
       if (inputs && sink?.unchanged(route.outPath, inputs)) {

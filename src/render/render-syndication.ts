@@ -7,8 +7,11 @@ import { renderRobots } from "./robots.js";
 import { newsSitemapArticles, renderNewsSitemap, renderSitemaps, sitemapEntries, type SitemapEntry } from "./sitemaps.js";
 import type { ViewContext } from "./view-model.js";
 
-/** Asked before a group of files is made: true when the files made last time from the same inputs are kept. */
-export type Reuse = (group: string, inputs: string) => boolean;
+/**
+ * Asked before a group of files is made: true when the files made last time from the same inputs are kept.
+ * Without inputs, the caller knows they are the same (a build that changed bodies only, see build-resume.ts).
+ */
+export type Reuse = (group: string, inputs?: string) => boolean;
 
 export type SyndicationFile = OutputFile & { group?: string; inputs?: string };
 
@@ -35,12 +38,14 @@ export function renderSyndication(routes: Route[], redirects: Redirect[], ctx: V
  * incremental build), a feed or the sitemap whose inputs are unchanged is not made again: its inputs are the
  * configuration, the processed images and the articles it lists (by file and digest).
  */
-export function planSyndication(routes: Route[], ctx: ViewContext, reuse?: Reuse): SyndicationPlan {
+export function planSyndication(routes: Route[], ctx: ViewContext, reuse?: Reuse, bodiesOnly = false): SyndicationPlan {
   const { index } = ctx;
   const shared = reuse && sharedInputs({ config: index.config, images: ctx.images, empty: index.articles.length === 0 ? index.now : undefined });
   const make: SyndicationPlan["make"] = {};
   for (const group of groups(routes, ctx)) {
     if (!shared || !reuse) make[group.name] = undefined;
+    // The sitemap lists URLs and dates: the same when only bodies changed, and costly to digest.
+    else if (bodiesOnly && group.name === "sitemap" && reuse(group.name)) continue;
     else {
       const inputs = sharedInputs({ shared, key: group.key() });
       if (!reuse(group.name, inputs)) make[group.name] = inputs;

@@ -133,18 +133,19 @@ export function readPage(doc: RawDocument, diagnostics: Diagnostic[]): Page | un
 }
 
 /** The document's body, its line and digest; the body stays unread until someone reads it (a cached document's). */
-function withBody<T extends object>(doc: RawDocument, fields: T): T & Pick<RawDocument, "body" | "bodyLine" | "source" | "bodyFile" | "bodyHasImages"> {
+function withBody<T extends object>(doc: RawDocument, fields: T): T & Pick<RawDocument, "body" | "bodyLine" | "source" | "head" | "bodyFile" | "bodyHasImages"> {
   // Copied field by field, not spread: V8 gives an object made by spreading, once it gets the `body` accessor
   // below, a hidden class of its own, and every read of an article's fields along the pipeline went slow.
   const made: Record<string, unknown> = {};
   for (const key of Object.keys(fields)) made[key] = (fields as Record<string, unknown>)[key];
   made.bodyLine = doc.bodyLine;
   made.source = doc.source;
+  made.head = doc.head;
   if (doc.bodyFile) made.bodyFile = doc.bodyFile;
   made.bodyHasImages = doc.bodyHasImages;
   // The descriptor itself: a plain value, or the cached document's reader (which does not keep `doc` alive).
   Object.defineProperty(made, "body", Object.getOwnPropertyDescriptor(doc, "body")!);
-  return made as T & Pick<RawDocument, "body" | "bodyLine" | "source" | "bodyFile" | "bodyHasImages">;
+  return made as T & Pick<RawDocument, "body" | "bodyLine" | "source" | "head" | "bodyFile" | "bodyHasImages">;
 }
 
 function reader(doc: RawDocument, diagnostics: Diagnostic[]): FieldReader | undefined {

@@ -1,0 +1,68 @@
+import type { BuildOptions } from "./build.js";
+import type { Checked } from "./build-stamp.js";
+import { withBodyFrom } from "./content/body-file.js";
+import type { FileStats } from "./content/input-stamp.js";
+import { parseFile } from "./content/parse-file.js";
+import type { Article, Page } from "./model.js";
+import { readSnapshot, type SiteSnapshot } from "./write/site-snapshot.js";
+
+// A typo fixed in a story changes one body and nothing any list, index or other page is made from. Such a
+// build resumes from the last build's snapshot (write/site-snapshot.ts) instead of reading, validating and
+// indexing every file again: the edited articles get their new digest, and rendering then goes on as in any
+// incremental build (the manifest says which pages changed). It applies only when the change is provably
+// body-only, and the full pipeline runs otherwise:
+// - the last build into this folder left a valid stamp, and the snapshot that stamp vouches for;
+// - the same options, and a clock between that build's and the end of its site's validity (see render/clock.ts);
+// - the same files, and every file that changed is an article or page of that site whose front matter text
+//   is byte for byte the same (same fields, at the same lines: same validation, same warnings);
+// - neither the old body nor the new one has images (they are processed and checked by line) or is blank
+//   (a warning), since those are the only things validation and indexing take from a body.
+
+/** More edited files than this go the usual way, which parses them on two cores. */
+const MOST_EDITED = 64;
+
+/** The last build's site with the edited bodies in, or undefined when this build must read everything. */
+export function resumable(options: BuildOptions, checked: Checked | undefined): { snapshot: SiteSnapshot; edited: Set<Article | Page> } | undefined {
+  const { last, stats, settings } = checked ?? {};
+  if (options.noCache || options.dryRun || !last || !stats || settings === undefined) return undefined;
+  if (options.now >= last.validUntil) return undefined;
+  const snapshot = readSnapshot(options.outDir, last.inputs);
+  if (!snapshot || snapshot.settings !== settings) return undefined;
+  const { index } = snapshot.recipe;
+  if (options.now < index.now) return undefined;
+  const edited = changedFiles(snapshot.stats, stats);
+  if (!edited || edited.length === 0 || edited.length > MOST_EDITED) return undefined;
+
+  const docs = new Map<string, Article | Page>();
+  for (const doc of [...index.articles, ...index.scheduled, ...index.pages]) if (doc.bodyFile) docs.set(doc.bodyFile.path, doc);
+  const touched = new Set<Article | Page>();
+  const blank = new Set(last.warnings.filter((d) => d.code === "empty-body").map((d) => d.file));
+  for (const abs of edited) {
+    const doc = docs.get(abs);
+    if (!doc?.bodyFile || doc.bodyHasImages || blank.has(doc.file)) return undefined;
+    const outcome = parseFile(abs, doc.file);
+    if (!("parsed" in outcome)) return undefined;
+    const { parsed, size, mtimeMs } = outcome;
+    const stat = stats.get(abs)!;
+    const bodyOnly = parsed.head === doc.head && parsed.bodyOffset === doc.bodyFile.offset && parsed.bodyLine === doc.bodyLine;
+    if (!bodyOnly || parsed.blankBody || parsed.bodyHasImages || size !== stat.size || mtimeMs !== stat.mtimeMs) return undefined;
+    // The snapshot is this build's own copy: changed in place, it is also what the next snapshot is made from.
+    doc.source = parsed.source;
+    touched.add(doc);
+  }
+  index.now = options.now;
+  for (const doc of docs.values()) withBodyFrom(doc);
+  return { snapshot, edited: touched };
+}
+
+/** The files whose size or time changed, or undefined when a file was added or removed. */
+function changedFiles(before: FileStats, after: FileStats): string[] | undefined {
+  if (before.size !== after.size) return undefined;
+  const changed: string[] = [];
+  for (const [file, now] of after) {
+    const then = before.get(file);
+    if (!then) return undefined;
+    if (then.size !== now.size || then.mtimeMs !== now.mtimeMs) changed.push(file);
+  }
+  return changed;
+}

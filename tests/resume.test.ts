@@ -1,0 +1,149 @@
+import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { build, type BuildOptions, type BuildResult } from "../src/build.js";
+import { snapshot } from "./bench/measure.js";
+import { FIXTURE_NOW, TEMPLATES, expectSameAsColdBuild, fixture } from "./helpers.js";
+
+// A build whose only changes are article (or page) bodies resumes from the last build's snapshot instead of
+// reading every file: it must write exactly what the full pipeline writes, and fall back to it whenever the
+// change is more than a body.
+
+let root: string;
+let content: string;
+let out: string;
+const options = (extra: Partial<BuildOptions> = {}): BuildOptions => ({ contentDir: content, templatesDir: TEMPLATES, outDir: out, now: FIXTURE_NOW, ...extra });
+const article = (rel: string) => path.join(content, "articles", rel);
+const snapshotFile = () => path.join(root, ".broadsheet-cache", "public.site.v8");
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "broadsheet-resume-"));
+  content = path.join(root, "content");
+  out = path.join(root, "public");
+  await cp(fixture("newsroom"), content, { recursive: true });
+  expect((await build({ ...options(), noCache: true })).ok).toBe(true);
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+/** Builds; returns how the build started (its first stage) and the files it wrote. */
+async function rebuild(extra: Partial<BuildOptions> = {}): Promise<{ first: string; written: string[]; result: BuildResult }> {
+  const before = await snapshot(out);
+  const result = await build(options(extra));
+  expect(result.ok).toBe(true);
+  const after = await snapshot(out);
+  const written = [...after].filter(([file, id]) => before.get(file) !== id).map(([file]) => file).sort();
+  return { first: result.stages[0]![0], written, result };
+}
+
+/** The output and diagnostics of a cold build of the same content. */
+async function expectSameAsCold(resumed: BuildResult, extra: Partial<BuildOptions> = {}): Promise<void> {
+  const cold = await expectSameAsColdBuild(out, options(extra), path.join(root, "cold"));
+  expect(resumed.diagnostics).toEqual(cold.diagnostics);
+  expect(resumed.summary).toEqual(cold.summary);
+}
+
+describe("a build that changed bodies only", () => {
+  it("resumes from the last build's site, and writes the article's page and the feeds that carry its body", async () => {
+    await appendFile(article("world/heatwave-europe.md"), "\nA correction was added.\n");
+    const { first, written, result } = await rebuild();
+    expect(first).toBe("resume (1 body edited)");
+    expect(written).toEqual(["atom.xml", "feed.json", "feed.xml", "world/atom.xml", "world/feed.json", "world/feed.xml", "world/heatwave-europe/index.html"]);
+    await expectSameAsCold(result);
+  });
+
+  it("resumes for several bodies, a page's and a scheduled story's among them, and again from the site it resumed", async () => {
+    await appendFile(article("economy/tourism-season.md"), "\nHotels are full.\n");
+    await appendFile(path.join(content, "pages/about.md"), "\nWrite to us.\n");
+    await appendFile(article("future/new-year-outlook.md"), "\nMore soon.\n");
+    const { first, written, result } = await rebuild();
+    expect(first).toBe("resume (3 bodies edited)");
+    expect(written).toContain("about/index.html");
+    expect(written).toContain("economy/tourism-season/index.html");
+    await expectSameAsCold(result);
+    await appendFile(article("economy/tourism-season.md"), "\nAnd the beaches.\n");
+    expect((await rebuild()).first).toBe("resume (1 body edited)");
+  });
+
+  it("embeds, raw text and Markdown in the new body render as in a full build", async () => {
+    const file = article("world/central-asia-water.md");
+    const text = await readFile(file, "utf8");
+    await writeFile(file, `${text}\n## A new section\n\n<script>alert(1)</script> and a [link](https://example.com/).\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n`);
+    const { first, result } = await rebuild();
+    expect(first).toBe("resume (1 body edited)");
+    await expectSameAsCold(result);
+  });
+
+  it("carries the last build's warnings on", async () => {
+    const file = article("world/heatwave-europe.md");
+    const text = await readFile(file, "utf8");
+    await writeFile(file, text.replace("category: world\n", "category: world\nmood: sunny\n"));
+    const warned = await rebuild();
+    expect(warned.first).toBe("load");
+    expect(warned.result.diagnostics.map((d) => `${d.file}:${d.line} ${d.code}`)).toEqual([expect.stringMatching(/heatwave-europe\.md:4 unknown-field$/)]);
+    await appendFile(file, "\nAnother line.\n");
+    const { first, result } = await rebuild();
+    expect(first).toBe("resume (1 body edited)");
+    expect(result.diagnostics).toEqual(warned.result.diagnostics);
+    await expectSameAsCold(result);
+    await writeFile(file, text);
+  });
+});
+
+describe("the full pipeline runs instead", () => {
+  const fullBuild = async (change: () => Promise<void>, extra: Partial<BuildOptions> = {}) => {
+    await change();
+    const { first, result } = await rebuild(extra);
+    expect(first).toBe("load");
+    await expectSameAsCold(result, extra);
+  };
+
+  it("when a front matter changed, even by a comment, and even to as many bytes", async () => {
+    const file = article("world/heatwave-europe.md");
+    const edit = (from: string, to: string) => async () => writeFile(file, (await readFile(file, "utf8")).replace(from, to));
+    await fullBuild(edit("title: Heatwave grips southern Europe", "title: Heatwave grips northern Europe"));
+    await fullBuild(edit("category: world\n", "category: world # moved\n"));
+    await fullBuild(edit("# moved\n", "# moves\n"));
+    await fullBuild(edit("title: Heatwave grips northern Europe", "title: Heatwave grips Europe"));
+  });
+
+  it("when a body gains an image, or becomes empty", async () => {
+    const file = article("economy/manat-exchange-rate.md");
+    const text = await readFile(file, "utf8");
+    await fullBuild(() => appendFile(file, "\n![A chart](https://example.com/chart.png)\n"));
+    await fullBuild(() => writeFile(file, text.slice(0, text.indexOf("---", 3) + 4)));
+    await fullBuild(() => writeFile(file, text));
+  });
+
+  it("when a file was added, or a draft or the configuration changed", async () => {
+    await fullBuild(() => writeFile(article("world/new-story.md"), "---\ntitle: A new story\ncategory: world\ndate: 2024-07-31 10:00\n---\nNews.\n"));
+    await fullBuild(() => appendFile(article("drafts/unfinished-analysis.md"), "\nMore.\n"));
+    await fullBuild(() => appendFile(path.join(content, "site.yml"), "\n# a comment\n"));
+  });
+
+  it("when the clock went back, or other options were given", async () => {
+    await fullBuild(() => appendFile(article("world/heatwave-europe.md"), "\nLater.\n"), { now: FIXTURE_NOW - 60_000 });
+    await fullBuild(() => appendFile(article("world/heatwave-europe.md"), "\nLater still.\n"), { now: FIXTURE_NOW, baseUrl: "https://staging.example.com/" });
+    await fullBuild(() => appendFile(article("world/heatwave-europe.md"), "\nAgain.\n"), { now: FIXTURE_NOW });
+  });
+
+  it("when the snapshot is missing, damaged or not the last build's", async () => {
+    await appendFile(article("world/heatwave-europe.md"), "\nOne.\n");
+    expect((await rebuild()).first).toBe("resume (1 body edited)");
+    const older = await readFile(snapshotFile());
+    await appendFile(article("world/heatwave-europe.md"), "\nTwo.\n");
+    expect((await rebuild()).first).toBe("resume (1 body edited)");
+    await fullBuild(async () => {
+      await writeFile(snapshotFile(), older);
+      await appendFile(article("world/heatwave-europe.md"), "\nThree.\n");
+    });
+    await fullBuild(async () => {
+      await writeFile(snapshotFile(), "not a snapshot");
+      await appendFile(article("world/heatwave-europe.md"), "\nFour.\n");
+    });
+    await fullBuild(async () => {
+      await rm(snapshotFile());
+      await appendFile(article("world/heatwave-europe.md"), "\nFive.\n");
+    });
+  });
+});
