@@ -23,9 +23,10 @@ export function wantsHeapCap(execArgv: string[], env: NodeJS.ProcessEnv): boolea
 
 /** `build(options)` in a worker with a capped heap; rejects with OutOfMemoryError, or the worker's own error. */
 export async function buildWithHeapCap(options: BuildOptions, capMb = HEAP_CAP_MB): Promise<BuildReport> {
-  // Loaded here, not with this module: a no-op build never starts a worker.
+  // Loaded here, not with this module: a no-op build never starts a worker. The worker runs the bundle of
+  // capped-build.ts that `npm run compile` makes (scripts/bundle.mjs).
   const { Worker } = await import("node:worker_threads");
-  const worker = new Worker(compiledWorker(new URL("./capped-build.js", import.meta.url), import.meta.url), {
+  const worker = new Worker(compiledWorker(new URL("../bundle/capped-build.js", import.meta.url), import.meta.url), {
     workerData: options,
     resourceLimits: { maxOldGenerationSizeMb: capMb },
   });
