@@ -74,11 +74,11 @@ function groups(routes: Route[], ctx: ViewContext): Group[] {
   const latest = (list: Article[]) => articleKeys(list.slice(0, config.feedCount), index.now);
   const feeds = feedRenderer(ctx);
   return [
-    ...[undefined, ...config.categories.map((c) => c.id)].map((category) => ({
-      name: `feed:${category ?? ""}`,
-      key: () => latest(category === undefined ? index.articles : (index.byCategory.get(category) ?? [])) + latest(index.latest),
-      make: () => feeds(category),
-    })),
+    ...[undefined, ...config.categories.map((c) => c.id)].map((category) => {
+      const list = category === undefined ? index.articles : (index.byCategory.get(category) ?? []);
+      // A feed shows its own articles; only an empty category's is dated by the site's newest story.
+      return { name: `feed:${category ?? ""}`, key: () => latest(list) + (list.length === 0 ? latest(index.latest) : ""), make: () => feeds(category) };
+    }),
     // The sitemap is its entries (URL, last change): a body edit that keeps the dates leaves it alone.
     { name: "sitemap", key: () => JSON.stringify(entries()), make: () => renderSitemaps(entries(), urls, config.basePath, time) },
     { name: "news-sitemap", key: () => articleKeys(newsSitemapArticles(index), index.now), make: () => [renderNewsSitemap(index, urls, time)] },
