@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import type { BuildOptions } from "./build.js";
 import type { Checked } from "./build-stamp.js";
 import { withBodyFrom } from "./content/body-file.js";
@@ -30,6 +31,8 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
   if (!snapshot || snapshot.settings !== settings) return undefined;
   const { index } = snapshot.recipe;
   if (options.now < index.now) return undefined;
+  // Image variants are copied from the cache, which may have been emptied since: the full way encodes them again.
+  if (snapshot.files.some((f) => "copyFrom" in f && !existsSync(f.copyFrom))) return undefined;
   const edited = changedFiles(snapshot.stats, stats);
   if (!edited || edited.length === 0 || edited.length > MOST_EDITED) return undefined;
 

@@ -127,6 +127,21 @@ describe("the full pipeline runs instead", () => {
     await fullBuild(() => appendFile(article("world/heatwave-europe.md"), "\nAgain.\n"), { now: FIXTURE_NOW });
   });
 
+  it("when the image cache it would copy variants from was emptied", async () => {
+    const site = path.join(root, "images-site");
+    const opts = { contentDir: path.join(site, "content"), templatesDir: TEMPLATES, outDir: path.join(site, "public"), now: FIXTURE_NOW };
+    await cp(fixture("lead-image"), opts.contentDir, { recursive: true });
+    expect((await build(opts)).ok).toBe(true);
+    await appendFile(path.join(opts.contentDir, "articles/ferry-timetable.md"), "\nA third crossing on Sundays.\n");
+    expect((await build(opts)).stages[0]![0]).toBe("resume (1 body edited)");
+    await rm(path.join(site, ".broadsheet-cache/images"), { recursive: true });
+    await appendFile(path.join(opts.contentDir, "articles/ferry-timetable.md"), "\nAnd a fourth.\n");
+    const result = await build(opts);
+    expect(result.stages[0]![0]).toBe("load");
+    expect(result.ok).toBe(true);
+    await expectSameAsColdBuild(opts.outDir, opts, path.join(site, "cold"));
+  });
+
   it("when the snapshot is missing, damaged or not the last build's", async () => {
     await appendFile(article("world/heatwave-europe.md"), "\nOne.\n");
     expect((await rebuild()).first).toBe("resume (1 body edited)");
