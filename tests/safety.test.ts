@@ -4,7 +4,7 @@ import { load } from "cheerio";
 import { afterAll, describe, expect, it } from "vitest";
 import { build } from "../src/build.js";
 import { isSafeUrl } from "../src/render/markdown.js";
-import { jsonForScript } from "../src/render/json-script.js";
+import { jsonInScript } from "../src/render/json-ld.js";
 import { safeRelative } from "../src/write/write-site.js";
 import { FIXTURE_NOW, TEMPLATES, listFiles } from "./helpers.js";
 import { SITE_YML, article, writeSmallSite, type FileSpec, type SmallSite } from "./small-site.js";
@@ -99,13 +99,13 @@ describe("JSON inside <script>", () => {
   const value = { headline: `</script><script>alert(1)</script> <!-- & \u2028\u2029 "q"`, n: 1 };
 
   it("cannot end the script element and still parses to the same value", () => {
-    const json = jsonForScript(value);
+    const json = jsonInScript(value);
     expect(json).not.toMatch(/[<>&\u2028\u2029]/);
     expect(JSON.parse(json)).toEqual(value);
     const $ = load(`<script type="application/ld+json">${json}</script><p>after</p>`);
     expect($("script").length).toBe(1);
     expect(JSON.parse($("script").text())).toEqual(value);
-    expect(jsonForScript(undefined)).toBe("null");
+    expect(jsonInScript(undefined)).toBe("null");
   });
 });
 
