@@ -1,6 +1,8 @@
 // The build's two threads load their code from one bundle each (dist/bundle/): the ~200 ES modules of
 // dist/ and its dependencies took 180-220 ms to resolve and load on every build; the bundle takes ~50 ms.
 // `npm run compile` runs this after tsc (see README, Development).
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { rolldown } from "rolldown";
 
 const bundle = await rolldown({
@@ -16,5 +18,17 @@ const bundle = await rolldown({
   // gray-matter's JavaScript front-matter engine (never enabled: only YAML is read) calls eval.
   checks: { eval: false },
 });
-await bundle.write({ dir: "dist/bundle", format: "esm", chunkFileNames: "[name].js" });
+const { output } = await bundle.generate({ format: "esm", chunkFileNames: "[name].js" });
 await bundle.close();
+// Files are written only when their bytes change, as tsc does: Broadsheet's identity is the size and time of
+// its compiled files (src/write/manifest.ts), and a new time would make the next build cold.
+const dir = "dist/bundle";
+mkdirSync(dir, { recursive: true });
+const made = new Set();
+for (const chunk of output) {
+  const file = path.join(dir, chunk.fileName);
+  const bytes = Buffer.from(chunk.type === "chunk" ? chunk.code : chunk.source);
+  made.add(chunk.fileName);
+  if (!existsSync(file) || !readFileSync(file).equals(bytes)) writeFileSync(file, bytes);
+}
+for (const name of readdirSync(dir)) if (!made.has(name)) rmSync(path.join(dir, name), { recursive: true });

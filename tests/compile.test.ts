@@ -1,0 +1,20 @@
+import { execFileSync } from "node:child_process";
+import { statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT, listFiles } from "./helpers.js";
+
+// Broadsheet's identity, which decides whether an output folder's cache still holds, is the size and time of
+// its compiled files (src/write/manifest.ts). `npm run build` compiles first: doing so with no change to the
+// code must leave those times alone, or every `npm run build` after the first would be a cold build.
+
+describe("npm run compile", () => {
+  it("rewrites no bundle file whose bytes are unchanged", async () => {
+    const dir = path.join(ROOT, "dist", "bundle");
+    const times = async () => new Map((await listFiles(dir)).map((f) => [f, statSync(path.join(dir, f)).mtimeMs]));
+    const before = await times();
+    expect([...before.keys()]).toEqual(expect.arrayContaining(["capped-build.js", "second-thread-worker.js"]));
+    execFileSync(process.execPath, [path.join(ROOT, "scripts", "bundle.mjs")], { cwd: ROOT });
+    expect(await times()).toEqual(before);
+  });
+});
