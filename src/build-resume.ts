@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
+import path from "node:path";
 import type { BuildOptions } from "./build.js";
 import type { Checked } from "./build-stamp.js";
 import { withBodyFrom } from "./content/body-file.js";
 import type { FileStats } from "./content/input-stamp.js";
 import { parseFile } from "./content/parse-file.js";
+import { addToParseCache, contentCacheDir } from "./content/parse-cache.js";
 import type { Article, Page } from "./model.js";
 import { readSnapshot, type SiteSnapshot } from "./write/site-snapshot.js";
 
@@ -39,6 +41,8 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
   const docs = new Map<string, Article | Page>();
   for (const doc of [...index.articles, ...index.scheduled, ...index.pages]) if (doc.bodyFile) docs.set(doc.bodyFile.path, doc);
   const touched = new Set<Article | Page>();
+  const read: Parameters<typeof addToParseCache>[2] = [];
+  const root = path.resolve(options.contentDir);
   const blank = new Set(last.warnings.filter((d) => d.code === "empty-body").map((d) => d.file));
   for (const abs of edited) {
     const doc = docs.get(abs);
@@ -52,7 +56,10 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
     // The snapshot is this build's own copy: changed in place, it is also what the next snapshot is made from.
     doc.source = parsed.source;
     touched.add(doc);
+    read.push({ rel: path.relative(root, abs).split(path.sep).join("/"), size, mtimeMs, parsed });
   }
+  // The parse cache still describes these files as they were: the next full build must not trust it for them.
+  addToParseCache(contentCacheDir(options.contentDir, options.cacheDir), options.contentDir, read);
   index.now = options.now;
   for (const doc of docs.values()) withBodyFrom(doc);
   return { snapshot, edited: touched };

@@ -30,6 +30,8 @@ export async function checkStamp(options: BuildOptions): Promise<Checked> {
   await recoverJournal(out);
   await recoverInterruptedSwap(out);
   const settings = {
+    // Diagnostics name files from the working folder: a build run from another reports them anew.
+    cwd: process.cwd(),
     content: path.resolve(options.contentDir),
     templates: path.resolve(options.templatesDir),
     drafts: options.drafts,

@@ -2,7 +2,7 @@ import path from "node:path";
 import { loadConfig } from "./config/load-config.js";
 import { loadTemplates } from "./config/load-templates.js";
 import { loadContent } from "./content/load-content.js";
-import { openParseCache, type ParseCache } from "./content/parse-cache.js";
+import { contentCacheDir, openParseCache, type ParseCache } from "./content/parse-cache.js";
 import { error, hasErrors, sortDiagnostics, type Diagnostic } from "./errors/diagnostic.js";
 import { imageRequests } from "./media/image-requests.js";
 import { processImages } from "./media/process-images.js";
@@ -179,7 +179,7 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
   // even if this build then fails.
   if (!options.dryRun) await recoverInterruptedSwap(path.resolve(options.outDir));
 
-  const cacheDir = options.cacheDir ?? path.join(path.dirname(path.resolve(options.contentDir)), ".broadsheet-cache");
+  const cacheDir = contentCacheDir(options.contentDir, options.cacheDir);
   // A dry run (`check`) reads the cache but leaves it as it was.
   const parsed = memory?.parseCache ?? openParseCache(cacheDir, options.contentDir, { fresh: options.noCache === true });
   const [loaded, content, theme] = await Promise.all([

@@ -1,9 +1,10 @@
-import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { appendFile, cp, mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, type BuildOptions, type BuildResult } from "../src/build.js";
 import { snapshot } from "./bench/measure.js";
+import { cli, newsroomCopy } from "./cli-spawn.js";
 import { FIXTURE_NOW, TEMPLATES, expectSameAsColdBuild, fixture } from "./helpers.js";
 
 // A build whose only changes are article (or page) bodies resumes from the last build's snapshot instead of
@@ -140,6 +141,44 @@ describe("the full pipeline runs instead", () => {
     expect(result.stages[0]![0]).toBe("load");
     expect(result.ok).toBe(true);
     await expectSameAsColdBuild(opts.outDir, opts, path.join(site, "cold"));
+  });
+
+  it("when a file gets back the size and time it had before it was resumed, with other bytes", async () => {
+    const file = article("world/heatwave-europe.md");
+    const extra = article("world/extra.md");
+    const first = await readFile(file, "utf8");
+    // A full build (a file was added) puts the article in the parse cache by this size and time.
+    await utimes(file, 1_700_000_000, 1_700_000_000);
+    await writeFile(extra, "---\ntitle: Extra\ncategory: world\ndate: 2024-07-01 10:00\n---\nMore.\n");
+    expect((await rebuild()).first).toBe("load");
+    await appendFile(file, "\nA correction.\n");
+    expect((await rebuild()).first).toBe("resume (1 body edited)");
+    // Another title, as many bytes, and the time the parse cache knows: its old title must not come back.
+    await fullBuild(async () => {
+      await writeFile(file, first.replace("title: Heatwave", "title: HEATWAVE"));
+      await utimes(file, 1_700_000_000, 1_700_000_000);
+    });
+    expect(await readFile(path.join(out, "world/heatwave-europe/index.html"), "utf8")).toContain("HEATWAVE grips");
+    await writeFile(file, first);
+    await rm(extra);
+    await rebuild();
+  });
+
+  it("when it runs from another working folder, whose diagnostics name files otherwise", async () => {
+    const dir = await newsroomCopy();
+    const file = path.join(dir, "content/articles/world/heatwave-europe.md");
+    await writeFile(file, (await readFile(file, "utf8")).replace("category: world\n", "category: world\nmood: sunny\n"));
+    const args = (out: string, ...more: string[]) => ["build", "--content", path.join(dir, "content"), "--templates", path.join(dir, "templates"), "--out", out, "--timings", ...more];
+    expect((await cli(dir, args(path.join(dir, "public")))).stderr).toContain("content/articles/world/heatwave-europe.md:4");
+    await appendFile(file, "\nA correction.\n");
+    const other = path.dirname(dir);
+    const again = await cli(other, args(path.join(dir, "public")));
+    expect(again.stderr).toContain("  load: ");
+    const cold = await cli(other, args(path.join(dir, "cold"), "--no-cache"));
+    const warnings = (text: string) => text.split("\n").filter((line) => line.includes("heatwave-europe.md"));
+    expect(warnings(again.stderr)).toEqual(warnings(cold.stderr));
+    expect(warnings(again.stderr)[0]).toContain(`${path.basename(dir)}/content/articles/world/heatwave-europe.md:4`);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it("when the snapshot is missing, damaged or not the last build's", async () => {

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { YamlPositions } from "../yaml/parse-yaml.js";
 
@@ -35,7 +35,8 @@ interface Entry extends ParsedFile {
 interface CacheFile {
   version: number;
   contentDir: string;
-  entries: Record<string, Entry>;
+  /** null only in content.more.json: that file's entry is forgotten. */
+  entries: Record<string, Entry | null>;
 }
 
 export interface ParseCache {
@@ -50,13 +51,25 @@ export interface ParseCache {
   save(): Promise<void>;
 }
 
+/** The folder of the caches that describe `contentDir`: `cacheDir` if given, else .broadsheet-cache/ beside it. */
+export function contentCacheDir(contentDir: string, cacheDir?: string): string {
+  return cacheDir ?? path.join(path.dirname(path.resolve(contentDir)), ".broadsheet-cache");
+}
+
 /** The cache in `cacheDir` for `contentDir`; empty when `fresh` (a cold build), missing, or from another version. */
 export function openParseCache(cacheDir: string, contentDir: string, options: { fresh: boolean }): ParseCache {
   const file = path.join(cacheDir, "content.json");
+  const more = path.join(cacheDir, MORE);
   const root = path.resolve(contentDir);
-  let previous = options.fresh ? {} : readEntries(file, root);
+  let previous = options.fresh ? {} : (readEntries(file, root) as Record<string, Entry>);
+  // Files a resumed build read since the cache was written (see addToParseCache): their entries win.
+  const added = options.fresh ? {} : readEntries(more, root);
+  for (const [rel, entry] of Object.entries(added)) {
+    if (entry) previous[rel] = entry;
+    else delete previous[rel];
+  }
   let next: Record<string, Entry> = {};
-  let changed = options.fresh;
+  let changed = options.fresh || Object.keys(added).length > 0;
   const keep = (rel: string, entry: Entry) => {
     next[rel] = entry;
     return entry;
@@ -87,11 +100,31 @@ export function openParseCache(cacheDir: string, contentDir: string, options: { 
       const temp = `${file}.${process.pid}.tmp`;
       await writeFile(temp, JSON.stringify({ version: VERSION, contentDir: root, entries } satisfies CacheFile));
       await rename(temp, file);
+      await rm(more, { force: true });
     },
   };
 }
 
-function readEntries(file: string, root: string): Record<string, Entry> {
+/** Entries added by builds that do not open the cache (resumed ones); merged into it when it is next opened. */
+const MORE = "content.more.json";
+
+/**
+ * Remembers files a build read without opening the cache: a build resumed from the last build's snapshot
+ * (build-resume.ts) reads the files it sees edited, and the next full build must not take their previous
+ * entries for them (a file may yet get back the size and time of an entry, with other bytes).
+ */
+export function addToParseCache(cacheDir: string, contentDir: string, files: { rel: string; size: number; mtimeMs: number; parsed: ParsedFile }[]): void {
+  const root = path.resolve(contentDir);
+  const file = path.join(cacheDir, MORE);
+  // null: the file's entry is forgotten (its front matter does not survive JSON; it is parsed each time).
+  const entries = readEntries(file, root);
+  for (const { rel, size, mtimeMs, parsed } of files) entries[rel] = survivesJson(parsed.value) ? { ...parsed, size, mtimeMs } : null;
+  mkdirSync(cacheDir, { recursive: true });
+  writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify({ version: VERSION, contentDir: root, entries } satisfies CacheFile));
+  renameSync(`${file}.${process.pid}.tmp`, file);
+}
+
+function readEntries(file: string, root: string): Record<string, Entry | null> {
   try {
     const cache = JSON.parse(readFileSync(file, "utf8")) as CacheFile;
     return cache.version === VERSION && cache.contentDir === root && typeof cache.entries === "object" ? cache.entries : {};
