@@ -7,7 +7,7 @@ import type { FileStats } from "./content/input-stamp.js";
 import { parseFile } from "./content/parse-file.js";
 import { addToParseCache, contentCacheDir } from "./content/parse-cache.js";
 import type { Article, Page } from "./model.js";
-import { readSnapshot, type SiteSnapshot } from "./write/site-snapshot.js";
+import { readSnapshot, type SiteSnapshot, type SnapshotEdits } from "./write/site-snapshot.js";
 
 // A typo fixed in a story changes one body and nothing any list, index or other page is made from. Such a
 // build resumes from the last build's snapshot (write/site-snapshot.ts) instead of reading, validating and
@@ -25,12 +25,14 @@ import { readSnapshot, type SiteSnapshot } from "./write/site-snapshot.js";
 const MOST_EDITED = 64;
 
 /** The last build's site with the edited bodies in, or undefined when this build must read everything. */
-export function resumable(options: BuildOptions, checked: Checked | undefined): { snapshot: SiteSnapshot; edited: Set<Article | Page> } | undefined {
+export function resumable(options: BuildOptions, checked: Checked | undefined): Resumed | undefined {
   const { last, stats, settings } = checked ?? {};
   if (options.noCache || options.dryRun || !last || !stats || settings === undefined) return undefined;
   if (options.now >= last.validUntil) return undefined;
-  const snapshot = readSnapshot(options.outDir, last.inputs);
-  if (!snapshot || snapshot.settings !== settings) return undefined;
+  const stored = readSnapshot(options.outDir, last.inputs);
+  if (!stored || stored.snapshot.settings !== settings) return undefined;
+  const { snapshot } = stored;
+  const base = snapshot.inputs;
   const { index } = snapshot.recipe;
   if (options.now < index.now) return undefined;
   // Image variants are copied from the cache, which may have been emptied since: the full way encodes them again.
@@ -40,6 +42,13 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
 
   const docs = new Map<string, Article | Page>();
   for (const doc of [...index.articles, ...index.scheduled, ...index.pages]) if (doc.bodyFile) docs.set(doc.bodyFile.path, doc);
+  // Bodies edited by the builds resumed since the snapshot was written.
+  const edits = { ...stored.edits };
+  for (const [file, { source }] of Object.entries(edits)) {
+    const doc = docs.get(file);
+    if (!doc) return undefined;
+    doc.source = source;
+  }
   const touched = new Set<Article | Page>();
   const read: Parameters<typeof addToParseCache>[2] = [];
   const root = path.resolve(options.contentDir);
@@ -55,6 +64,7 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
     if (!bodyOnly || parsed.blankBody || parsed.bodyHasImages || size !== stat.size || mtimeMs !== stat.mtimeMs) return undefined;
     // The snapshot is this build's own copy: changed in place, it is also what the next snapshot is made from.
     doc.source = parsed.source;
+    edits[abs] = { source: parsed.source, size, mtimeMs };
     touched.add(doc);
     read.push({ rel: path.relative(root, abs).split(path.sep).join("/"), size, mtimeMs, parsed });
   }
@@ -62,7 +72,17 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
   addToParseCache(contentCacheDir(options.contentDir, options.cacheDir), options.contentDir, read);
   index.now = options.now;
   for (const doc of docs.values()) withBodyFrom(doc);
-  return { snapshot, edited: touched };
+  return { snapshot, edited: touched, base, edits };
+}
+
+export interface Resumed {
+  /** The last build's site, with the edits in. */
+  snapshot: SiteSnapshot;
+  /** The documents this build found edited. */
+  edited: Set<Article | Page>;
+  /** The inputs of the snapshot on disk, and every edit since it was written (this build's included). */
+  base: string;
+  edits: SnapshotEdits;
 }
 
 /** The files whose size or time changed, or undefined when a file was added or removed. */

@@ -25,8 +25,8 @@ import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js
 import { openSiteWriter, type WriteReport } from "./write/site-writer.js";
 import { writeStamp, type BuildSummary } from "./write/site-stamp.js";
 import { checkStamp, type Checked } from "./build-stamp.js";
-import { resumable } from "./build-resume.js";
-import { writeSnapshot } from "./write/site-snapshot.js";
+import { resumable, type Resumed } from "./build-resume.js";
+import { writeSnapshot, writeSnapshotEdits } from "./write/site-snapshot.js";
 import { sameSiteUntil } from "./render/clock.js";
 
 export interface BuildOptions {
@@ -80,8 +80,8 @@ export interface PreparedSite {
   templates: Templates;
   /** Files of the site that are not rendered: fingerprinted assets, content/media, image variants. */
   files: OutputFile[];
-  /** When the site was resumed from the last build's: the only documents that changed since (their bodies). */
-  touched?: ReadonlySet<Article | Page>;
+  /** When the site was resumed from the last build's snapshot (see build-resume.ts). */
+  resumed?: Omit<Resumed, "snapshot">;
 }
 
 export interface PrepareResult extends BuildResult {
@@ -117,11 +117,11 @@ async function buildWith(options: BuildOptions, threshold: number, second: Secon
   const { index, routes, redirects, ctx, templates } = site;
   // Pages stream into the write stage, which changes the output folder only at commit (see src/write/).
   const writer = options.dryRun ? undefined : await openSiteWriter(options.outDir, { cache: !options.noCache });
-  const plan = planSyndication(routes, ctx, writer && ((group, inputs) => writer.reuse(group, inputs)), site.touched !== undefined);
+  const plan = planSyndication(routes, ctx, writer && ((group, inputs) => writer.reuse(group, inputs)), site.resumed !== undefined);
   // The second thread gets the site now, and makes the feeds and sitemaps while this thread starts on the pages.
   const thread = second?.render({ recipe: { index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources });
   const syndicated = thread && second?.syndicate(plan, redirects);
-  const rendered = await renderPages(routes, ctx, templates, writer, { threshold, ...(thread && { thread }), ...(site.touched && { touched: site.touched }) });
+  const rendered = await renderPages(routes, ctx, templates, writer, { threshold, ...(thread && { thread }), ...(site.resumed && { touched: site.resumed.edited }) });
   run.push(...rendered.diagnostics);
   const { rendered: made, spliced, splicedByWorker, kept, byWorker } = rendered.counts;
   const shared = (n: number) => (n > 0 ? ` (${n} by a second thread)` : "");
@@ -141,7 +141,8 @@ async function buildWith(options: BuildOptions, threshold: number, second: Secon
   if (stamp !== undefined && settings !== undefined && stats && finished.summary) {
     // The snapshot first: the stamp is what vouches for it.
     const recipe = { index, images: ctx.images, assets: ctx.assets };
-    await writeSnapshot(options.outDir, { inputs: stamp, settings, stats, recipe, routes, redirects, files: site.files });
+    if (site.resumed) await writeSnapshotEdits(options.outDir, site.resumed.base, stamp, index.now, site.resumed.edits);
+    else await writeSnapshot(options.outDir, { inputs: stamp, settings, stats, recipe, routes, redirects, files: site.files });
     await writeStamp(options.outDir, { inputs: stamp, validUntil: sameSiteUntil(index), summary: finished.summary, warnings: finished.diagnostics });
   }
   run.mark("write");
@@ -162,7 +163,7 @@ async function resumeSite(options: BuildOptions): Promise<PrepareResult | undefi
   const edited = resumed.edited.size;
   run.mark(`resume (${edited} ${edited === 1 ? "body" : "bodies"} edited)`);
   const ctx = await viewContext(recipe);
-  return { ...run.done(recipe.index), site: { index: recipe.index, routes, redirects, ctx, templates: compiled.templates, files, touched: resumed.edited } };
+  return { ...run.done(recipe.index), site: { index: recipe.index, routes, redirects, ctx, templates: compiled.templates, files, resumed: { edited: resumed.edited, base: resumed.base, edits: resumed.edits } } };
 }
 
 /** load → validate → index → routes → images: the build up to rendering, which the dev server does on request. */

@@ -17,6 +17,7 @@ let out: string;
 const options = (extra: Partial<BuildOptions> = {}): BuildOptions => ({ contentDir: content, templatesDir: TEMPLATES, outDir: out, now: FIXTURE_NOW, ...extra });
 const article = (rel: string) => path.join(content, "articles", rel);
 const snapshotFile = () => path.join(root, ".broadsheet-cache", "public.site.v8");
+const editsFile = () => path.join(root, ".broadsheet-cache", "public.site-edits.json");
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), "broadsheet-resume-"));
@@ -62,8 +63,13 @@ describe("a build that changed bodies only", () => {
     expect(written).toContain("about/index.html");
     expect(written).toContain("economy/tourism-season/index.html");
     await expectSameAsCold(result);
+    // A resumed build writes its edits beside the snapshot, not the snapshot again; the next one reads both.
+    const snapshotTime = (await stat(snapshotFile())).mtimeMs;
     await appendFile(article("economy/tourism-season.md"), "\nAnd the beaches.\n");
-    expect((await rebuild()).first).toBe("resume (1 body edited)");
+    const again = await rebuild();
+    expect(again.first).toBe("resume (1 body edited)");
+    expect((await stat(snapshotFile())).mtimeMs).toBe(snapshotTime);
+    await expectSameAsCold(again.result);
   });
 
   it("embeds, raw text and Markdown in the new body render as in a full build", async () => {
@@ -181,23 +187,45 @@ describe("the full pipeline runs instead", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("when the snapshot is missing, damaged or not the last build's", async () => {
-    await appendFile(article("world/heatwave-europe.md"), "\nOne.\n");
+  it("when the snapshot or its edits are missing, damaged or not the last build's", async () => {
+    const heatwave = article("world/heatwave-europe.md");
+    // A full build writes the snapshot, a resumed one the edits since.
+    await fullBuild(() => appendFile(article("drafts/unfinished-analysis.md"), "\nMore again.\n"));
+    const snapshot = await readFile(snapshotFile());
+    await appendFile(heatwave, "\nOne.\n");
     expect((await rebuild()).first).toBe("resume (1 body edited)");
-    const older = await readFile(snapshotFile());
-    await appendFile(article("world/heatwave-europe.md"), "\nTwo.\n");
+    const olderEdits = await readFile(editsFile());
+    await appendFile(heatwave, "\nTwo.\n");
     expect((await rebuild()).first).toBe("resume (1 body edited)");
     await fullBuild(async () => {
-      await writeFile(snapshotFile(), older);
-      await appendFile(article("world/heatwave-europe.md"), "\nThree.\n");
+      await writeFile(editsFile(), olderEdits);
+      await appendFile(heatwave, "\nThree.\n");
+    });
+    // That full build wrote another snapshot: the one before it is not the last build's.
+    await fullBuild(async () => {
+      await writeFile(snapshotFile(), snapshot);
+      await appendFile(heatwave, "\nFour.\n");
+    });
+    await appendFile(heatwave, "\nFive.\n");
+    expect((await rebuild()).first).toBe("resume (1 body edited)");
+    // The edits are the last build's, but made on another snapshot.
+    await fullBuild(async () => {
+      await writeFile(snapshotFile(), snapshot);
+      await appendFile(heatwave, "\nFive and a half.\n");
+    });
+    await appendFile(heatwave, "\nFive and three quarters.\n");
+    expect((await rebuild()).first).toBe("resume (1 body edited)");
+    await fullBuild(async () => {
+      await rm(editsFile());
+      await appendFile(heatwave, "\nSix.\n");
     });
     await fullBuild(async () => {
       await writeFile(snapshotFile(), "not a snapshot");
-      await appendFile(article("world/heatwave-europe.md"), "\nFour.\n");
+      await appendFile(heatwave, "\nSeven.\n");
     });
     await fullBuild(async () => {
       await rm(snapshotFile());
-      await appendFile(article("world/heatwave-europe.md"), "\nFive.\n");
+      await appendFile(heatwave, "\nEight.\n");
     });
   });
 });
