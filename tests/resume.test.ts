@@ -149,25 +149,55 @@ describe("the full pipeline runs instead", () => {
     await expectSameAsColdBuild(opts.outDir, opts, path.join(site, "cold"));
   });
 
-  it("when a file gets back the size and time it had before it was resumed, with other bytes", async () => {
-    const file = article("world/heatwave-europe.md");
-    const extra = article("world/extra.md");
-    const first = await readFile(file, "utf8");
-    // A full build (a file was added) puts the article in the parse cache by this size and time.
-    await utimes(file, 1_700_000_000, 1_700_000_000);
-    await writeFile(extra, "---\ntitle: Extra\ncategory: world\ndate: 2024-07-01 10:00\n---\nMore.\n");
-    expect((await rebuild()).first).toBe("load");
-    await appendFile(file, "\nA correction.\n");
-    expect((await rebuild()).first).toBe("resume (1 body edited)");
-    // Another title, as many bytes, and the time the parse cache knows: its old title must not come back.
-    await fullBuild(async () => {
-      await writeFile(file, first.replace("title: Heatwave", "title: HEATWAVE"));
+  describe("when a file gets back the size and time it had before it was resumed, with other bytes", () => {
+    // A full build (a file was added) puts the article in the parse cache by this size and time; a resumed
+    // build reads a later state of it; then the file gets the cached size and time back with another title.
+    // The parse cache must not give the old title back, whatever happened to its files in between.
+    const revert = async (meanwhile: () => Promise<void>) => {
+      const file = article("world/heatwave-europe.md");
+      const extra = article("world/extra.md");
+      const first = await readFile(file, "utf8");
       await utimes(file, 1_700_000_000, 1_700_000_000);
+      await writeFile(extra, "---\ntitle: Extra\ncategory: world\ndate: 2024-07-01 10:00\n---\nMore.\n");
+      expect((await rebuild()).first).toBe("load");
+      const cached = await readFile(path.join(root, ".broadsheet-cache/content.more.json"));
+      await appendFile(file, "\nA correction.\n");
+      expect((await rebuild()).first).toBe("resume (1 body edited)");
+      await meanwhile();
+      await fullBuild(async () => {
+        await writeFile(file, first.replace("title: Heatwave", "title: HEATWAVE"));
+        await utimes(file, 1_700_000_000, 1_700_000_000);
+      });
+      expect(await readFile(path.join(out, "world/heatwave-europe/index.html"), "utf8")).toContain("HEATWAVE grips");
+      await writeFile(file, first);
+      await rm(extra);
+      await rebuild();
+      return cached;
+    };
+    const more = () => path.join(root, ".broadsheet-cache/content.more.json");
+
+    it("with nothing else done", () => revert(async () => {}));
+
+    it("when the parse cache's file of later reads was deleted, or put back as it was before", async () => {
+      await revert(() => rm(more()));
+      let before: Buffer | undefined;
+      before = await revert(async () => {
+        if (before) await writeFile(more(), before);
+      });
+      await revert(() => writeFile(more(), before!));
     });
-    expect(await readFile(path.join(out, "world/heatwave-europe/index.html"), "utf8")).toContain("HEATWAVE grips");
-    await writeFile(file, first);
-    await rm(extra);
-    await rebuild();
+
+    it("when another content folder beside it shares the cache folder and resumed meanwhile", async () => {
+      const other = path.join(root, "content2");
+      await cp(content, other, { recursive: true });
+      const otherOptions = { ...options(), contentDir: other, outDir: path.join(root, "public2") };
+      expect((await build(otherOptions)).ok).toBe(true);
+      await revert(async () => {
+        await appendFile(path.join(other, "articles/world/heatwave-europe.md"), "\nElsewhere.\n");
+        expect((await build(otherOptions)).stages[0]![0]).toBe("resume (1 body edited)");
+      });
+      await rm(other, { recursive: true });
+    });
   });
 
   it("when it runs from another working folder, whose diagnostics name files otherwise", async () => {

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { YamlPositions } from "../yaml/parse-yaml.js";
 
@@ -10,8 +11,17 @@ import type { YamlPositions } from "../yaml/parse-yaml.js";
 // still not parsed. Bodies are not kept: a cached document reads its body from the file when it is needed.
 // The cache describes one content folder; entries never outlive the files they describe (a save keeps only
 // the files of that build). It lives in .broadsheet-cache/ with the image cache, and is safe to delete.
+//
+// A build resumed from the last build's snapshot (build-resume.ts) reads the files it finds edited without
+// opening this cache, whose entries for them then describe older states: a file could yet get back the size
+// and time of such an entry with other bytes. Rewriting content.json for one edit costs ~0.1 s at 10,000
+// articles, so such a build writes its files' entries to content.more.json instead, which the next full build
+// takes in. The two files name each other: each save of content.json gets a new `generation`, and writes an
+// empty content.more.json for it. content.json is trusted only with the content.more.json of its own
+// generation, so a more file deleted, left by another content folder or by a save killed half-way, or never
+// written, makes the cache start empty rather than give an older state of a file.
 
-const VERSION = 2;
+const VERSION = 3;
 
 export interface ParsedFile {
   /** Digest of the file's bytes. */
@@ -35,7 +45,16 @@ interface Entry extends ParsedFile {
 interface CacheFile {
   version: number;
   contentDir: string;
-  /** null only in content.more.json: that file's entry is forgotten. */
+  /** Made anew by each save. */
+  generation: string;
+  entries: Record<string, Entry>;
+}
+
+/** Entries read since content.json of generation `base` was saved; null: the file's entry is forgotten. */
+interface MoreFile {
+  version: number;
+  contentDir: string;
+  base: string;
   entries: Record<string, Entry | null>;
 }
 
@@ -59,17 +78,22 @@ export function contentCacheDir(contentDir: string, cacheDir?: string): string {
 /** The cache in `cacheDir` for `contentDir`; empty when `fresh` (a cold build), missing, or from another version. */
 export function openParseCache(cacheDir: string, contentDir: string, options: { fresh: boolean }): ParseCache {
   const file = path.join(cacheDir, "content.json");
-  const more = path.join(cacheDir, MORE);
+  const moreFile = path.join(cacheDir, MORE);
   const root = path.resolve(contentDir);
-  let previous = options.fresh ? {} : (readEntries(file, root) as Record<string, Entry>);
-  // Files a resumed build read since the cache was written (see addToParseCache): their entries win.
-  const added = options.fresh ? {} : readEntries(more, root);
-  for (const [rel, entry] of Object.entries(added)) {
-    if (entry) previous[rel] = entry;
-    else delete previous[rel];
+  const cache = options.fresh ? undefined : (readJson(file, root) as CacheFile | undefined);
+  const more = cache && (readJson(moreFile, root) as MoreFile | undefined);
+  const trusted = cache !== undefined && more?.base === cache.generation;
+  let previous: Record<string, Entry> = {};
+  if (trusted) {
+    previous = cache.entries;
+    for (const [rel, entry] of Object.entries(more.entries)) {
+      if (entry) previous[rel] = entry;
+      else delete previous[rel];
+    }
   }
   let next: Record<string, Entry> = {};
-  let changed = options.fresh || Object.keys(added).length > 0;
+  // Saved even if no file changed when the more file has entries to take in, or the pair did not match.
+  let changed = !trusted || Object.keys(more.entries).length > 0;
   const keep = (rel: string, entry: Entry) => {
     next[rel] = entry;
     return entry;
@@ -97,39 +121,43 @@ export function openParseCache(cacheDir: string, contentDir: string, options: { 
       changed = false;
       if (!write) return;
       await mkdir(cacheDir, { recursive: true });
-      const temp = `${file}.${process.pid}.tmp`;
-      await writeFile(temp, JSON.stringify({ version: VERSION, contentDir: root, entries } satisfies CacheFile));
-      await rename(temp, file);
-      await rm(more, { force: true });
+      const generation = randomUUID();
+      await writeAtomically(file, JSON.stringify({ version: VERSION, contentDir: root, generation, entries } satisfies CacheFile));
+      await writeAtomically(moreFile, JSON.stringify({ version: VERSION, contentDir: root, base: generation, entries: {} } satisfies MoreFile));
     },
   };
 }
 
-/** Entries added by builds that do not open the cache (resumed ones); merged into it when it is next opened. */
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, text);
+  await rename(temp, file);
+}
+
+/** Entries of files read by builds that did not open the cache (resumed ones), for the cache's generation. */
 const MORE = "content.more.json";
 
 /**
- * Remembers files a build read without opening the cache: a build resumed from the last build's snapshot
- * (build-resume.ts) reads the files it sees edited, and the next full build must not take their previous
- * entries for them (a file may yet get back the size and time of an entry, with other bytes).
+ * Records files a build read without opening the cache (a resumed build's edited files) in content.more.json,
+ * for the next full build. Without a more file of this content folder, content.json is not trusted anyway.
  */
 export function addToParseCache(cacheDir: string, contentDir: string, files: { rel: string; size: number; mtimeMs: number; parsed: ParsedFile }[]): void {
   const root = path.resolve(contentDir);
   const file = path.join(cacheDir, MORE);
-  // null: the file's entry is forgotten (its front matter does not survive JSON; it is parsed each time).
-  const entries = readEntries(file, root);
-  for (const { rel, size, mtimeMs, parsed } of files) entries[rel] = survivesJson(parsed.value) ? { ...parsed, size, mtimeMs } : null;
-  mkdirSync(cacheDir, { recursive: true });
-  writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify({ version: VERSION, contentDir: root, entries } satisfies CacheFile));
+  const more = readJson(file, root) as MoreFile | undefined;
+  if (!more) return;
+  for (const { rel, size, mtimeMs, parsed } of files) more.entries[rel] = survivesJson(parsed.value) ? { ...parsed, size, mtimeMs } : null;
+  writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(more satisfies MoreFile));
   renameSync(`${file}.${process.pid}.tmp`, file);
 }
 
-function readEntries(file: string, root: string): Record<string, Entry | null> {
+/** content.json or content.more.json of this version and content folder; undefined if missing or damaged. */
+function readJson(file: string, root: string): CacheFile | MoreFile | undefined {
   try {
-    const cache = JSON.parse(readFileSync(file, "utf8")) as CacheFile;
-    return cache.version === VERSION && cache.contentDir === root && typeof cache.entries === "object" ? cache.entries : {};
+    const read = JSON.parse(readFileSync(file, "utf8")) as (CacheFile | MoreFile) & { entries: unknown };
+    return read.version === VERSION && read.contentDir === root && typeof read.entries === "object" && read.entries !== null ? read : undefined;
   } catch {
-    return {}; // missing or damaged: a cache is only ever a shortcut
+    return undefined; // a cache is only ever a shortcut
   }
 }
 
