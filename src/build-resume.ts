@@ -62,7 +62,7 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
     const stat = stats.get(abs)!;
     const bodyOnly = parsed.head === doc.head && parsed.bodyOffset === doc.bodyFile.offset && parsed.bodyLine === doc.bodyLine;
     if (!bodyOnly || parsed.blankBody || parsed.bodyHasImages || size !== stat.size || mtimeMs !== stat.mtimeMs) return undefined;
-    // The snapshot is this build's own copy: changed in place, it is also what the next snapshot is made from.
+    // The snapshot is this build's own copy, changed in place; what the next build needs of it is in `edits`.
     doc.source = parsed.source;
     edits[abs] = { source: parsed.source, size, mtimeMs };
     touched.add(doc);

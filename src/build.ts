@@ -7,7 +7,7 @@ import { error, hasErrors, sortDiagnostics, type Diagnostic } from "./errors/dia
 import { imageRequests } from "./media/image-requests.js";
 import { processImages } from "./media/process-images.js";
 import type { ImageEncoder } from "./media/sharp-encoder.js";
-import type { Article, Instant, OutputFile, Page, Route, SiteIndex } from "./model.js";
+import type { Instant, OutputFile, Route, SiteIndex } from "./model.js";
 import { planAssets } from "./render/assets.js";
 import { compileTemplates, type Templates } from "./render/eta.js";
 import { WORKER_THRESHOLD } from "./render/parallel/render-queue.js";
@@ -139,10 +139,12 @@ async function buildWith(options: BuildOptions, threshold: number, second: Secon
   const written = await writer.commit();
   const finished = run.done(index, [], written);
   if (stamp !== undefined && settings !== undefined && stats && finished.summary) {
-    // The snapshot first: the stamp is what vouches for it.
-    const recipe = { index, images: ctx.images, assets: ctx.assets };
+    // The snapshot (or, when resumed, the edits since it) first: the stamp is what vouches for it.
     if (site.resumed) await writeSnapshotEdits(options.outDir, site.resumed.base, stamp, index.now, site.resumed.edits);
-    else await writeSnapshot(options.outDir, { inputs: stamp, settings, stats, recipe, routes, redirects, files: site.files });
+    else {
+      const recipe = { index, images: ctx.images, assets: ctx.assets };
+      await writeSnapshot(options.outDir, { inputs: stamp, settings, stats, recipe, routes, redirects, files: site.files });
+    }
     await writeStamp(options.outDir, { inputs: stamp, validUntil: sameSiteUntil(index), summary: finished.summary, warnings: finished.diagnostics });
   }
   run.mark("write");

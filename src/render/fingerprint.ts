@@ -44,12 +44,15 @@ export function routeInputs(shared: string, route: Route, index: SiteIndex): str
   return digest(head + lists.map((list) => articleKeys(list, index.now)).join("\u0003"));
 }
 
-/** Whether the page shows any of `docs` (an incremental build that knows which documents changed skips the others). */
-export function showsAny(route: Route, index: SiteIndex, docs: ReadonlySet<Article | Page>): boolean {
-  // An article page shows itself and articles of its own category (Read also).
-  if (route.kind === "article" && !docs.has(route.article) && ![...docs].some((d) => "category" in d && d.category === route.article.category)) return false;
-  const { lists, page } = shownBy(route, index);
-  return page ? docs.has(page) : lists.some((list) => list.some((a) => docs.has(a)));
+/** Whether a page shows any of `docs` (an incremental build that knows which documents changed skips the others). */
+export function showsAny(docs: ReadonlySet<Article | Page>): (route: Route, index: SiteIndex) => boolean {
+  const categories = new Set([...docs].flatMap((d) => ("category" in d ? [d.category] : [])));
+  return (route, index) => {
+    // An article page shows itself and articles of its own category (Read also).
+    if (route.kind === "article" && !docs.has(route.article) && !categories.has(route.article.category)) return false;
+    const { lists, page } = shownBy(route, index);
+    return page ? docs.has(page) : lists.some((list) => list.some((a) => docs.has(a)));
+  };
 }
 
 /** What a page shows beside what every page shares: the lists of articles it shows, or its page. */

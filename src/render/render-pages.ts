@@ -172,9 +172,9 @@ export async function renderPages(
   };
   try {
     let going = true;
-    const touched = parallel?.touched;
+    const changed = parallel?.touched && showsAny(parallel.touched);
     for (const [i, route] of routes.entries()) {
-      if (touched && !showsAny(route, ctx.index, touched) && sink?.keep(route.outPath)) {
+      if (changed && !changed(route, ctx.index) && sink?.keep(route.outPath)) {
         counts.kept++;
         continue;
       }

@@ -8,7 +8,7 @@ import type { ViewRecipe } from "../render/view-context.js";
 import type { Redirect } from "../routes/plan-redirects.js";
 import { cacheDir } from "./manifest.js";
 
-// The snapshot of the last build of an output folder: its site as plain data (the index with every article's
+// The snapshot of the last full build of an output folder: its site as plain data (the index with every article's
 // fields, but no body; routes, redirects, processed images, asset URLs, the files it copies), with the inputs
 // it was made from, file by file. A build whose only changes are article bodies resumes from it instead of
 // reading, validating and indexing every file again (see build-resume.ts). It belongs to the stamp with the
