@@ -5,9 +5,10 @@ import type { Checked } from "./build-stamp.js";
 import { withBodyFrom } from "./content/body-file.js";
 import type { FileStats } from "./content/input-stamp.js";
 import { parseFile } from "./content/parse-file.js";
-import { addToParseCache, contentCacheDir } from "./content/parse-cache.js";
-import type { Article, Page } from "./model.js";
-import { readSnapshot, type SiteSnapshot, type SnapshotEdits } from "./write/site-snapshot.js";
+import { displayPath } from "./config/load-config.js";
+import { addToParseCache, contentCacheDir, type ParsedFile } from "./content/parse-cache.js";
+import type { Article, Page, SiteIndex } from "./model.js";
+import { readSnapshotInputs, readSnapshotSite, type SiteSnapshot, type SnapshotEdits, type SnapshotFile } from "./write/site-snapshot.js";
 
 // A typo fixed in a story changes one body and nothing any list, index or other page is made from. Such a
 // build resumes from the last build's snapshot (write/site-snapshot.ts) instead of reading, validating and
@@ -29,50 +30,62 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
   const { last, stats, settings } = checked ?? {};
   if (options.noCache || options.dryRun || !last || !stats || settings === undefined) return undefined;
   if (options.now >= last.validUntil) return undefined;
-  const stored = readSnapshot(options.outDir, last.inputs);
-  if (!stored || stored.snapshot.settings !== settings) return undefined;
-  const { snapshot } = stored;
-  const base = snapshot.inputs;
-  const { index } = snapshot.recipe;
-  if (options.now < index.now) return undefined;
+  // First what the last build read (small): most builds that may not resume stop here.
+  const stored = readSnapshotInputs(options.outDir, last.inputs);
+  if (!stored || stored.read.settings !== settings || options.now < stored.read.now) return undefined;
+  const edited = changedFiles(stored.read.files, stats);
+  if (!edited || edited.length === 0 || edited.length > MOST_EDITED) return undefined;
+  const blank = new Set(last.warnings.filter((d) => d.code === "empty-body").map((d) => d.file));
+  const found: { abs: string; parsed: ParsedFile; size: number; mtimeMs: number }[] = [];
+  for (const abs of edited) {
+    const doc = stored.read.files.get(abs)?.doc;
+    const file = displayPath(abs);
+    if (!doc || doc.images || blank.has(file)) return undefined;
+    const outcome = parseFile(abs, file);
+    if (!("parsed" in outcome)) return undefined;
+    const { parsed, size, mtimeMs } = outcome;
+    const stat = stats.get(abs)!;
+    const bodyOnly = parsed.head === doc.head && parsed.bodyOffset === doc.offset && parsed.bodyLine === doc.line;
+    if (!bodyOnly || parsed.blankBody || parsed.bodyHasImages || size !== stat.size || mtimeMs !== stat.mtimeMs) return undefined;
+    found.push({ abs, parsed, size, mtimeMs });
+  }
+
+  // Then the site (big).
+  const snapshot = readSnapshotSite(options.outDir, stored.base);
+  if (!snapshot) return undefined;
   // Image variants are copied from the cache, which may have been emptied since: the full way encodes them again.
   if (snapshot.files.some((f) => "copyFrom" in f && !existsSync(f.copyFrom))) return undefined;
-  const edited = changedFiles(snapshot.stats, stats);
-  if (!edited || edited.length === 0 || edited.length > MOST_EDITED) return undefined;
-
+  const { index } = snapshot.recipe;
   const docs = new Map<string, Article | Page>();
   for (const doc of [...index.articles, ...index.scheduled, ...index.pages]) if (doc.bodyFile) docs.set(doc.bodyFile.path, doc);
-  // Bodies edited by the builds resumed since the snapshot was written.
+  // The snapshot is this build's own copy, changed in place; what the next build needs of it is in `edits`.
   const edits = { ...stored.edits };
+  for (const { abs, parsed, size, mtimeMs } of found) edits[abs] = { source: parsed.source, size, mtimeMs };
+  const touched = new Set<Article | Page>();
   for (const [file, { source }] of Object.entries(edits)) {
     const doc = docs.get(file);
     if (!doc) return undefined;
     doc.source = source;
-  }
-  const touched = new Set<Article | Page>();
-  const read: Parameters<typeof addToParseCache>[2] = [];
-  const root = path.resolve(options.contentDir);
-  const blank = new Set(last.warnings.filter((d) => d.code === "empty-body").map((d) => d.file));
-  for (const abs of edited) {
-    const doc = docs.get(abs);
-    if (!doc?.bodyFile || doc.bodyHasImages || blank.has(doc.file)) return undefined;
-    const outcome = parseFile(abs, doc.file);
-    if (!("parsed" in outcome)) return undefined;
-    const { parsed, size, mtimeMs } = outcome;
-    const stat = stats.get(abs)!;
-    const bodyOnly = parsed.head === doc.head && parsed.bodyOffset === doc.bodyFile.offset && parsed.bodyLine === doc.bodyLine;
-    if (!bodyOnly || parsed.blankBody || parsed.bodyHasImages || size !== stat.size || mtimeMs !== stat.mtimeMs) return undefined;
-    // The snapshot is this build's own copy, changed in place; what the next build needs of it is in `edits`.
-    doc.source = parsed.source;
-    edits[abs] = { source: parsed.source, size, mtimeMs };
-    touched.add(doc);
-    read.push({ rel: path.relative(root, abs).split(path.sep).join("/"), size, mtimeMs, parsed });
+    if (found.some((f) => f.abs === file)) touched.add(doc);
   }
   // The parse cache still describes these files as they were: the next full build must not trust it for them.
+  const root = path.resolve(options.contentDir);
+  const read = found.map(({ abs, parsed, size, mtimeMs }) => ({ rel: path.relative(root, abs).split(path.sep).join("/"), size, mtimeMs, parsed }));
   addToParseCache(contentCacheDir(options.contentDir, options.cacheDir), options.contentDir, read);
   index.now = options.now;
   for (const doc of docs.values()) withBodyFrom(doc);
-  return { snapshot, edited: touched, base, edits };
+  return { snapshot, edited: touched, base: stored.base, edits };
+}
+
+/** What the snapshot's small file records of a build's input files and the site's documents (see write/site-snapshot.ts). */
+export function snapshotFiles(stats: FileStats, index: SiteIndex): Map<string, SnapshotFile> {
+  const files = new Map<string, SnapshotFile>(stats);
+  for (const doc of [...index.articles, ...index.scheduled, ...index.pages]) {
+    const stat = doc.bodyFile && stats.get(doc.bodyFile.path);
+    if (!stat) continue;
+    files.set(doc.bodyFile!.path, { ...stat, doc: { head: doc.head, offset: doc.bodyFile!.offset, line: doc.bodyLine, images: doc.bodyHasImages } });
+  }
+  return files;
 }
 
 export interface Resumed {
@@ -86,7 +99,7 @@ export interface Resumed {
 }
 
 /** The files whose size or time changed, or undefined when a file was added or removed. */
-function changedFiles(before: FileStats, after: FileStats): string[] | undefined {
+function changedFiles(before: ReadonlyMap<string, { size: number; mtimeMs: number }>, after: FileStats): string[] | undefined {
   if (before.size !== after.size) return undefined;
   const changed: string[] = [];
   for (const [file, now] of after) {

@@ -25,7 +25,7 @@ import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js
 import { openSiteWriter, type WriteReport } from "./write/site-writer.js";
 import { writeStamp, type BuildSummary } from "./write/site-stamp.js";
 import { checkStamp, type Checked } from "./build-stamp.js";
-import { resumable, type Resumed } from "./build-resume.js";
+import { resumable, snapshotFiles, type Resumed } from "./build-resume.js";
 import { writeSnapshot, writeSnapshotEdits } from "./write/site-snapshot.js";
 import { sameSiteUntil } from "./render/clock.js";
 
@@ -143,7 +143,8 @@ async function buildWith(options: BuildOptions, threshold: number, second: Secon
     if (site.resumed) await writeSnapshotEdits(options.outDir, site.resumed.base, stamp, index.now, site.resumed.edits);
     else {
       const recipe = { index, images: ctx.images, assets: ctx.assets };
-      await writeSnapshot(options.outDir, { inputs: stamp, settings, stats, recipe, routes, redirects, files: site.files });
+      const read = { inputs: stamp, settings, now: index.now, files: snapshotFiles(stats, index) };
+      await writeSnapshot(options.outDir, read, { recipe, routes, redirects, files: site.files });
     }
     await writeStamp(options.outDir, { inputs: stamp, validUntil: sameSiteUntil(index), summary: finished.summary, warnings: finished.diagnostics });
   }

@@ -254,6 +254,10 @@ describe("the full pipeline runs instead", () => {
       await appendFile(heatwave, "\nSeven.\n");
     });
     await fullBuild(async () => {
+      await writeFile(snapshotFile().replace(".site.v8", ".site-inputs.v8"), "not a snapshot either");
+      await appendFile(heatwave, "\nSeven and a half.\n");
+    });
+    await fullBuild(async () => {
       await rm(snapshotFile());
       await appendFile(heatwave, "\nEight.\n");
     });

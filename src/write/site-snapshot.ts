@@ -2,26 +2,49 @@ import { readFileSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { deserialize, serialize } from "node:v8";
-import type { FileStats } from "../content/input-stamp.js";
 import type { Instant, OutputFile, Route } from "../model.js";
 import type { ViewRecipe } from "../render/view-context.js";
 import type { Redirect } from "../routes/plan-redirects.js";
 import { cacheDir } from "./manifest.js";
 
-// The snapshot of the last full build of an output folder: its site as plain data (the index with every article's
-// fields, but no body; routes, redirects, processed images, asset URLs, the files it copies), with the inputs
-// it was made from, file by file. A build whose only changes are article bodies resumes from it instead of
-// reading, validating and indexing every file again (see build-resume.ts). It belongs to the stamp with the
-// same `inputs` (site-stamp.ts), which is written after it: a snapshot no stamp vouches for is never used. A
-// resumed build writes only its edits beside the snapshot it resumed from (see EditsFile).
+// The snapshot of the last full build of an output folder, in two files. The small one says what that build
+// read: its options, the size and time of every input file, and each document's front matter digest; a build
+// decides from it alone whether it may resume (see build-resume.ts), and most builds that may not (a front
+// matter edited, a story added) read nothing more. The big one is the site as plain data (the index with every
+// article's fields, but no body; routes, redirects, processed images, asset URLs, the files it copies), read
+// only by a build that resumes. Both belong to the stamp with the same `inputs` (site-stamp.ts), which is
+// written after them: a snapshot no stamp vouches for is never used. A resumed build writes only its edits
+// beside the snapshot it resumed from (see EditsFile).
 
-export interface SiteSnapshot {
+/** What a document's page and lists are made from besides its body, as the last full build read it. */
+export interface SnapshotDoc {
+  /** Digest of the front matter text. */
+  head: string;
+  /** Where the body starts, in the text and in lines. */
+  offset: number;
+  line: number;
+  /** The body had "![" somewhere. */
+  images: boolean;
+}
+
+/** An input file of the build: its size and time, and for an article or page of the site, its document. */
+export type SnapshotFile = { size: number; mtimeMs: number; doc?: SnapshotDoc };
+
+/** The small file. */
+export interface SnapshotInputs {
   /** The stamp of the build that made it. */
   inputs: string;
   /** That build's options, as the stamp saw them. */
   settings: string;
-  /** Size and time of every input file of that build. */
-  stats: FileStats;
+  /** That build's clock (or, with edits applied, the last resumed build's). */
+  now: Instant;
+  /** Every input file of that build, by absolute path. */
+  files: Map<string, SnapshotFile>;
+}
+
+/** The big file. */
+export interface SiteSnapshot {
+  inputs: string;
   recipe: ViewRecipe;
   routes: Route[];
   redirects: Redirect[];
@@ -29,7 +52,7 @@ export interface SiteSnapshot {
   files: OutputFile[];
 }
 
-const VERSION = 1;
+const VERSION = 2;
 
 /** Documents edited since a snapshot was written, by absolute path: their new digest, size and time. */
 export type SnapshotEdits = Record<string, { source: string; size: number; mtimeMs: number }>;
@@ -49,47 +72,57 @@ interface EditsFile {
   edits: SnapshotEdits;
 }
 
-function snapshotPath(outDir: string): string {
-  return path.join(cacheDir(outDir), `${path.basename(path.resolve(outDir))}.site.v8`);
+function cachePath(outDir: string, suffix: string): string {
+  return path.join(cacheDir(outDir), `${path.basename(path.resolve(outDir))}.${suffix}`);
 }
-
-function editsPath(outDir: string): string {
-  return path.join(cacheDir(outDir), `${path.basename(path.resolve(outDir))}.site-edits.json`);
-}
+const inputsPath = (outDir: string) => cachePath(outDir, "site-inputs.v8");
+const sitePath = (outDir: string) => cachePath(outDir, "site.v8");
+const editsPath = (outDir: string) => cachePath(outDir, "site-edits.json");
 
 /**
- * The site of the build with stamp `inputs`, if that build wrote the snapshot on disk or resumed from it: then
- * with the files' sizes and times and the clock of that build, and the digests of the documents edited since
- * the snapshot was written (`edits`, for the caller to set).
+ * What the build with stamp `inputs` read, if that build wrote the snapshot on disk or resumed from it: then
+ * with the files' sizes and times and the clock of that build, the digests of the documents edited since the
+ * snapshot was written (`edits`), and the `inputs` of the snapshot itself (`base`, to read the site with).
  */
-export function readSnapshot(outDir: string, inputs: string): { snapshot: SiteSnapshot; edits: SnapshotEdits } | undefined {
+export function readSnapshotInputs(outDir: string, inputs: string): { read: SnapshotInputs; edits: SnapshotEdits; base: string } | undefined {
   try {
-    const stored = deserialize(readFileSync(snapshotPath(outDir))) as { version: number; snapshot: SiteSnapshot };
+    const stored = deserialize(readFileSync(inputsPath(outDir))) as { version: number; read: SnapshotInputs };
     if (stored.version !== VERSION) return undefined;
-    const { snapshot } = stored;
-    if (snapshot.inputs === inputs) return { snapshot, edits: {} };
+    const { read } = stored;
+    if (read.inputs === inputs) return { read, edits: {}, base: read.inputs };
     const later = JSON.parse(readFileSync(editsPath(outDir), "utf8")) as EditsFile;
-    if (later.version !== VERSION || later.inputs !== inputs || later.base !== snapshot.inputs) return undefined;
-    for (const [file, { size, mtimeMs }] of Object.entries(later.edits)) snapshot.stats.set(file, { size, mtimeMs });
-    snapshot.recipe.index.now = later.now;
-    return { snapshot, edits: later.edits };
+    if (later.version !== VERSION || later.inputs !== inputs || later.base !== read.inputs) return undefined;
+    for (const [file, { size, mtimeMs }] of Object.entries(later.edits)) read.files.set(file, { ...read.files.get(file), size, mtimeMs });
+    return { read: { ...read, now: later.now }, edits: later.edits, base: read.inputs };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The site of the snapshot with inputs `base`, if that is the one on disk. */
+export function readSnapshotSite(outDir: string, base: string): SiteSnapshot | undefined {
+  try {
+    const stored = deserialize(readFileSync(sitePath(outDir))) as { version: number; site: SiteSnapshot };
+    return stored.version === VERSION && stored.site.inputs === base ? stored.site : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** Writes the snapshot of a build that read every file. */
-export async function writeSnapshot(outDir: string, snapshot: SiteSnapshot): Promise<void> {
-  const target = snapshotPath(outDir);
+export async function writeSnapshot(outDir: string, read: SnapshotInputs, site: Omit<SiteSnapshot, "inputs">): Promise<void> {
   await rm(editsPath(outDir), { force: true });
-  await mkdir(path.dirname(target), { recursive: true });
-  await writeFile(`${target}.tmp`, serialize({ version: VERSION, snapshot }));
-  await rename(`${target}.tmp`, target);
+  await mkdir(cacheDir(outDir), { recursive: true });
+  await writeAtomically(sitePath(outDir), serialize({ version: VERSION, site: { ...site, inputs: read.inputs } }));
+  await writeAtomically(inputsPath(outDir), serialize({ version: VERSION, read }));
 }
 
 /** Writes what a resumed build (stamp `inputs`, clock `now`) changed since the snapshot with inputs `base`. */
 export async function writeSnapshotEdits(outDir: string, base: string, inputs: string, now: Instant, edits: SnapshotEdits): Promise<void> {
-  const target = editsPath(outDir);
-  await writeFile(`${target}.tmp`, JSON.stringify({ version: VERSION, base, inputs, now, edits } satisfies EditsFile));
-  await rename(`${target}.tmp`, target);
+  await writeAtomically(editsPath(outDir), JSON.stringify({ version: VERSION, base, inputs, now, edits } satisfies EditsFile));
+}
+
+async function writeAtomically(file: string, contents: string | Uint8Array): Promise<void> {
+  await writeFile(`${file}.tmp`, contents);
+  await rename(`${file}.tmp`, file);
 }
