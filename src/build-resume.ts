@@ -7,7 +7,7 @@ import type { FileStats } from "./content/input-stamp.js";
 import { parseFile } from "./content/parse-file.js";
 import { displayPath } from "./config/load-config.js";
 import { addToParseCache, contentCacheDir, type ParsedFile } from "./content/parse-cache.js";
-import type { Article, Page, SiteIndex } from "./model.js";
+import type { Article, BodyFile, Page, SiteIndex } from "./model.js";
 import { readSnapshotInputs, readSnapshotSite, type SiteSnapshot, type SnapshotEdits, type SnapshotFile } from "./write/site-snapshot.js";
 
 // A typo fixed in a story changes one body and nothing any list, index or other page is made from. Such a
@@ -57,16 +57,17 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
   if (snapshot.files.some((f) => "copyFrom" in f && !existsSync(f.copyFrom))) return undefined;
   const { index } = snapshot.recipe;
   const docs = new Map<string, Article | Page>();
-  for (const doc of [...index.articles, ...index.scheduled, ...index.pages]) if (doc.bodyFile) docs.set(doc.bodyFile.path, doc);
+  for (const doc of documents(index)) docs.set(doc.bodyFile.path, doc);
   // The snapshot is this build's own copy, changed in place; what the next build needs of it is in `edits`.
   const edits = { ...stored.edits };
   for (const { abs, parsed, size, mtimeMs } of found) edits[abs] = { source: parsed.source, size, mtimeMs };
+  const editedHere = new Set(found.map((f) => f.abs));
   const touched = new Set<Article | Page>();
   for (const [file, { source }] of Object.entries(edits)) {
     const doc = docs.get(file);
     if (!doc) return undefined;
     doc.source = source;
-    if (found.some((f) => f.abs === file)) touched.add(doc);
+    if (editedHere.has(file)) touched.add(doc);
   }
   // The parse cache still describes these files as they were: the next full build must not trust it for them.
   const root = path.resolve(options.contentDir);
@@ -80,12 +81,18 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
 /** What the snapshot's small file records of a build's input files and the site's documents (see write/site-snapshot.ts). */
 export function snapshotFiles(stats: FileStats, index: SiteIndex): Map<string, SnapshotFile> {
   const files = new Map<string, SnapshotFile>(stats);
-  for (const doc of [...index.articles, ...index.scheduled, ...index.pages]) {
-    const stat = doc.bodyFile && stats.get(doc.bodyFile.path);
-    if (!stat) continue;
-    files.set(doc.bodyFile!.path, { ...stat, doc: { head: doc.head, offset: doc.bodyFile!.offset, line: doc.bodyLine, images: doc.bodyHasImages } });
+  for (const doc of documents(index)) {
+    const stat = stats.get(doc.bodyFile.path);
+    if (stat) files.set(doc.bodyFile.path, { ...stat, doc: { head: doc.head, offset: doc.bodyFile.offset, line: doc.bodyLine, images: doc.bodyHasImages } });
   }
   return files;
+}
+
+/** The site's articles (published or scheduled) and pages that read their body from a file. */
+function* documents(index: SiteIndex): Generator<(Article | Page) & { bodyFile: BodyFile }> {
+  for (const list of [index.articles, index.scheduled, index.pages]) {
+    for (const doc of list) if (doc.bodyFile) yield doc as (Article | Page) & { bodyFile: BodyFile };
+  }
 }
 
 export interface Resumed {

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { writeAtomically, writeAtomicallySync } from "../write/atomic-file.js";
 import type { YamlPositions } from "../yaml/parse-yaml.js";
 
 // The parse cache: each content file's front matter as parsed last time (plain data and positions), keyed by
@@ -128,11 +129,6 @@ export function openParseCache(cacheDir: string, contentDir: string, options: { 
   };
 }
 
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, text);
-  await rename(temp, file);
-}
 
 /** Entries of files read by builds that did not open the cache (resumed ones), for the cache's generation. */
 const MORE = "content.more.json";
@@ -147,8 +143,7 @@ export function addToParseCache(cacheDir: string, contentDir: string, files: { r
   const more = readJson(file, root) as MoreFile | undefined;
   if (!more) return;
   for (const { rel, size, mtimeMs, parsed } of files) more.entries[rel] = survivesJson(parsed.value) ? { ...parsed, size, mtimeMs } : null;
-  writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(more satisfies MoreFile));
-  renameSync(`${file}.${process.pid}.tmp`, file);
+  writeAtomicallySync(file, JSON.stringify(more satisfies MoreFile));
 }
 
 /** content.json or content.more.json of this version and content folder; undefined if missing or damaged. */

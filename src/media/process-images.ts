@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { error, type Diagnostic } from "../errors/diagnostic.js";
 import type { ImageFormat, ImageMap, ImageVariant, OutputFile, ProcessedImage } from "../model.js";
 import type { Urls } from "../routes/urls.js";
+import { writeAtomically } from "../write/atomic-file.js";
 import { ENCODER_VERSION, sharpEncoder, type ImageEncoder } from "./sharp-encoder.js";
 
 /** Where an image is used: its path under content/media, and the place that names it (for diagnostics). */
@@ -82,8 +83,7 @@ async function readKnown(cacheDir: string): Promise<Known> {
 async function saveKnown(cacheDir: string, known: Known): Promise<void> {
   const file = path.join(cacheDir, "images", "index.json");
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(`${file}.${process.pid}.tmp`, JSON.stringify(known));
-  await rename(`${file}.${process.pid}.tmp`, file);
+  await writeAtomically(file, JSON.stringify(known));
 }
 
 type Outcome = { image: ProcessedImage; files: OutputFile[] } | { problem: string; missing: boolean };
@@ -160,9 +160,7 @@ async function encodeAll(input: Uint8Array, folder: string, encoder: ImageEncode
   }
   const manifest: Manifest = { width: size.width, height: size.height, fallback, variants };
   // The manifest is written last, through a rename: a build killed mid-way leaves no half cache entry.
-  const temp = path.join(folder, `manifest.${process.pid}.tmp`);
-  await writeFile(temp, JSON.stringify(manifest));
-  await rename(temp, path.join(folder, "manifest.json"));
+  await writeAtomically(path.join(folder, "manifest.json"), JSON.stringify(manifest));
   return manifest;
 }
 

@@ -1,7 +1,8 @@
 import { hash } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
+import { writeAtomically } from "./atomic-file.js";
 
 // The incremental-build cache: for each file in the output folder, the hash of its bytes (and, for pages,
 // the fingerprint of the inputs it was rendered from). It lives in .broadsheet-cache/ beside the output
@@ -79,9 +80,7 @@ export async function saveManifest(outDir: string, files: Record<string, Manifes
   if (folder === undefined) return;
   const target = manifestPath(outDir);
   await mkdir(path.dirname(target), { recursive: true });
-  const temp = `${target}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify({ version: VERSION, folder, tool: await toolIdentity(), files } satisfies Manifest));
-  await rename(temp, target);
+  await writeAtomically(target, JSON.stringify({ version: VERSION, folder, tool: await toolIdentity(), files } satisfies Manifest));
 }
 
 let tool: Promise<string> | undefined;
@@ -114,8 +113,7 @@ export async function loadBlocks(outDir: string): Promise<Record<string, string>
 export async function saveBlocks(outDir: string, blocks: Record<string, string>): Promise<void> {
   const target = blocksPath(outDir);
   await mkdir(path.dirname(target), { recursive: true });
-  await writeFile(`${target}.tmp`, JSON.stringify(blocks));
-  await rename(`${target}.tmp`, target);
+  await writeAtomically(target, JSON.stringify(blocks));
 }
 
 export async function dropManifest(outDir: string): Promise<void> {

@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { Instant, OutputFile, Route } from "../model.js";
 import type { ViewRecipe } from "../render/view-context.js";
 import type { Redirect } from "../routes/plan-redirects.js";
+import { writeAtomically } from "./atomic-file.js";
 import { cacheDir } from "./manifest.js";
 
 // The snapshot of the last full build of an output folder, in two files. The small one says what that build
@@ -120,9 +121,4 @@ export async function writeSnapshot(outDir: string, read: SnapshotInputs, site: 
 /** Writes what a resumed build (stamp `inputs`, clock `now`) changed since the snapshot with inputs `base`. */
 export async function writeSnapshotEdits(outDir: string, base: string, inputs: string, now: Instant, edits: SnapshotEdits): Promise<void> {
   await writeAtomically(editsPath(outDir), JSON.stringify({ version: VERSION, base, inputs, now, edits } satisfies EditsFile));
-}
-
-async function writeAtomically(file: string, contents: string | Uint8Array): Promise<void> {
-  await writeFile(`${file}.tmp`, contents);
-  await rename(`${file}.tmp`, file);
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { writeAtomically } from "./atomic-file.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import type { Instant } from "../model.js";
 import { cacheDir, folderIdentity, toolIdentity } from "./manifest.js";
@@ -58,6 +59,5 @@ export async function writeStamp(outDir: string, stamp: SiteStamp): Promise<void
   if (folder === undefined) return;
   const target = stampPath(outDir);
   await mkdir(path.dirname(target), { recursive: true });
-  await writeFile(`${target}.tmp`, JSON.stringify({ ...stamp, folder, tool: await toolIdentity() } satisfies StampFile));
-  await rename(`${target}.tmp`, target);
+  await writeAtomically(target, JSON.stringify({ ...stamp, folder, tool: await toolIdentity() } satisfies StampFile));
 }

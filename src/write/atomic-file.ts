@@ -1,0 +1,19 @@
+import { renameSync, writeFileSync } from "node:fs";
+import { rename, writeFile } from "node:fs/promises";
+
+/**
+ * Writes `file` through a temporary file beside it and a rename, so that a reader, or the next build after a
+ * killed one, finds the old contents or the new, never half of them. The caches, manifests and stamps all go this way.
+ */
+export async function writeAtomically(file: string, contents: string | Uint8Array): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, contents);
+  await rename(temp, file);
+}
+
+/** writeAtomically, for a caller that does no other I/O (a small file on a short path). */
+export function writeAtomicallySync(file: string, contents: string | Uint8Array): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, contents);
+  renameSync(temp, file);
+}
