@@ -11,12 +11,18 @@ const bundle = await rolldown({
     // which the first finds beside itself (new URL("./second-thread-worker.js", import.meta.url)).
     "capped-build": "dist/cli/capped-build.js",
     "second-thread-worker": "dist/parallel/second-thread-worker.js",
+    // A build that resumes from the snapshot, in the CLI's thread (src/cli/resume-here.ts).
+    "resume-here": "dist/cli/resume-here.js",
   },
   platform: "node",
   // A native addon, loaded only when an image is encoded.
   external: ["sharp"],
   // gray-matter's JavaScript front-matter engine (never enabled: only YAML is read) calls eval.
   checks: { eval: false },
+  // gray-matter loads js-yaml's full schema, whose !!js/function type loads esprima (218 KB, a sixth of the
+  // bundle; ~10 ms of every thread's start) to parse JavaScript. Broadsheet only splits front matter with
+  // gray-matter (src/content/front-matter.ts), and js-yaml's safe loader never uses that type.
+  resolve: { alias: { esprima: false } },
 });
 const { output } = await bundle.generate({ format: "esm", chunkFileNames: "[name].js" });
 await bundle.close();
