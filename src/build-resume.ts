@@ -8,7 +8,8 @@ import { parseFile } from "./content/parse-file.js";
 import { displayPath } from "./config/load-config.js";
 import { addToParseCache, contentCacheDir, type ParsedFile } from "./content/parse-cache.js";
 import type { Article, BodyFile, Page, SiteIndex } from "./model.js";
-import { readSnapshotInputs, readSnapshotSite, type SiteSnapshot, type SnapshotEdits, type SnapshotFile } from "./write/site-snapshot.js";
+import { resumeCandidate } from "./resume-candidate.js";
+import { readSnapshotSite, type SiteSnapshot, type SnapshotEdits, type SnapshotFile } from "./write/site-snapshot.js";
 
 // A typo fixed in a story changes one body and nothing any list, index or other page is made from. Such a
 // build resumes from the last build's snapshot (write/site-snapshot.ts) instead of reading, validating and
@@ -22,29 +23,20 @@ import { readSnapshotInputs, readSnapshotSite, type SiteSnapshot, type SnapshotE
 // - neither the old body nor the new one has images (they are processed and checked by line) or is blank
 //   (a warning), since those are the only things validation and indexing take from a body.
 
-/** More edited files than this go the usual way, which parses them on two cores. */
-const MOST_EDITED = 64;
-
 /** The last build's site with the edited bodies in, or undefined when this build must read everything. */
 export function resumable(options: BuildOptions, checked: Checked | undefined): Resumed | undefined {
-  const { last, stats, settings } = checked ?? {};
-  if (options.noCache || options.dryRun || !last || !stats || settings === undefined) return undefined;
-  if (options.now >= last.validUntil) return undefined;
-  // First what the last build read (small): most builds that may not resume stop here.
-  const stored = readSnapshotInputs(options.outDir, last.inputs);
-  if (!stored || stored.read.settings !== settings || options.now < stored.read.now) return undefined;
-  const edited = changedFiles(stored.read.files, stats);
-  if (!edited || edited.length === 0 || edited.length > MOST_EDITED) return undefined;
+  const { last } = checked ?? {};
+  const candidate = checked?.candidate === undefined ? resumeCandidate(options, checked) : checked.candidate;
+  if (!last || !candidate) return undefined;
+  const { stored, edited } = candidate;
   const blank = new Set(last.warnings.filter((d) => d.code === "empty-body").map((d) => d.file));
   const found: { abs: string; parsed: ParsedFile; size: number; mtimeMs: number }[] = [];
-  for (const abs of edited) {
-    const doc = stored.read.files.get(abs)?.doc;
+  for (const { abs, doc, ...stat } of edited) {
     const file = displayPath(abs);
-    if (!doc || doc.images || blank.has(file)) return undefined;
+    if (blank.has(file)) return undefined;
     const outcome = parseFile(abs, file);
     if (!("parsed" in outcome)) return undefined;
     const { parsed, size, mtimeMs } = outcome;
-    const stat = stats.get(abs)!;
     const bodyOnly = parsed.head === doc.head && parsed.bodyOffset === doc.offset && parsed.bodyLine === doc.line;
     if (!bodyOnly || parsed.blankBody || parsed.bodyHasImages || size !== stat.size || mtimeMs !== stat.mtimeMs) return undefined;
     found.push({ abs, parsed, size, mtimeMs });
@@ -103,16 +95,4 @@ export interface Resumed {
   /** The inputs of the snapshot on disk, and every edit since it was written (this build's included). */
   base: string;
   edits: SnapshotEdits;
-}
-
-/** The files whose size or time changed, or undefined when a file was added or removed. */
-function changedFiles(before: ReadonlyMap<string, { size: number; mtimeMs: number }>, after: FileStats): string[] | undefined {
-  if (before.size !== after.size) return undefined;
-  const changed: string[] = [];
-  for (const [file, now] of after) {
-    const then = before.get(file);
-    if (!then) return undefined;
-    if (then.size !== now.size || then.mtimeMs !== now.mtimeMs) changed.push(file);
-  }
-  return changed;
 }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { BuildOptions, BuildResult } from "./build.js";
 import { inputStamp, type FileStats } from "./content/input-stamp.js";
+import type { ResumeCandidate } from "./resume-candidate.js";
 import { recoverJournal } from "./write/journal.js";
 import { dropStamp, readStamp, type SiteStamp } from "./write/site-stamp.js";
 import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
@@ -17,6 +18,11 @@ export interface Checked {
   stats?: FileStats;
   /** The stamp of the last build into the same folder, valid for it (see build-resume.ts). */
   last?: SiteStamp;
+  /**
+   * Whether the build may resume from the last build's snapshot, when the caller asked resumeCandidate()
+   * already (false: it may not); else the build asks.
+   */
+  candidate?: ResumeCandidate | false;
   /** The build's result when there is nothing to do. */
   unchanged?: BuildResult;
 }

@@ -109,8 +109,21 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 }
 
 async function buildWith(options: BuildOptions, threshold: number, second: SecondThread | undefined): Promise<BuildResult> {
-  const { stamp, settings, stats } = options.checked ?? {};
   const prepared = (await resumeSite(options)) ?? (await prepareSite(options, undefined, second));
+  return renderAndWrite(options, prepared, threshold, second);
+}
+
+/**
+ * A build that resumes from the last build's snapshot (see build-resume.ts), or undefined, having written
+ * nothing, when it cannot. The CLI runs it in its own thread: it needs none of a full build's memory.
+ */
+export async function resumeBuild(options: BuildOptions): Promise<BuildResult | undefined> {
+  const prepared = await resumeSite(options);
+  return prepared && renderAndWrite(options, prepared, options.workerThreshold ?? WORKER_THRESHOLD, undefined);
+}
+
+async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, threshold: number, second: SecondThread | undefined): Promise<BuildResult> {
+  const { stamp, settings, stats } = options.checked ?? {};
   const { site, ...result } = prepared;
   const run = resume(options, result);
   if (!site) return result;

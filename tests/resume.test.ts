@@ -200,6 +200,31 @@ describe("the full pipeline runs instead", () => {
     });
   });
 
+  it("from the CLI (in its own thread), and hands the build to the heap-capped worker when the edit is more than a body", async () => {
+    const dir = await newsroomCopy();
+    const file = path.join(dir, "content/articles/world/heatwave-europe.md");
+    const cliOptions = { contentDir: path.join(dir, "content"), templatesDir: path.join(dir, "templates"), outDir: path.join(dir, "public"), now: FIXTURE_NOW };
+    const stagesOf = async () => {
+      const run = await cli(dir, ["build", "--timings"]);
+      expect(run.code, run.stderr).toBe(0);
+      await expectSameAsColdBuild(cliOptions.outDir, cliOptions, path.join(dir, "cold"));
+      return run.stderr.split("\n").filter((line) => line.startsWith("  ")).map((line) => line.trim().split(":")[0]);
+    };
+    expect((await stagesOf())[0]).toBe("load");
+    await appendFile(file, "\nA correction.\n");
+    expect(await stagesOf()).toEqual(["resume (1 body edited)", "render pages (8 rendered, 0 with new Latest news only, 58 unchanged)", "render feeds and sitemaps", "write"]);
+    // The front matter changed: found only once the file is parsed, in the CLI's thread, which then leaves the build to the worker.
+    await writeFile(file, (await readFile(file, "utf8")).replace("category: world\n", "category: world\nmood: sunny\n"));
+    expect((await stagesOf())[0]).toBe("load");
+    // A body edit, but the site of the snapshot is gone: found once the bundle is loaded; the worker reads everything.
+    await appendFile(file, "\nAnother correction.\n");
+    await rm(path.join(dir, ".broadsheet-cache/public.site.v8"));
+    expect((await stagesOf())[0]).toBe("load");
+    await appendFile(file, "\nA third correction.\n");
+    expect((await stagesOf())[0]).toBe("resume (1 body edited)");
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it("when it runs from another working folder, whose diagnostics name files otherwise", async () => {
     const dir = await newsroomCopy();
     const file = path.join(dir, "content/articles/world/heatwave-europe.md");
