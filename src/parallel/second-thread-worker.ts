@@ -4,7 +4,7 @@ import { withBodyFrom } from "../content/body-file.js";
 import { parseFile, type FileOutcome } from "../content/parse-file.js";
 import type { Route } from "../model.js";
 import { compileTemplates } from "../render/eta.js";
-import { pageRenderer, type PageRenderer, type RenderResult } from "../render/render-pages.js";
+import { asPageBytes, pageRenderer, type PageRenderer, type RenderResult } from "../render/render-pages.js";
 import { makeSyndication, type SyndicationFile, type SyndicationPlan } from "../render/render-syndication.js";
 import { viewContext, type ViewRecipe } from "../render/view-context.js";
 import { hashBytes } from "../write/manifest.js";
@@ -50,7 +50,6 @@ export type Reply =
   | { ready: true };
 
 const port = parentPort!;
-const encoder = new TextEncoder();
 let site: { renderer: PageRenderer; routes: Route[]; ctx: ViewContext } | undefined;
 
 async function start(init: WorkerInit): Promise<void> {
@@ -84,12 +83,7 @@ function answer(request: Request): void {
   } else if ("routes" in request) {
     const { renderer, routes } = site!;
     // Pages go back encoded and hashed, their bytes moved rather than copied: the main thread only writes them.
-    const results = request.routes.map((i): RenderResult => {
-      const result = renderer.render(routes[i]!);
-      if (!("html" in result)) return result;
-      const bytes = encoder.encode(result.html);
-      return { bytes, hash: hashBytes(bytes) };
-    });
+    const results = request.routes.map((i) => asPageBytes(renderer.render(routes[i]!)));
     const moved = results.flatMap((r) => ("bytes" in r ? [r.bytes.buffer as ArrayBuffer] : []));
     port.postMessage({ id: request.id, results } satisfies Reply, moved);
   }

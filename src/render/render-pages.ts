@@ -7,6 +7,7 @@ import { routeInputs, sharedInputs, showsAny } from "./fingerprint.js";
 import { renderQueue, type ParallelOptions, type RenderedRoute } from "./parallel/render-queue.js";
 import { excerpt } from "./excerpt.js";
 import { splicer } from "./splice.js";
+import { hashBytes } from "../write/manifest.js";
 import { articleView, embedScriptFor, itemView, siteView, type ItemView, type SiteView, type ViewContext } from "./view-model.js";
 
 export interface PaginationView {
@@ -107,7 +108,7 @@ export async function renderPages(
   };
   // Pages to render come back from the queue in route order, whichever thread rendered them; pages made
   // from their previous bytes (see splicer) go straight to the sink.
-  const queue = renderQueue(renderer, routes, ctx, templates, parallel);
+  const queue = renderQueue(renderer, routes, ctx, templates, parallel, sink !== undefined);
   const bases: (string | undefined)[] = [];
   const take = (done: RenderedRoute[]) => {
     for (const { route, inputs, result } of done) {
@@ -215,8 +216,20 @@ export interface PageRenderer {
 
 export type PageResult = { html: string } | { diagnostic: Diagnostic };
 
-/** A page as HTML; or, from the second thread, as UTF-8 bytes with their hash (handed over without a copy). */
+/** A page as HTML; or as UTF-8 bytes with their hash (from the second thread, handed over without a copy). */
 export type RenderResult = PageResult | { bytes: Uint8Array; hash: string };
+
+/**
+ * A rendered page as the bytes to write, hashed for the manifest. Each page gets a buffer of its own (a small
+ * Buffer.from shares a pool), which the second thread can hand over.
+ */
+export function asPageBytes(result: PageResult): RenderResult {
+  if (!("html" in result)) return result;
+  const bytes = encoder.encode(result.html);
+  return { bytes, hash: hashBytes(bytes) };
+}
+
+const encoder = new TextEncoder();
 
 /** Renders routes one at a time (a build renders them all; the dev server, those a browser asks for). */
 export function pageRenderer(ctx: ViewContext, templates: Templates): PageRenderer | { diagnostic: Diagnostic } {
