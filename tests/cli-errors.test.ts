@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -15,6 +15,20 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 const cli = (args: string[]) => run(dir, args);
 
 describe("a build with mistakes in the content", () => {
+  it("names each file from the working folder, or by its full path when the content lies outside it", async () => {
+    const root = path.join(dir, "names");
+    const content = path.join(root, "content");
+    await cp(fixture("newsroom"), content, { recursive: true });
+    await mkdir(path.join(root, "elsewhere"));
+    await writeFile(path.join(content, "articles/broken.md"), "---\ntitle: Broken story\ncategory: poltics\ndate: 2024-07-01\n---\nBody.\n");
+    const check = async (cwd: string, contentDir: string) => (await run(cwd, ["check", "--content", contentDir, "--templates", path.join(ROOT, "templates")])).stderr.split("\n");
+    const mistake = ':3:11  category  error: unknown category "poltics"  [unknown-category]';
+    expect(await check(root, "./content//")).toContain(`content/articles/broken.md${mistake}`);
+    expect(await check(path.join(root, "elsewhere"), "../content")).toContain(`${content}/articles/broken.md${mistake}`);
+    expect(await check(path.join(content, "articles"), "..")).toContain(`broken.md${mistake}`);
+  });
+
+
   it("reports every mistake with file, line and field, exits 1, and leaves the previous site untouched", async () => {
     const content = path.join(dir, "content");
     await cp(fixture("newsroom"), content, { recursive: true });
