@@ -1,4 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { tz } from "@date-fns/tz";
+import { format } from "date-fns/format";
+import { enUS } from "date-fns/locale/en-US";
+import { makeTimeFormatter } from "../src/render/dates.js";
 import { parseDate } from "../src/validate/dates.js";
 
 const iso = (text: string, zone = "Asia/Baku") => {
@@ -37,5 +41,23 @@ describe("parseDate", () => {
     expect(iso("2024-10-27 02:30", "Europe/Berlin")).toBe("2024-10-27T00:30:00.000Z");
     expect(iso("2024-10-27 03:30", "Europe/Berlin")).toBe("2024-10-27T02:30:00.000Z");
     expect(iso("2024-07-01 12:00", "America/Los_Angeles")).toBe("2024-07-01T19:00:00.000Z");
+  });
+});
+
+describe("the time formatter of pages and feeds", () => {
+  it("shows every instant as date-fns does in the site zone, across daylight-saving changes, whatever the pattern", () => {
+    const zones = ["Asia/Baku", "Europe/London", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "UTC"];
+    // Wall-clock patterns, and patterns with a zone or a timestamp (those take the zone's own date object).
+    const patterns = ["dd MMMM yyyy - HH:mm", "EEEE, do MMM yyyy h:mm:ss a", "PPpp", "II RRRR LLLL yy ccc", "dd.MM.yyyy 'at' HH:mm", "HH:mm XXX", "d MMM, HH:mm zzz", "t", "T", "O", "yyyy-MM-dd'T'HH:mm:ssxxx"];
+    const start = Date.UTC(2024, 0, 1);
+    const instants = Array.from({ length: 1500 }, (_, i) => start + i * 5.85 * 3_600_000 + (i % 7) * 60_000);
+    for (const zone of zones) {
+      for (const pattern of patterns) {
+        const time = makeTimeFormatter(zone, pattern, enUS);
+        const expected = instants.map((i) => format(i, pattern, { in: tz(zone), locale: enUS }));
+        expect(instants.map((i) => time(i).text), `${zone} ${pattern}`).toEqual(expected);
+        expect(instants.map((i) => time(i).iso), zone).toEqual(instants.map((i) => format(i, "yyyy-MM-dd'T'HH:mm:ssXXX", { in: tz(zone) })));
+      }
+    }
   });
 });

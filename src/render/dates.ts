@@ -1,4 +1,5 @@
 import { tz, tzOffset } from "@date-fns/tz";
+import { UTCDate } from "@date-fns/utc";
 // The one function, not the package index: loading all of date-fns costs every start (and a render worker) ~100 ms.
 import { format } from "date-fns/format";
 import type { Locale } from "date-fns/locale";
@@ -17,13 +18,18 @@ export type TimeFormatter = (instant: Instant) => TimeView;
 /** Formats instants in the site's zone and language, never the machine's. */
 export function makeTimeFormatter(timeZone: string, pattern: string, locale: Locale): TimeFormatter {
   const zone = tz(timeZone);
+  // A pattern that shows only the wall clock (no zone, no timestamp) formats the instant moved by the zone's
+  // offset and read as UTC: the same text as in the zone, at half the cost (a TZDate asks Intl for the offset
+  // again and again; 4,000 articles' times on two threads took ~0.1 s).
+  const wallClockOnly = !/[XxOzTt]/.test(pattern.replace(/'[^']*'/g, ""));
   const cache = new Map<Instant, TimeView>();
   return (instant) => {
     let view = cache.get(instant);
     if (!view) {
+      const offset = tzOffset(timeZone, new Date(instant));
       view = {
-        iso: isoInZone(instant, timeZone),
-        text: format(instant, pattern, { in: zone, locale }),
+        iso: isoWithOffset(instant, offset),
+        text: wallClockOnly ? format(new UTCDate(instant + offset * 60_000), pattern, { locale }) : format(instant, pattern, { in: zone, locale }),
       };
       cache.set(instant, view);
     }
@@ -31,9 +37,8 @@ export function makeTimeFormatter(timeZone: string, pattern: string, locale: Loc
   };
 }
 
-/** Like date-fns' "yyyy-MM-dd'T'HH:mm:ssXXX" in the zone, written out directly: it is on every item of every list. */
-function isoInZone(instant: Instant, timeZone: string): string {
-  const offset = tzOffset(timeZone, new Date(instant));
+/** Like date-fns' "yyyy-MM-dd'T'HH:mm:ssXXX" in a zone `offset` minutes ahead of UTC, written out directly: it is on every item of every list. */
+function isoWithOffset(instant: Instant, offset: number): string {
   const wall = new Date(instant + offset * 60_000).toISOString().slice(0, 19);
   if (offset === 0) return `${wall}Z`;
   const abs = Math.abs(offset);
