@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from "../dist/cli.js";
+import { main } from "../dist/bundle/cli.js";
 
 // `build` and `check` run the pipeline in a heap-capped worker (src/cli/heap-cap.ts); everything else, and a
 // build with nothing to do, runs here.

@@ -1,19 +1,18 @@
-// The build's two threads load their code from one bundle each (dist/bundle/): the ~200 ES modules of
-// dist/ and its dependencies took 180-220 ms to resolve and load on every build; the bundle takes ~50 ms.
-// `npm run compile` runs this after tsc (see README, Development).
+// Broadsheet runs from bundles (dist/bundle/): the ~200 ES modules of dist/ and its dependencies took 180-220 ms
+// to resolve and load on every build; a bundle takes ~40 ms. There are two, built apart so that each thread
+// loads only its own chunks:
+// - the CLI (bin/broadsheet.js), in the main thread: a build with nothing to do is the stamp check and the
+//   modules it loads; each command's modules, and a build that resumes from the snapshot (src/cli/resume-here.ts),
+//   are chunks loaded when they run. Its chunks are named cli-*.
+// - the build's two threads: the heap-capped worker that runs a build (src/cli/heap-cap.ts), and the build's
+//   second thread, which the first finds beside itself (new URL("./second-thread-worker.js", import.meta.url)).
+// Both live in the same folder, where src/cli/heap-cap.ts finds the worker's bundle (../bundle/ from a chunk
+// is this folder, as it is from dist/cli/). `npm run compile` runs this after tsc (see README, Development).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { rolldown } from "rolldown";
 
-const bundle = await rolldown({
-  input: {
-    // The heap-capped worker that runs a build (src/cli/heap-cap.ts), and the build's second thread,
-    // which the first finds beside itself (new URL("./second-thread-worker.js", import.meta.url)).
-    "capped-build": "dist/cli/capped-build.js",
-    "second-thread-worker": "dist/parallel/second-thread-worker.js",
-    // A build that resumes from the snapshot, in the CLI's thread (src/cli/resume-here.ts).
-    "resume-here": "dist/cli/resume-here.js",
-  },
+const common = {
   platform: "node",
   // A native addon, loaded only when an image is encoded.
   external: ["sharp"],
@@ -23,15 +22,26 @@ const bundle = await rolldown({
   // bundle; ~10 ms of every thread's start) to parse JavaScript. Broadsheet only splits front matter with
   // gray-matter (src/content/front-matter.ts), and js-yaml's safe loader never uses that type.
   resolve: { alias: { esprima: false } },
-});
-const { output } = await bundle.generate({ format: "esm", chunkFileNames: "[name].js" });
-await bundle.close();
+};
+
+async function bundle(input, chunkFileNames) {
+  const built = await rolldown({ ...common, input });
+  const { output } = await built.generate({ format: "esm", chunkFileNames });
+  await built.close();
+  return output;
+}
+
+const output = [
+  ...(await bundle({ cli: "dist/cli.js" }, "cli-[name].js")),
+  ...(await bundle({ "capped-build": "dist/cli/capped-build.js", "second-thread-worker": "dist/parallel/second-thread-worker.js" }, "[name].js")),
+];
 // Files are written only when their bytes change, as tsc does: Broadsheet's identity is the size and time of
 // its compiled files (src/write/manifest.ts), and a new time would make the next build cold.
 const dir = "dist/bundle";
 mkdirSync(dir, { recursive: true });
 const made = new Set();
 for (const chunk of output) {
+  if (made.has(chunk.fileName)) throw new Error(`two bundles make dist/bundle/${chunk.fileName}`);
   const file = path.join(dir, chunk.fileName);
   const bytes = Buffer.from(chunk.type === "chunk" ? chunk.code : chunk.source);
   made.add(chunk.fileName);

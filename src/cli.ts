@@ -46,8 +46,15 @@ async function dispatch<C extends CommandName>(command: C, args: string[], io: O
   return RUN[command](values, positionals, io);
 }
 
-/** The version in package.json, one folder above dist/. */
+/** The version in Broadsheet's package.json, above this module (in src/, dist/ or dist/bundle/). */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
+  for (const up of ["../package.json", "../../package.json"]) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as { name?: string; version: string };
+      if (pkg.name === "broadsheet") return pkg.version;
+    } catch {
+      // not there: one folder up
+    }
+  }
+  return "unknown";
 }

@@ -1,7 +1,6 @@
 /**
- * The compiled file of a worker module or a bundle, given as `new URL("./x.js", import.meta.url)`. Under
- * vitest the program runs from src/ as TypeScript; workers and bundles always come from dist/ (`npm test`
- * compiles first).
+ * The compiled file of a worker module, given as `new URL("./x.js", import.meta.url)`. Under vitest the
+ * program runs from src/ as TypeScript; workers always run the compiled copy in dist/ (`npm test` compiles first).
  */
 export function compiledWorker(entry: URL, importerUrl: string): URL {
   if (!importerUrl.endsWith(".ts")) return entry;

@@ -1,7 +1,6 @@
 import type { BuildOptions } from "../build.js";
 import { checkStamp } from "../build-stamp.js";
 import { resolveNow } from "./now.js";
-import { compiledWorker } from "../worker-entry.js";
 import type { BuildSummary } from "../write/site-stamp.js";
 import { UsageError, type Values } from "./args.js";
 import { reportOf, type BuildReport } from "./build-report.js";
@@ -11,7 +10,7 @@ import { count, paintFor, printDiagnostics, withProgress, type Output } from "./
 // The pipeline (src/build.ts and all it loads) is imported only when there is something to build, and runs in
 // a heap-capped worker unless a heap size was chosen; a no-op build ends at the stamp check in this thread,
 // and loads only what that check and the summary need. A build that resumes from the last build's snapshot
-// (article bodies edited, see build-resume.ts) runs in this thread, from a bundle.
+// (article bodies edited, see build-resume.ts) runs in this thread.
 
 export async function runBuild(values: Values<"build">, io: Output): Promise<number> {
   const started = performance.now();
@@ -103,8 +102,7 @@ async function tryResume(options: BuildOptions): Promise<BuildReport | undefined
   const { resumeCandidate } = await import("../resume-candidate.js");
   const candidate = resumeCandidate(options, options.checked);
   if (!candidate) return undefined;
-  const bundle = compiledWorker(new URL("../bundle/resume-here.js", import.meta.url), import.meta.url);
-  const { resumeHere } = (await import(bundle.href)) as typeof import("./resume-here.js");
+  const { resumeHere } = await import("./resume-here.js");
   return resumeHere({ ...options, checked: { ...options.checked, candidate } });
 }
 
