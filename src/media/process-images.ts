@@ -5,7 +5,7 @@ import { error, type Diagnostic } from "../errors/diagnostic.js";
 import type { ImageFormat, ImageMap, ImageVariant, OutputFile, ProcessedImage } from "../model.js";
 import type { Urls } from "../routes/urls.js";
 import { writeAtomically } from "../write/atomic-file.js";
-import { ENCODER_VERSION, sharpEncoder, type ImageEncoder } from "./sharp-encoder.js";
+import { encoderVersion, sharpEncoder, type ImageEncoder } from "./sharp-encoder.js";
 
 /** Where an image is used: its path under content/media, and the place that names it (for diagnostics). */
 export interface ImageRequest {
@@ -102,7 +102,7 @@ async function processOne(src: string, options: ImageOptions, encoder: ImageEnco
     }
     if (!manifest) {
       input = await readFile(file);
-      hash = createHash("sha256").update(ENCODER_VERSION).update("\0").update(input).digest("hex");
+      hash = createHash("sha256").update(encoderVersion()).update("\0").update(input).digest("hex");
     }
     seen[src] = { size: info.size, mtimeMs: info.mtimeMs, hash: hash! };
   } catch (cause) {

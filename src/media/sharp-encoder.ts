@@ -19,8 +19,11 @@ const SETTINGS = {
   png: { compressionLevel: 9, effort: 7 },
 } as const;
 
-/** Bumped with SETTINGS so that cached variants made with other settings are not reused. */
-export const ENCODER_VERSION = `sharp-${sharpVersion()}-${JSON.stringify(SETTINGS)}`;
+let version: string | undefined;
+/** Bumped with SETTINGS so that cached variants made with other settings are not reused; asked only when an image is read. */
+export function encoderVersion(): string {
+  return (version ??= `sharp-${sharpVersion()}-${JSON.stringify(SETTINGS)}`);
+}
 
 function sharpVersion(): string {
   // Read, not imported: sharp's exports hide its package.json, and importing it would load libvips.
