@@ -38,8 +38,13 @@ export function makeTimeFormatter(timeZone: string, pattern: string, locale: Loc
   };
 }
 
-/** Like date-fns' "yyyy-MM-dd'T'HH:mm:ssXXX" in a zone `offset` minutes ahead of UTC, written out directly: it is on every item of every list. */
+/**
+ * Like date-fns' "yyyy-MM-dd'T'HH:mm:ssXXX" in a zone `offset` minutes ahead of UTC, written out directly: it is
+ * on every item of every list. An offset with seconds (local mean time, before a zone kept standard time)
+ * cannot be written in ISO 8601 or HTML: such an instant is written in UTC.
+ */
 function isoWithOffset(instant: Instant, offset: number): string {
+  if (!Number.isInteger(offset)) return `${new Date(instant).toISOString().slice(0, 19)}Z`;
   const wall = new Date(instant + offset * 60_000).toISOString().slice(0, 19);
   if (offset === 0) return `${wall}Z`;
   const abs = Math.abs(offset);
