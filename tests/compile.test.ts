@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { statSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, listFiles } from "./helpers.js";
@@ -16,5 +16,12 @@ describe("npm run compile", () => {
     expect([...before.keys()]).toEqual(expect.arrayContaining(["capped-build.js", "second-thread-worker.js"]));
     execFileSync(process.execPath, [path.join(ROOT, "scripts", "bundle.mjs")], { cwd: ROOT });
     expect(await times()).toEqual(before);
+  });
+
+  it("removes bundle files it no longer makes", async () => {
+    const stale = path.join(ROOT, "dist", "bundle", "stale-chunk.js");
+    writeFileSync(stale, "export {};\n");
+    execFileSync(process.execPath, [path.join(ROOT, "scripts", "bundle.mjs")], { cwd: ROOT });
+    expect(existsSync(stale)).toBe(false);
   });
 });

@@ -23,7 +23,7 @@ export const COMMANDS = {
   --base-url URL    override baseUrl from site.yml (canonical URLs, feeds), e.g. for a staging host
   --strict          warnings fail the build
   --quiet           print nothing when all is well
-  --no-cache        a cold build: ignore .broadsheet-cache/ and rewrite every file
+  --no-cache        a cold build: ignore .broadsheet-cache/ (encoded images are reused) and rewrite every file
   --timings         print the milliseconds each stage took (load, validate, render, write...)`,
     options: {
       ...SOURCES,

@@ -91,7 +91,10 @@ export function toolIdentity(): Promise<string> {
     // Synchronous: a hundred stat calls through the thread pool took longer than the calls themselves.
     const entries = readdirSync(root, { recursive: true, withFileTypes: true });
     const files = entries.filter((e) => e.isFile() && /\.[cm]?js$/.test(e.name)).map((e) => path.join(e.parentPath, e.name)).sort();
-    const stamps = files.map((f) => `${f.slice(root.length + 1)}:${statSync(f).mtimeMs}`);
+    const stamps = files.map((f) => {
+      const info = statSync(f);
+      return `${f.slice(root.length + 1)}:${info.size}:${info.mtimeMs}`;
+    });
     return hashBytes(stamps.join("\n"));
   })();
   return tool;
