@@ -134,7 +134,7 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
   // The second thread gets the site now, and makes the feeds and sitemaps while this thread starts on the pages.
   const thread = second?.render({ recipe: { index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources });
   const syndicated = thread && second?.syndicate(plan, redirects);
-  const rendered = await renderPages(routes, ctx, templates, writer, { threshold, ...(thread && { thread }), ...(site.resumed && { touched: site.resumed.edited }) });
+  const rendered = await renderPages(routes, ctx, templates, writer, { threshold, ...(thread && second && { thread, second }), ...(site.resumed && { touched: site.resumed.edited }) });
   run.push(...rendered.diagnostics);
   const { rendered: made, spliced, splicedByWorker, kept, byWorker } = rendered.counts;
   const shared = (n: number) => (n > 0 ? ` (${n} by a second thread)` : "");

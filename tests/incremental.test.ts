@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, type BuildOptions } from "../src/build.js";
+import { checkStamp } from "../src/build-stamp.js";
 import { commitJournal, recoverJournal } from "../src/write/journal.js";
 import { snapshot } from "./bench/measure.js";
 import { FIXTURE_NOW, TEMPLATES, expectSameAsColdBuild, fixture, listFiles } from "./helpers.js";
@@ -90,6 +91,19 @@ describe("incremental builds", () => {
     expect(await readFile(edited, "utf8")).not.toContain("edited by hand");
     await expectSameAsCold();
     await rm(path.join(content, "articles/world/third-story.md"));
+    await rebuild();
+  });
+
+  it("has the second thread it opened at the start (the CLI found no resume) make pages from their previous bytes", async () => {
+    await writeFile(path.join(content, "articles/world/fourth-story.md"), "---\ntitle: A fourth story\ncategory: world\ndate: 2024-07-31 13:00\n---\nNews.\n");
+    const checked = await checkStamp(options());
+    // workerThreshold 0: however small the site, the thread is opened before the pipeline, as for a big one.
+    const result = await build({ ...options(), workerThreshold: 0, checked: { ...checked, candidate: false } });
+    expect(result.diagnostics).toEqual([]);
+    const stage = result.stages.map(([name]) => name).find((name) => name.startsWith("render pages"))!;
+    expect(Number(/Latest news only \((\d+) by a second thread\)/.exec(stage)?.[1])).toBeGreaterThan(10);
+    await expectSameAsCold();
+    await rm(path.join(content, "articles/world/fourth-story.md"));
     await rebuild();
   });
 

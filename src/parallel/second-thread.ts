@@ -41,12 +41,16 @@ export interface RenderThread {
 
 /**
  * A cold build of a big site opens its second thread before anything else, even before the pipeline's modules
- * load (see cli/capped-build.ts), so that it is up when the files are parsed. An incremental build opens one
- * only if it turns out to have enough files to parse or pages to render.
+ * load (see cli/capped-build.ts), so that it is up when the files are parsed. So does an incremental build of a
+ * big site that the CLI found cannot resume from the snapshot (a story published, front matter edited): most
+ * such builds make thousands of pages again (Latest news is on every page), and the thread was otherwise
+ * opened half-way through them (at 4,000 articles, it spliced 10% of the pages). Another incremental build
+ * opens one only if it turns out to have enough files to parse or pages to render.
  */
 export function secondThreadFor(options: Pick<BuildOptions, "noCache" | "dryRun" | "outDir" | "checked">, threshold: number): SecondThread | undefined {
   const cold = options.noCache === true || options.dryRun === true || !hasManifest(options.outDir);
-  return cold && (options.checked?.stats?.size ?? 0) >= threshold && availableParallelism() > 1 ? openSecondThread() : undefined;
+  const full = cold || options.checked?.candidate === false;
+  return full && (options.checked?.stats?.size ?? 0) >= threshold && availableParallelism() > 1 ? openSecondThread() : undefined;
 }
 
 export function openSecondThread(): SecondThread {

@@ -145,8 +145,11 @@ export async function renderPages(
   const failed: Waiting[] = [];
   const away: Promise<void>[] = [];
   let inFlight = 0;
-  const shareSplices = () => {
+  const shareSplices = async () => {
     const batch = waiting.splice(0);
+    // The second thread's answers come in between macrotasks: without this, the loop below never let them
+    // in, the thread looked busy, and this thread spliced ~90% of the pages while the other one waited.
+    if (inFlight > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const helper = batch.length > 0 && inFlight < 4 ? queue.helper() : undefined;
     if (!helper) {
       for (const page of batch) if (!spliceHere(page.i, page.base, page.inputs)) failed.push(page);
@@ -188,14 +191,14 @@ export async function renderPages(
       const hash = base !== undefined && routes.length >= (parallel?.threshold ?? Infinity) ? spliced.away(route, base) : undefined;
       if (hash !== undefined && base !== undefined) {
         waiting.push({ i, base, inputs, hash });
-        if (waiting.length >= SPLICE_BATCH) shareSplices();
+        if (waiting.length >= SPLICE_BATCH) await shareSplices();
       } else if (!spliceHere(i, base, inputs)) {
         going = await renderHere(i, base, inputs);
         if (!going) break;
       }
       if (files.length >= BATCH) await flush();
     }
-    shareSplices();
+    await shareSplices();
     await Promise.all(away);
     for (const { i, base, inputs } of failed) if (going) going = await renderHere(i, base, inputs);
     if (going) take(await queue.finish());

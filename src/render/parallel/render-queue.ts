@@ -16,6 +16,8 @@ export interface ParallelOptions {
   threshold: number;
   /** A thread already given the site (a cold build's, see build.ts): used from the first page. */
   thread?: RenderThread;
+  /** The second thread that `thread` runs in, which also takes pages to splice (see render-pages.ts). */
+  second?: SecondThread;
 }
 
 /**
@@ -149,6 +151,6 @@ export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewCo
     },
     close: async () => own?.close(),
     byWorker: () => byWorker,
-    helper: () => own ?? (thread ? undefined : open()),
+    helper: () => own ?? parallel.second ?? (thread ? undefined : open()),
   };
 }
