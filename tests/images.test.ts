@@ -28,9 +28,10 @@ async function drawImage(file: string, width: number, height: number, alpha = fa
   await sharp(pixels, { raw: { width, height, channels } }).toFile(file);
 }
 
-function countingEncoder(): ImageEncoder & { calls: { probe: number; encode: number } } {
+function countingEncoder(version = sharpEncoder.version): ImageEncoder & { calls: { probe: number; encode: number } } {
   const calls = { probe: 0, encode: 0 };
   return {
+    version,
     calls,
     probe: (input) => (calls.probe++, sharpEncoder.probe(input)),
     encode: (input, width, format) => (calls.encode++, sharpEncoder.encode(input, width, format)),
@@ -156,6 +157,27 @@ describe("responsive images", () => {
       expect(files).toEqual((await site.files()).filter((f) => f.startsWith("media/")));
       const same = async (f: string) => (await readFile(path.join(rebuilt.out, f))).equals(await readFile(path.join(site.out, f)));
       expect((await Promise.all(files.map(same))).every(Boolean)).toBe(true);
+    } finally {
+      await rebuilt.cleanup();
+    }
+  });
+
+  it("encodes every image again for another encoder (sharp upgraded, other settings), and pages link to the new variants", async () => {
+    const other = countingEncoder(`${sharpEncoder.version}, upgraded`);
+    const rebuilt = await buildSite(path.join(work, "content"), { cacheDir, imageEncoder: other });
+    try {
+      expect(other.calls.encode).toBe(first.calls.encode);
+      const variants = async (s: BuiltSite) => (await s.files()).filter((f) => f.startsWith("media/") && /-\d+w\./.test(f));
+      const before = await variants(site);
+      const after = await variants(rebuilt);
+      expect(after.length).toBe(before.length);
+      expect(after.filter((f) => before.includes(f))).toEqual([]);
+      // Every variant a page links to is one of the new ones.
+      const pages = (await rebuilt.files()).filter((f) => f.endsWith(".html"));
+      const linked = new Set<string>();
+      for (const page of pages) for (const [url] of (await readFile(path.join(rebuilt.out, page), "utf8")).matchAll(/media\/[^"' ,]+-\d+w\.[0-9a-f]+\.\w+/g)) linked.add(url);
+      expect(linked.size).toBeGreaterThan(0);
+      expect([...linked].filter((url) => !after.includes(url))).toEqual([]);
     } finally {
       await rebuilt.cleanup();
     }

@@ -5,7 +5,7 @@ import { error, type Diagnostic } from "../errors/diagnostic.js";
 import type { ImageFormat, ImageMap, ImageVariant, OutputFile, ProcessedImage } from "../model.js";
 import type { Urls } from "../routes/urls.js";
 import { writeAtomically } from "../write/atomic-file.js";
-import { encoderVersion, sharpEncoder, type ImageEncoder } from "./sharp-encoder.js";
+import { sharpEncoder, type ImageEncoder } from "./sharp-encoder.js";
 
 /** Where an image is used: its path under content/media, and the place that names it (for diagnostics). */
 export interface ImageRequest {
@@ -53,7 +53,9 @@ export async function processImages(requests: ImageRequest[], options: ImageOpti
   const images = new Map<string, ProcessedImage>();
   const files: OutputFile[] = [];
   const diagnostics: Diagnostic[] = [];
-  const known = await readKnown(options.cacheDir);
+  // Images are hashed with the encoder's version, so the index of those hashes is the encoder's too: after an
+  // upgrade of sharp or new settings, each image is hashed again, and gets new variants.
+  const known = bySrc.size > 0 ? await readKnown(options.cacheDir, encoder.version) : {};
   const seen: Known = {};
   // One image at a time: libvips already uses every core for one encode.
   for (const src of [...bySrc.keys()].sort()) {
@@ -65,25 +67,26 @@ export async function processImages(requests: ImageRequest[], options: ImageOpti
     images.set(src, result.image);
     files.push(...result.files);
   }
-  if (JSON.stringify(seen) !== JSON.stringify(known)) await saveKnown(options.cacheDir, seen);
+  if (bySrc.size > 0 && JSON.stringify(seen) !== JSON.stringify(known)) await saveKnown(options.cacheDir, encoder.version, seen);
   return { images, files, diagnostics };
 }
 
 /** Each image's content hash by its size and time, so a rebuild need not read every picture to hash it. */
 type Known = Record<string, { size: number; mtimeMs: number; hash: string }>;
 
-async function readKnown(cacheDir: string): Promise<Known> {
+async function readKnown(cacheDir: string, encoder: string): Promise<Known> {
   try {
-    return JSON.parse(await readFile(path.join(cacheDir, "images", "index.json"), "utf8")) as Known;
+    const index = JSON.parse(await readFile(path.join(cacheDir, "images", "index.json"), "utf8")) as { encoder?: string; images?: Known };
+    return index.encoder === encoder && index.images ? index.images : {};
   } catch {
     return {};
   }
 }
 
-async function saveKnown(cacheDir: string, known: Known): Promise<void> {
+async function saveKnown(cacheDir: string, encoder: string, images: Known): Promise<void> {
   const file = path.join(cacheDir, "images", "index.json");
   await mkdir(path.dirname(file), { recursive: true });
-  await writeAtomically(file, JSON.stringify(known));
+  await writeAtomically(file, JSON.stringify({ encoder, images }));
 }
 
 type Outcome = { image: ProcessedImage; files: OutputFile[] } | { problem: string; missing: boolean };
@@ -102,7 +105,7 @@ async function processOne(src: string, options: ImageOptions, encoder: ImageEnco
     }
     if (!manifest) {
       input = await readFile(file);
-      hash = createHash("sha256").update(encoderVersion()).update("\0").update(input).digest("hex");
+      hash = createHash("sha256").update(encoder.version).update("\0").update(input).digest("hex");
     }
     seen[src] = { size: info.size, mtimeMs: info.mtimeMs, hash: hash! };
   } catch (cause) {

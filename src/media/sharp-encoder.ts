@@ -5,6 +5,8 @@ import type { ImageFormat } from "../model.js";
 
 /** What processing needs from an image library; tests wrap it to count calls (a cache hit makes none). */
 export interface ImageEncoder {
+  /** What the encoded bytes depend on besides the image (library version, settings): variants made by another are not reused. */
+  readonly version: string;
   /** Size after EXIF orientation, and whether the image has transparency. Throws for an unreadable file. */
   probe(input: Uint8Array): Promise<{ width: number; height: number; hasAlpha: boolean }>;
   /** The image resized to `width` (never enlarged), encoded as `format`. */
@@ -20,8 +22,8 @@ const SETTINGS = {
 } as const;
 
 let version: string | undefined;
-/** Bumped with SETTINGS so that cached variants made with other settings are not reused; asked only when an image is read. */
-export function encoderVersion(): string {
+/** sharp's version and SETTINGS; asked only when an image is read. */
+function encoderVersion(): string {
   return (version ??= `sharp-${sharpVersion()}-${JSON.stringify(SETTINGS)}`);
 }
 
@@ -36,6 +38,9 @@ let loaded: Promise<typeof import("sharp")> | undefined;
 const sharpOf = async (input: Uint8Array) => (await (loaded ??= import("sharp"))).default(input, { failOn: "error" });
 
 export const sharpEncoder: ImageEncoder = {
+  get version() {
+    return encoderVersion();
+  },
   async probe(input) {
     // failOn "error" rejects truncated files instead of encoding a half-grey picture.
     const meta = await (await sharpOf(input)).metadata();
