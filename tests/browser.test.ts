@@ -3,7 +3,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listFiles, ROOT, type BuiltSite } from "./helpers.js";
+import { buildSite, fixture, listFiles, ROOT, type BuiltSite } from "./helpers.js";
 import { launchChromium, seriousAxeViolations } from "./support/browser.js";
 import { crawl } from "./support/crawl.js";
 import { buildDemo, samplePages, type PageType } from "./support/sites.js";
@@ -171,5 +171,53 @@ describe("dark mode and print", () => {
     expect(hidden).toEqual(["none", "none", "none"]);
     await dark.page.screenshot({ path: path.join(ARTIFACTS, "article-print.png"), fullPage: true });
     await dark.context.close();
+  });
+});
+
+describe("an embed, in the browser", () => {
+  it("asks nothing of another site until the reader clicks it, then plays in place", async () => {
+    const embeds = await buildSite(fixture("embeds"));
+    const own = await serveStatic(embeds.out);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      // No network here: every request to another host is recorded and refused.
+      const elsewhere: string[] = [];
+      await context.route("**/*", (route) => {
+        if (route.request().url().startsWith(own.origin)) return route.continue();
+        elsewhere.push(route.request().url());
+        return route.abort();
+      });
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`${own.origin}/local/all-embeds/`, { waitUntil: "load" });
+      const facades = page.locator("a[data-embed-src]");
+      await expect(facades.count()).resolves.toBe(2);
+      await expect(page.locator("iframe").count()).resolves.toBe(0);
+      expect(elsewhere).toEqual([]);
+
+      // A click with a modifier key keeps the link (the reader wants it in a new tab).
+      const chart = page.locator('a[data-embed-title="Oil exports by month"]');
+      await chart.evaluate((a) => a.addEventListener("click", (e) => e.preventDefault()));
+      await chart.click({ modifiers: ["Control"] });
+      await expect(page.locator("iframe").count()).resolves.toBe(0);
+
+      await page.locator('a[data-embed-title="Big Buck Bunny, the trailer"]').click();
+      const frame = page.locator("iframe");
+      await frame.waitFor();
+      expect(await frame.evaluate((f: HTMLIFrameElement) => ({ src: f.src, title: f.title, focused: document.activeElement === f, fullscreen: f.allowFullscreen }))).toEqual({
+        src: "https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ?autoplay=1",
+        title: "Big Buck Bunny, the trailer",
+        focused: true,
+        fullscreen: true,
+      });
+      await expect(facades.count()).resolves.toBe(1);
+      await expect.poll(() => elsewhere).toEqual(["https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ?autoplay=1"]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await own.close();
+      await embeds.cleanup();
+    }
   });
 });
