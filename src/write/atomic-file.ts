@@ -1,19 +1,29 @@
 import { renameSync, writeFileSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
+import { threadId } from "node:worker_threads";
 
 /**
  * Writes `file` through a temporary file beside it and a rename, so that a reader, or the next build after a
  * killed one, finds the old contents or the new, never half of them. The caches, manifests and stamps all go this way.
  */
 export async function writeAtomically(file: string, contents: string | Uint8Array): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
+  const temp = tempName(file);
   await writeFile(temp, contents);
   await rename(temp, file);
 }
 
 /** writeAtomically, for a caller that does no other I/O (a small file on a short path). */
 export function writeAtomicallySync(file: string, contents: string | Uint8Array): void {
-  const temp = `${file}.${process.pid}.tmp`;
+  const temp = tempName(file);
   writeFileSync(temp, contents);
   renameSync(temp, file);
+}
+
+let written = 0;
+/**
+ * A temporary name no other write uses: two builds in one process (the test runner's threads, sharing a
+ * fixture's cache folder) wrote the same file at once, and one renamed the other's temporary file away.
+ */
+function tempName(file: string): string {
+  return `${file}.${process.pid}-${threadId}-${++written}.tmp`;
 }
