@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_NOW, ROOT, TEMPLATES, listFiles } from "./helpers.js";
 import { AUTHORS_YML, SITE_YML, article } from "./small-site.js";
+import { writeAtomically } from "../src/write/atomic-file.js";
 
 // Builds of a few thousand articles with the real CLI, killed with SIGKILL at several points: public/ must
 // be exactly the previous build after every kill, and the next build must clean what the killed one left.
@@ -128,4 +129,16 @@ describe("a killed build", () => {
     expect(Object.fromEntries(await snapshot(out))).toEqual(Object.fromEntries(previous));
     await rm(path.join(content, "articles", "broken.md"));
   }, 300_000);
+});
+
+describe("a cache file written by two builds of one process at once", () => {
+  it("holds one of the two writes whole, and neither write fails", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "broadsheet-atomic-"));
+    const file = path.join(dir, "content.json");
+    const [a, b] = ["a".repeat(200_000), "b".repeat(300_000)];
+    await Promise.all([writeAtomically(file, a), writeAtomically(file, b), writeAtomically(file, a)]);
+    expect([a, b]).toContain(await readFile(file, "utf8"));
+    expect(await readdir(dir)).toEqual(["content.json"]);
+    await rm(dir, { recursive: true, force: true });
+  });
 });
