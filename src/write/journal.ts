@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { mkdir, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { cacheDir, dropManifest, saveManifest, type ManifestEntry } from "./manifest.js";
@@ -34,16 +34,20 @@ export async function commitJournal(outDir: string, journal: Journal): Promise<v
 
 export async function applyJournal(outDir: string, journal: Journal): Promise<void> {
   const out = path.resolve(outDir);
-  const folders = new Set(journal.moves.map(([, to]) => path.dirname(path.join(out, safeRelative(to)))));
-  // Synchronous, like the renames: a site has a folder per article, and each call through the thread pool cost more than itself.
-  for (const folder of [...folders].sort()) mkdirSync(folder, { recursive: true });
-  // Synchronous renames: for thousands of files, much cheaper than round trips through the thread pool.
+  // Synchronous renames: for thousands of files, much cheaper than round trips through the thread pool. A
+  // folder is made only for a file whose folder is new: a story published rewrites every page of the site,
+  // a folder each, and making sure of each folder first cost two system calls a page.
   for (const [from, to] of journal.moves) {
+    const source = path.join(journal.staging, from);
+    const target = path.join(out, safeRelative(to));
     try {
-      renameSync(path.join(journal.staging, from), path.join(out, safeRelative(to)));
+      renameSync(source, target);
     } catch (cause) {
-      // Already moved by the run that was interrupted.
       if ((cause as NodeJS.ErrnoException).code !== "ENOENT") throw cause;
+      // Already moved by the run that was interrupted; or the file's folder is new.
+      if (!existsSync(source)) continue;
+      mkdirSync(path.dirname(target), { recursive: true });
+      renameSync(source, target);
     }
   }
   await inBatches(journal.removes, 64, (file) => rm(path.join(out, safeRelative(file)), { force: true }));
