@@ -1,9 +1,11 @@
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { build } from "../src/build.js";
 import { loadContent } from "../src/content/load-content.js";
-import { fixture } from "./helpers.js";
+import { openParseCache } from "../src/content/parse-cache.js";
+import { FIXTURE_NOW, TEMPLATES, fixture } from "./helpers.js";
 
 // Front matter is parsed on two threads when there are many files: the documents and the problems found must
 // be the same as on one thread, whichever thread read which file.
@@ -34,5 +36,22 @@ describe("parsing on two threads", () => {
       ["not-utf8", "zz-latin1.md"],
     ]);
     expect(alone.articles.length).toBeGreaterThan(20);
+  });
+});
+
+describe("a build on two threads that fails", () => {
+  it("keeps what it parsed, so the build after the fix parses only the fixed file", async () => {
+    const site = await mkdtemp(path.join(tmpdir(), "broadsheet-parse-fail-"));
+    const content = path.join(site, "content");
+    await cp(fixture("newsroom"), content, { recursive: true });
+    await writeFile(path.join(content, "articles/zz-broken.md"), "---\ntitle: [unclosed\ncategory: world\n---\nBody.\n");
+    // workerThreshold 0: the second thread is opened before the files are read, as for a big site.
+    const failed = await build({ contentDir: content, templatesDir: TEMPLATES, outDir: path.join(site, "public"), now: FIXTURE_NOW, workerThreshold: 0 });
+    expect(failed.ok).toBe(false);
+    const cache = openParseCache(path.join(site, ".broadsheet-cache"), content, { fresh: false });
+    const good = path.join(content, "articles/world/heatwave-europe.md");
+    const info = await stat(good);
+    expect(cache.byStat("articles/world/heatwave-europe.md", info.size, info.mtimeMs)).toBeDefined();
+    await rm(site, { recursive: true, force: true });
   });
 });
