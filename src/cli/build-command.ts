@@ -81,8 +81,10 @@ export async function runCheck(values: Values<"check">, io: Output): Promise<num
  */
 async function pipeline(options: BuildOptions, io: Output): Promise<BuildReport | undefined> {
   const { HEAP_CAP_MB, OutOfMemoryError, buildWithHeapCap, wantsHeapCap } = await import("./heap-cap.js");
+  // The worker need not ask again whether the build may resume: tryResume has.
+  const inWorker = options.checked ? { ...options, checked: { ...options.checked, candidate: false as const } } : options;
   const run = wantsHeapCap(process.execArgv, io.env)
-    ? tryResume(options).then((report) => report ?? buildWithHeapCap(options.checked ? { ...options, checked: { ...options.checked, candidate: false } } : options))
+    ? tryResume(options).then((report) => report ?? buildWithHeapCap(inWorker))
     : import("../build.js").then(async ({ build }) => reportOf(await build(options)));
   try {
     return await (options.dryRun ? run : withProgress(io, "Building", run));

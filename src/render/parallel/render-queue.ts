@@ -84,7 +84,10 @@ export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewCo
 
   const renderHere = (chunk: Chunk) => {
     chunk.sent = true;
-    chunk.results = chunk.routes.map((i) => (asBytes ? asPageBytes(renderer.render(routes[i]!)) : renderer.render(routes[i]!)));
+    chunk.results = chunk.routes.map((i) => {
+      const result = renderer.render(routes[i]!);
+      return asBytes ? asPageBytes(result) : result;
+    });
   };
   const sendAway = (chunk: Chunk, worker: RenderThread) => {
     chunk.sent = true;
