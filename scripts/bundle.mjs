@@ -35,8 +35,9 @@ const output = [
   ...(await bundle({ cli: "dist/cli.js" }, "cli-[name].js")),
   ...(await bundle({ "capped-build": "dist/cli/capped-build.js", "second-thread-worker": "dist/parallel/second-thread-worker.js" }, "[name].js")),
 ];
-// Files are written only when their bytes change, as tsc does: Broadsheet's identity is the size and time of
-// its compiled files (src/write/manifest.ts), and a new time would make the next build cold.
+// Files are written only when their bytes change, as tsc does: compiling unchanged code changes nothing here.
+// (Broadsheet's identity, which decides whether a build's cache holds, is the bytes of these files; see
+// toolIdentity in src/write/manifest.ts.)
 const dir = "dist/bundle";
 mkdirSync(dir, { recursive: true });
 const made = new Set();

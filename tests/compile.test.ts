@@ -4,9 +4,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, listFiles } from "./helpers.js";
 
-// Broadsheet's identity, which decides whether an output folder's cache still holds, is the size and time of
-// its compiled files (src/write/manifest.ts). `npm run build` compiles first: doing so with no change to the
-// code must leave those times alone, or every `npm run build` after the first would be a cold build.
+// `npm run build` compiles first. Like tsc, the bundler rewrites only the files whose bytes change, so that
+// compiling unchanged code changes nothing in dist/. Broadsheet's identity, which decides whether an output
+// folder's cache holds, is the bytes of those files, whatever their times (tests/restored-cache.test.ts).
 
 describe("npm run compile", () => {
   it("rewrites no bundle file whose bytes are unchanged", async () => {

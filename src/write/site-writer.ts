@@ -8,7 +8,7 @@ import { recoverInterruptedSwap, stagingFolder, swapInto, writeFiles } from "./w
 // The write stage. Files arrive in batches as they are rendered (so the whole site is never held in
 // memory) and are staged beside the output folder; nothing in the output folder changes before commit().
 //
-// Cold build (no cache, --no-cache, or the output folder is not the one the cache describes): every file
+// Cold build (no cache, --no-cache, or an output folder none of whose files the cache describes): every file
 // is written into a staging copy of the site, which is swapped in with two renames.
 // Incremental build: each file's bytes are hashed and compared with the manifest; only files whose bytes
 // changed are staged, then moved into place through a journal (see journal.ts). A no-op build writes
@@ -61,7 +61,8 @@ export async function openSiteWriter(outDir: string, options: { cache: boolean }
   const staging = stagingFolder(out);
   await mkdir(staging, { recursive: true });
   const next: Record<string, ManifestEntry> = {};
-  const state = { moves: [] as [string, string][], changedEntries: false, made: new Set<string>() };
+  // A manifest checked against a folder it did not describe is saved for this one, even if no file changes.
+  const state = { moves: [] as [string, string][], changedEntries: previous?.rehomed === true, made: new Set<string>() };
   const blocks = { previous: previous ? await loadBlocks(out) : {}, next: {} as Record<string, string> };
 
   // The previous files of each group (feeds, sitemaps), found in one pass over the manifest when first asked.
