@@ -24,13 +24,20 @@ describe("GitHub annotations", () => {
 });
 
 describe("the GitHub workflow", () => {
-  it("publishes on push to main and every 10 minutes, and checks pull requests with annotations", async () => {
+  it("publishes on push to main and every 10 minutes from the last build's output and cache, and checks pull requests with annotations", async () => {
     const workflow = parse(await readFile(path.join(ROOT, ".github/workflows/site.yml"), "utf8"));
     expect(workflow.on.push.branches).toEqual(["main"]);
     expect(workflow.on.schedule).toEqual([{ cron: "*/10 * * * *" }]);
     const runs = (job: string) => workflow.jobs[job].steps.map((s: { run?: string; uses?: string }) => s.run ?? s.uses);
     expect(runs("build")).toEqual(expect.arrayContaining(["npm ci --no-audit --no-fund", "npm run build", "actions/upload-pages-artifact@v3"]));
     expect(workflow.jobs.build.steps.find((s: { uses?: string }) => s.uses === "actions/upload-pages-artifact@v3").with.path).toBe("public");
+    // The last build's output and cache come back before the build, and go away after it, both with the same folders.
+    const steps = runs("build");
+    expect(steps.indexOf("actions/cache/restore@v4")).toBeLessThan(steps.indexOf("npm run build"));
+    expect(steps.indexOf("actions/cache/save@v4")).toBeGreaterThan(steps.indexOf("npm run build"));
+    const cached = (uses: string) => workflow.jobs.build.steps.find((s: { uses?: string }) => s.uses === uses).with.path.trim().split("\n");
+    expect(cached("actions/cache/restore@v4")).toEqual(["public", ".broadsheet-cache"]);
+    expect(cached("actions/cache/save@v4")).toEqual(["public", ".broadsheet-cache"]);
     expect(runs("deploy")).toEqual(["actions/deploy-pages@v4"]);
     expect(runs("check")).toContain("node bin/broadsheet.js check --format github");
     expect(workflow.jobs.check.if).toBe("github.event_name == 'pull_request'");
