@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rename, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -8,8 +8,9 @@ import { median, medianRun, onPath, snapshot, timed, written, type Run } from ".
 
 // npm run bench [-- --sizes 1000,10000,100000 --runs 3 --targets ram,disk --no-hugo --no-dev]
 // Generates each newsroom once, then per output target: cold builds (--no-cache, empty output), then
-// rounds of no-op / one-body-edit / one-new-article rebuilds, `cp -r` of our output, and Hugo's cold
-// build of the same corpus when `hugo` is on the PATH; and per size, the dev server's edit-to-served time.
+// rounds of no-op / one-body-edit / one-new-article rebuilds, CI runs (a fresh checkout with the last
+// build's output and cache restored), `cp -r` of our output, and Hugo's cold build of the same corpus when
+// `hugo` is on the PATH; and per size, the dev server's edit-to-served time.
 // Prints Markdown tables of medians.
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -27,6 +28,7 @@ interface Row {
   noop: Run & { files: number };
   edit: Run & { files: number };
   added: Run & { files: number };
+  restored: Run & { files: number };
   copy: number;
   hugo?: Run;
 }
@@ -92,7 +94,7 @@ async function measureTarget(corpus: Corpus, base: string, target: string): Prom
   const files = (await snapshot(out)).size;
 
   const noop: Run[] = [], edit: Run[] = [], added: Run[] = [];
-  const counts = { noop: [] as number[], edit: [] as number[], added: [] as number[] };
+  const counts = { noop: [] as number[], edit: [] as number[], added: [] as number[], restored: [] as number[] };
   const measure = async (into: Run[], count: number[], change: () => Promise<void>) => {
     await change();
     const before = await snapshot(out);
@@ -112,6 +114,21 @@ async function measureTarget(corpus: Corpus, base: string, target: string): Prom
       await writeFile(path.join(corpus.content, articlePath(a)), toBroadsheet(a));
     });
     log(`${corpus.articles} ${target} no-op ${noop.at(-1)!.seconds.toFixed(2)} s, edit ${edit.at(-1)!.seconds.toFixed(2)} s, new ${added.at(-1)!.seconds.toFixed(2)} s`);
+  }
+
+  // A CI run: a fresh checkout (every content file has a new time) and the output and cache folders restored
+  // (the output is a new folder, with the same files: moved here, as a restore would write them).
+  const restored: Run[] = [];
+  const contentFiles = (await readdir(corpus.content, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  for (let r = 0; r < runs; r++) {
+    const at = new Date(BENCH_NOW + (r + 1) * 60_000);
+    for (const file of contentFiles) await utimes(file, at, at);
+    await mkdir(`${out}-restored`);
+    for (const name of await readdir(out)) await rename(path.join(out, name), path.join(`${out}-restored`, name));
+    await rm(out, { recursive: true });
+    await rename(`${out}-restored`, out);
+    await measure(restored, counts.restored, async () => {});
+    log(`${corpus.articles} ${target} CI run ${restored.at(-1)!.seconds.toFixed(2)} s`);
   }
 
   // The next target starts from the same corpus.
@@ -146,6 +163,7 @@ async function measureTarget(corpus: Corpus, base: string, target: string): Prom
     noop: { ...medianRun(noop), files: median(counts.noop) },
     edit: { ...medianRun(edit), files: median(counts.edit) },
     added: { ...medianRun(added), files: median(counts.added) },
+    restored: { ...medianRun(restored), files: median(counts.restored) },
     copy: median(copies),
     ...(hugo && { hugo }),
   };
@@ -156,8 +174,8 @@ function table(list: Row[]): string {
   const mb = (run: Run) => (run.rssMb === undefined ? "—" : `${Math.round(run.rssMb)} MB`);
   const share = (run: Run, cold: Run) => `${s(run.seconds)} (${((100 * run.seconds) / cold.seconds).toFixed(0)}%)`;
   const head = [
-    "| articles | output | files | cold | peak RSS | no-op (files written) | one body edit (files) | one new article (files) | `cp -r` of our output | Hugo cold | Hugo RSS | ours / Hugo |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| articles | output | files | cold | peak RSS | no-op (files written) | one body edit (files) | one new article (files) | CI run, cache restored (files) | `cp -r` of our output | Hugo cold | Hugo RSS | ours / Hugo |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   const lines = list.map((r) =>
     [
@@ -169,6 +187,7 @@ function table(list: Row[]): string {
       `${share(r.noop, r.cold)}, ${r.noop.files}`,
       `${share(r.edit, r.cold)}, ${r.edit.files}`,
       `${share(r.added, r.cold)}, ${r.added.files}`,
+      `${share(r.restored, r.cold)}, ${r.restored.files}`,
       s(r.copy),
       r.hugo ? s(r.hugo.seconds) : "—",
       r.hugo ? mb(r.hugo) : "—",
