@@ -29,12 +29,22 @@ describe("the GitHub workflow", () => {
     expect(workflow.on.push.branches).toEqual(["main"]);
     expect(workflow.on.schedule).toEqual([{ cron: "*/10 * * * *" }]);
     const runs = (job: string) => workflow.jobs[job].steps.map((s: { run?: string; uses?: string }) => s.run ?? s.uses);
-    expect(runs("build")).toEqual(expect.arrayContaining(["npm ci --no-audit --no-fund", "npm run build", "actions/upload-pages-artifact@v3"]));
+    expect(runs("build")).toEqual(expect.arrayContaining(["npm ci --no-audit --no-fund", "npm run compile", "node bin/broadsheet.js build", "actions/upload-pages-artifact@v3"]));
     expect(workflow.jobs.build.steps.find((s: { uses?: string }) => s.uses === "actions/upload-pages-artifact@v3").with.path).toBe("public");
     // The last build's output and cache come back before the build, and go away after it, both with the same folders.
     const steps = runs("build");
-    expect(steps.indexOf("actions/cache/restore@v4")).toBeLessThan(steps.indexOf("npm run build"));
-    expect(steps.indexOf("actions/cache/save@v4")).toBeGreaterThan(steps.indexOf("npm run build"));
+    expect(steps.indexOf("actions/cache/restore@v4")).toBeLessThan(steps.indexOf("node bin/broadsheet.js build"));
+    expect(steps.indexOf("actions/cache/save@v4")).toBeGreaterThan(steps.indexOf("node bin/broadsheet.js build"));
+    // The code is compiled only when what it is compiled from changed (dist/ is cached by their hash).
+    for (const job of ["build", "check"]) {
+      const stepsOf = workflow.jobs[job].steps as { id?: string; uses?: string; run?: string; if?: string; with?: { path?: string; key?: string } }[];
+      const dist = stepsOf.find((s) => s.id === "dist")!;
+      expect(dist.with).toMatchObject({ path: "dist" });
+      expect(dist.with!.key).toContain("hashFiles('src/**', 'scripts/**', 'tsconfig*.json', 'package-lock.json')");
+      const compile = stepsOf.find((s) => s.run === "npm run compile")!;
+      expect(compile.if).toBe("steps.dist.outputs.cache-hit != 'true'");
+      expect(stepsOf.indexOf(dist)).toBeLessThan(stepsOf.indexOf(compile));
+    }
     const cached = (uses: string) => workflow.jobs.build.steps.find((s: { uses?: string }) => s.uses === uses).with.path.trim().split("\n");
     expect(cached("actions/cache/restore@v4")).toEqual(["public", ".broadsheet-cache"]);
     expect(cached("actions/cache/save@v4")).toEqual(["public", ".broadsheet-cache"]);
