@@ -23,6 +23,7 @@ import { validateContent, type ArticleMemo } from "./validate/validate-content.j
 import { secondThreadFor, type SecondThread } from "./parallel/second-thread.js";
 import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
 import { openSiteWriter, type WriteReport } from "./write/site-writer.js";
+import { hasManifest, loadManifest } from "./write/manifest.js";
 import { writeStamp, type BuildSummary } from "./write/site-stamp.js";
 import { checkStamp, type Checked } from "./build-stamp.js";
 import { resumable, snapshotFiles, type Resumed } from "./build-resume.js";
@@ -96,6 +97,9 @@ export interface BuildMemory {
   articles: ArticleMemo;
 }
 
+/** The last build's manifest, being loaded by the second thread (see SecondThread.loadManifest). */
+type ManifestLoad = ReturnType<SecondThread["loadManifest"]>;
+
 /** load → validate → index → render → write. Writes nothing unless every stage before succeeded. */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const threshold = options.workerThreshold ?? WORKER_THRESHOLD;
@@ -104,15 +108,17 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const checked = options.checked ?? (await checkStamp(options));
     if (checked.unchanged) return checked.unchanged;
     second ??= secondThreadFor({ ...options, checked }, threshold);
-    return await buildWith({ ...options, checked }, threshold, second);
+    // The second thread loads the last build's manifest meanwhile (and checks a restored folder's files).
+    const manifest = second && !options.noCache && !options.dryRun && hasManifest(options.outDir) ? second.loadManifest(options.outDir) : undefined;
+    return await buildWith({ ...options, checked }, threshold, second, manifest);
   } finally {
     await second?.close();
   }
 }
 
-async function buildWith(options: BuildOptions, threshold: number, second: SecondThread | undefined): Promise<BuildResult> {
+async function buildWith(options: BuildOptions, threshold: number, second: SecondThread | undefined, manifest: ManifestLoad | undefined): Promise<BuildResult> {
   const prepared = (await resumeSite(options)) ?? (await prepareSite(options, undefined, second));
-  return renderAndWrite(options, prepared, threshold, second);
+  return renderAndWrite(options, prepared, threshold, second, manifest);
 }
 
 /**
@@ -124,14 +130,16 @@ export async function resumeBuild(options: BuildOptions): Promise<BuildResult | 
   return prepared && renderAndWrite(options, prepared, options.workerThreshold ?? WORKER_THRESHOLD, undefined);
 }
 
-async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, threshold: number, second: SecondThread | undefined): Promise<BuildResult> {
+async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, threshold: number, second: SecondThread | undefined, manifest?: ManifestLoad): Promise<BuildResult> {
   const { stamp, settings, stats } = options.checked ?? {};
   const { site, ...result } = prepared;
   const run = resume(options, result);
   if (!site) return result;
   const { index, routes, redirects, ctx, templates } = site;
   // Pages stream into the write stage, which changes the output folder only at commit (see src/write/).
-  const writer = options.dryRun ? undefined : await openSiteWriter(options.outDir, { cache: !options.noCache });
+  // The manifest the second thread loaded; loaded here if that thread failed.
+  const previous = manifest?.then((loaded) => (loaded ? loaded.manifest : loadManifest(options.outDir)));
+  const writer = options.dryRun ? undefined : await openSiteWriter(options.outDir, { cache: !options.noCache, ...(previous && { manifest: previous }) });
   const plan = planSyndication(routes, ctx, writer && ((group, inputs) => writer.reuse(group, inputs)), site.resumed !== undefined);
   // The second thread gets the site now, and makes the feeds and sitemaps while this thread starts on the pages.
   const thread = second?.render({ recipe: { index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources });

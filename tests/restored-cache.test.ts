@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, type BuildOptions } from "../src/build.js";
 import { checkStamp } from "../src/build-stamp.js";
+import { openSecondThread } from "../src/parallel/second-thread.js";
 import { snapshot } from "./bench/measure.js";
 import { FIXTURE_NOW, ROOT, TEMPLATES, expectSameAsColdBuild, fixture, listFiles } from "./helpers.js";
 
@@ -29,10 +30,10 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 /** Builds, and returns the output files that were written (new inode or mtime) or removed. */
-async function rebuild(): Promise<string[]> {
+async function rebuild(extra: Partial<BuildOptions> = {}): Promise<string[]> {
   const out = path.join(root, "public");
   const before = await snapshot(out);
-  const result = await build(options());
+  const result = await build({ ...options(), ...extra });
   expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   const after = await snapshot(out);
   const changed = [...after].filter(([file, id]) => before.get(file) !== id).map(([file]) => file);
@@ -49,34 +50,40 @@ async function freshCheckoutWith(saved: string): Promise<void> {
 }
 
 describe("a build from a restored output folder and cache", () => {
-  it("writes only the pages of what changed, and the files missing or damaged in the folder", async () => {
+  let saved: string;
+  beforeAll(async () => {
     await cp(fixture("newsroom"), path.join(root, "content"), { recursive: true });
     expect((await build({ ...options(), noCache: true })).ok).toBe(true);
-    const saved = path.join(root, "saved");
+    saved = path.join(root, "saved");
     await cp(path.join(root, "public"), path.join(saved, "public"), { recursive: true });
     await cp(path.join(root, ".broadsheet-cache"), path.join(saved, ".broadsheet-cache"), { recursive: true });
-
-    await freshCheckoutWith(saved);
-    // Nothing changed: every file holds.
-    expect(await rebuild()).toEqual([]);
-
-    await freshCheckoutWith(saved);
-    // The push: a correction to one story. And a folder restored imperfectly: a page edited, a page lost, one
-    // format of a feed damaged.
-    await appendFile(path.join(root, "content/articles/world/heatwave-europe.md"), "\nA correction was added.\n");
-    await writeFile(path.join(root, "public/about/index.html"), "<p>edited by hand</p>");
-    await rm(path.join(root, "public/economy/index.html"));
-    await writeFile(path.join(root, "public/economy/atom.xml"), "");
-    expect(await rebuild()).toEqual([
-      "about/index.html", "atom.xml", "economy/atom.xml", "economy/index.html", "feed.json", "feed.xml",
-      "world/atom.xml", "world/feed.json", "world/feed.xml", "world/heatwave-europe/index.html",
-    ]);
-    await expectSameAsColdBuild(path.join(root, "public"), options(), path.join(root, "cold"));
-
-    // The cache now describes this folder: the next build has nothing to do.
-    expect((await checkStamp(options())).unchanged).toBeDefined();
-    expect(await rebuild()).toEqual([]);
   });
+
+  // A big site's build has the second thread load the manifest and check the files, while this one reads the content.
+  for (const [name, extra] of [["in one thread", () => ({})], ["with the second thread checking the folder", () => ({ second: openSecondThread() })]] as const) {
+    it(`writes only the pages of what changed, and the files missing or damaged in the folder (${name})`, async () => {
+      await freshCheckoutWith(saved);
+      // Nothing changed: every file holds.
+      expect(await rebuild(extra())).toEqual([]);
+
+      await freshCheckoutWith(saved);
+      // The push: a correction to one story. And a folder restored imperfectly: a page edited, a page lost, one
+      // format of a feed damaged.
+      await appendFile(path.join(root, "content/articles/world/heatwave-europe.md"), "\nA correction was added.\n");
+      await writeFile(path.join(root, "public/about/index.html"), "<p>edited by hand</p>");
+      await rm(path.join(root, "public/economy/index.html"));
+      await writeFile(path.join(root, "public/economy/atom.xml"), "");
+      expect(await rebuild(extra())).toEqual([
+        "about/index.html", "atom.xml", "economy/atom.xml", "economy/index.html", "feed.json", "feed.xml",
+        "world/atom.xml", "world/feed.json", "world/feed.xml", "world/heatwave-europe/index.html",
+      ]);
+      await expectSameAsColdBuild(path.join(root, "public"), options(), path.join(root, "cold"));
+
+      // The cache now describes this folder: the next build has nothing to do.
+      expect((await checkStamp(options())).unchanged).toBeDefined();
+      expect(await rebuild(extra())).toEqual([]);
+    });
+  }
 });
 
 describe("Broadsheet compiled anew", () => {

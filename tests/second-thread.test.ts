@@ -10,6 +10,7 @@ import { buildSite, fixture, siteBytes, type BuiltSite } from "./helpers.js";
 function deadThread(): SecondThread {
   return {
     parse: async () => undefined,
+    loadManifest: async () => undefined,
     render: () => ({ inFlight: 0, ready: false, send: (_routes, done) => done(undefined), started: Promise.resolve(), replied: async () => {} }),
     splice: async () => undefined,
     syndicate: async () => undefined,

@@ -12,6 +12,7 @@ import { previousBytes } from "../write/previous-page.js";
 import { spliceBlock } from "../render/splice.js";
 import type { ViewContext } from "../render/view-model.js";
 import type { Redirect } from "../routes/plan-redirects.js";
+import { loadManifest, type Manifest } from "../write/manifest.js";
 
 // The build's second thread (see second-thread.ts): parses the files it is sent; once given the site as plain
 // data (the index, routes, images, asset URLs, template sources; the structured clone keeps the articles the
@@ -25,6 +26,7 @@ export interface WorkerInit {
 
 export type Request =
   | { id: number; parse: [string, string][] }
+  | { id: number; manifest: string; tool: string }
   | { id: number; init: WorkerInit }
   | { id: number; routes: number[] }
   | { id: number; syndication: SyndicationPlan; redirects: Redirect[] }
@@ -44,6 +46,7 @@ export type Spliced = { bytes: Uint8Array; hash: string } | null;
 /** A request's answer, or the thread saying it is ready for render jobs. */
 export type Reply =
   | { id: number; outcomes: FileOutcome[] }
+  | { id: number; manifest: Manifest | null }
   | { id: number; results: RenderResult[] }
   | { id: number; files: SyndicationFile[] }
   | { id: number; spliced: Spliced[] }
@@ -64,8 +67,10 @@ async function start(init: WorkerInit): Promise<void> {
   port.postMessage({ ready: true } satisfies Reply);
 }
 
-function answer(request: Request): void {
-  if ("parse" in request) {
+async function answer(request: Request): Promise<void> {
+  if ("manifest" in request) {
+    port.postMessage({ id: request.id, manifest: (await loadManifest(request.manifest, request.tool)) ?? null } satisfies Reply);
+  } else if ("parse" in request) {
     port.postMessage({ id: request.id, outcomes: request.parse.map(([abs, file]) => parseFile(abs, file)) } satisfies Reply);
   } else if ("syndication" in request) {
     const { routes, ctx } = site!;

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { BuildOptions } from "../build.js";
-import { hasManifest } from "../write/manifest.js";
+import { hasManifest, toolIdentity, type Manifest } from "../write/manifest.js";
 import type { FileOutcome } from "../content/parse-file.js";
 import type { RenderResult } from "../render/render-pages.js";
 import type { SyndicationFile, SyndicationPlan } from "../render/render-syndication.js";
@@ -17,6 +17,11 @@ import type { Request, Reply, Spliced, SpliceJob, WorkerInit } from "./second-th
 export interface SecondThread {
   /** Front matter of `files` ([absolute path, path for people]), parsed there; undefined if the thread failed. */
   parse(files: [string, string][]): Promise<FileOutcome[] | undefined>;
+  /**
+   * The manifest of the output folder `outDir` as loadManifest gives it, loaded there (checking a restored
+   * folder's files takes a few hundred ms, while this thread has nothing else to do); undefined if the thread failed.
+   */
+  loadManifest(outDir: string): Promise<{ manifest?: Manifest } | undefined>;
   /** Hands the thread the site, after which it takes render jobs. Once only. */
   render(init: WorkerInit): RenderThread;
   /** Pages made there from their previous bytes; undefined if the thread failed. */
@@ -100,6 +105,11 @@ export function openSecondThread(): SecondThread {
   return {
     parse: (files) =>
       new Promise((resolve) => request({ id: nextId++, parse: files }, (reply) => resolve(reply && "outcomes" in reply ? reply.outcomes : undefined))),
+    // Broadsheet's identity is this thread's: the other may run from other files (tests run the sources here).
+    loadManifest: async (outDir) => {
+      const tool = await toolIdentity();
+      return new Promise((resolve) => request({ id: nextId++, manifest: outDir, tool }, (reply) => resolve(reply && "manifest" in reply ? { manifest: reply.manifest ?? undefined } : undefined)));
+    },
     splice: (job) => new Promise((resolve) => request({ id: nextId++, splice: job }, (reply) => resolve(reply && "spliced" in reply ? reply.spliced : undefined))),
     syndicate(plan, redirects) {
       syndicating = true;

@@ -64,8 +64,11 @@ export async function folderIdentity(dir: string): Promise<string | undefined> {
   return info.isDirectory() ? `${info.dev}:${info.ino}:${info.birthtimeNs}` : undefined;
 }
 
-/** The manifest of `outDir`, if there is one and it still describes that folder. */
-export async function loadManifest(outDir: string): Promise<Manifest | undefined> {
+/**
+ * The manifest of `outDir`, if there is one written by this Broadsheet (`tool`: its identity, as the thread that
+ * writes the manifest knows it; by default this thread's), with the entries that hold for that folder.
+ */
+export async function loadManifest(outDir: string, tool?: string): Promise<Manifest | undefined> {
   const text = await readFile(manifestPath(outDir), "utf8").catch(() => undefined);
   if (text === undefined) return undefined;
   let manifest: Manifest;
@@ -74,7 +77,7 @@ export async function loadManifest(outDir: string): Promise<Manifest | undefined
   } catch {
     return undefined;
   }
-  if (manifest.version !== VERSION || typeof manifest.files !== "object" || manifest.tool !== (await toolIdentity())) return undefined;
+  if (manifest.version !== VERSION || typeof manifest.files !== "object" || manifest.tool !== (tool ?? (await toolIdentity()))) return undefined;
   const folder = await folderIdentity(outDir);
   if (folder === undefined) return undefined;
   if (manifest.folder === folder) return manifest;

@@ -53,11 +53,12 @@ export interface SiteWriter {
   abort(): Promise<void>;
 }
 
-export async function openSiteWriter(outDir: string, options: { cache: boolean }): Promise<SiteWriter> {
+/** `manifest`: the output folder's manifest, loaded already (by the second thread); by default, loaded here. */
+export async function openSiteWriter(outDir: string, options: { cache: boolean; manifest?: Promise<Manifest | undefined> }): Promise<SiteWriter> {
   const out = path.resolve(outDir);
   await recoverJournal(out);
   await recoverInterruptedSwap(out);
-  const previous = options.cache ? await loadManifest(out) : undefined;
+  const previous = options.cache ? await (options.manifest ?? loadManifest(out)) : undefined;
   const staging = stagingFolder(out);
   await mkdir(staging, { recursive: true });
   const next: Record<string, ManifestEntry> = {};
