@@ -49,8 +49,8 @@ export async function checkStamp(options: BuildOptions): Promise<Checked> {
   const { stamp, stats } = await inputStamp(options.contentDir, options.templatesDir, settings);
   const text = JSON.stringify(settings);
   const last = options.noCache ? undefined : await readStamp(out);
-  // Same inputs, and the clock has not reached a scheduled story or the news sitemap's edge.
-  if (last?.inputs === stamp && options.now < last.validUntil) {
+  // Same inputs, and the clock has not reached a scheduled story or the news sitemap's edge, nor gone back.
+  if (last?.inputs === stamp && options.now >= last.validFrom && options.now < last.validUntil) {
     const written = { files: last.summary.files, written: 0, removed: 0, cold: false };
     const ms = Math.round(performance.now() - started);
     return { unchanged: { ok: true, diagnostics: last.warnings, files: [], written, summary: last.summary, stages: [["unchanged", ms]] } };

@@ -170,7 +170,7 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
       const read = { inputs: stamp, settings, now: index.now, files: snapshotFiles(stats, index) };
       await writeSnapshot(options.outDir, read, { recipe, routes, redirects, files: site.files });
     }
-    await writeStamp(options.outDir, { inputs: stamp, validUntil: sameSiteUntil(index), summary: finished.summary, warnings: finished.diagnostics });
+    await writeStamp(options.outDir, { inputs: stamp, validFrom: index.now, validUntil: sameSiteUntil(index), summary: finished.summary, warnings: finished.diagnostics });
   }
   run.mark("write");
   return { ...finished, stages: run.done().stages };

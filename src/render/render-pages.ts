@@ -98,7 +98,7 @@ export async function renderPages(
   const common = sink && sharedInputs({ templates: templates.fingerprint, config: ctx.index.config, site, assets: ctx.assets, images: ctx.images });
   const latest = sink && sharedInputs({ latestNews });
   sink?.keepBlock("latest-news", latestNews);
-  const spliced = splicer(sink, latestNews, renderer);
+  const spliced = splicer(sink, latestNews, renderer, templates.sources);
   const files: RenderedPage[] = [];
   // A batch is written while the next one renders (the file system works in libuv's threads meanwhile).
   let writing: Promise<void> = Promise.resolve();

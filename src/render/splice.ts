@@ -1,4 +1,5 @@
 import type { SpliceJob } from "../parallel/second-thread-worker.js";
+import type { TemplateSource } from "../config/load-templates.js";
 import type { Route } from "../model.js";
 import { previousBytes } from "../write/previous-page.js";
 import type { PageRenderer, PageSink } from "./render-pages.js";
@@ -17,9 +18,9 @@ export interface Splicer {
   job(pages: [string, string][]): SpliceJob;
 }
 
-export function splicer(sink: PageSink | undefined, latestNews: string, renderer: PageRenderer): Splicer {
+export function splicer(sink: PageSink | undefined, latestNews: string, renderer: PageRenderer, sources: readonly TemplateSource[] = []): Splicer {
   const previous = sink?.previousBlock("latest-news");
-  if (!sink || previous === undefined || previous === latestNews || previous === "") return { here: () => undefined, away: () => undefined, job: () => ({ folder: "", before: "", after: "", pages: [] }) };
+  if (!sink || previous === undefined || previous === latestNews || previous === "" || !printsBlockAsIs(sources)) return { here: () => undefined, away: () => undefined, job: () => ({ folder: "", before: "", after: "", pages: [] }) };
   const before = Buffer.from(previous);
   const after = Buffer.from(latestNews);
   const checked = new Set<Route["kind"]>();
@@ -60,4 +61,13 @@ export function spliceBlock(old: Uint8Array, before: Uint8Array, after: Uint8Arr
   if (parts.length === 0) return undefined;
   parts.push(page.subarray(from));
   return Buffer.concat(parts);
+}
+
+/**
+ * True when the templates use Latest news only by printing it as it is (`<%~ it.latestNews %>`): then a page's
+ * block can be replaced in its bytes. A theme that uses it otherwise on some pages only (its length, a part of
+ * it) would pass the check of the first page of a kind and leave the others stale, so it is never spliced.
+ */
+export function printsBlockAsIs(sources: readonly TemplateSource[]): boolean {
+  return sources.every((s) => !s.text.replace(/<%~\s*it\.latestNews\s*%>/g, "").includes("latestNews"));
 }

@@ -34,6 +34,10 @@ export async function commitJournal(outDir: string, journal: Journal): Promise<v
 
 export async function applyJournal(outDir: string, journal: Journal): Promise<void> {
   const out = path.resolve(outDir);
+  // Removed first: a file that goes away may stand where a moved file's folder goes, or be the folder a moved
+  // file replaces (an alias /2019/05/story.html that became /2019/05/story.html/, or back).
+  await inBatches(journal.removes, 64, (file) => rm(path.join(out, safeRelative(file)), { force: true }));
+  await removeEmptyFolders(out, journal.removes);
   // Synchronous renames: for thousands of files, much cheaper than round trips through the thread pool. A
   // folder is made only for a file whose folder is new: a story published rewrites every page of the site,
   // a folder each, and making sure of each folder first cost two system calls a page.
@@ -50,8 +54,6 @@ export async function applyJournal(outDir: string, journal: Journal): Promise<vo
       renameSync(source, target);
     }
   }
-  await inBatches(journal.removes, 64, (file) => rm(path.join(out, safeRelative(file)), { force: true }));
-  await removeEmptyFolders(out, journal.removes);
   await saveManifest(out, journal.files);
   await rm(journalPath(out), { force: true });
   await rm(journal.staging, { recursive: true, force: true });

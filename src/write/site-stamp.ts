@@ -23,7 +23,9 @@ export interface BuildSummary {
 
 export interface SiteStamp {
   inputs: string;
-  /** The build's output is the same for any clock before this instant. */
+  /** The build's clock: an earlier one may make another site (a story not published yet, back in the news sitemap). */
+  validFrom: Instant;
+  /** The build's output is the same for any clock from validFrom until before this instant. */
   validUntil: Instant;
   summary: BuildSummary;
   warnings: Diagnostic[];
