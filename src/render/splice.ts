@@ -18,7 +18,7 @@ export interface Splicer {
   job(pages: [string, string][]): SpliceJob;
 }
 
-export function splicer(sink: PageSink | undefined, latestNews: string, renderer: PageRenderer, sources: readonly TemplateSource[] = []): Splicer {
+export function splicer(sink: PageSink | undefined, latestNews: string, renderer: PageRenderer, sources: readonly TemplateSource[]): Splicer {
   const previous = sink?.previousBlock("latest-news");
   if (!sink || previous === undefined || previous === latestNews || previous === "" || !printsBlockAsIs(sources)) return { here: () => undefined, away: () => undefined, job: () => ({ folder: "", before: "", after: "", pages: [] }) };
   const before = Buffer.from(previous);
