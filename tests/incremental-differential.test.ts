@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -19,8 +19,9 @@ import { BASE } from "./small-site.js";
 // kept), aliases added or turned from file to folder, drafts, the clock moved on (to a scheduled story's minute,
 // a second before, past the news sitemap's two-day window) or back, static pages, site.yml, authors.yml,
 // templates and theme assets, media, build options (--drafts, --future, --base-url), editor leftovers, CRLF and
-// BOM, touched files, damaged caches, no-op builds, and content errors (each fixed at the next step). Every
-// operation comes once in each sequence (in a shuffled order); the other steps are drawn by weight.
+// BOM, touched files, damaged caches, output and cache folders restored as a CI runner does (the last build's or
+// an older one's, after a fresh checkout, some damaged), no-op builds, and content errors (each fixed at the next
+// step). Every operation comes once in each sequence (in a shuffled order); the other steps are drawn by weight.
 //
 // After each step the site is built incrementally into a persistent output folder (with its cache) and cold
 // (noCache, fresh output and cache folders, the same clock and options). The two trees must hold the same files
@@ -984,7 +985,9 @@ const ops: Op[] = [
       // cache folders saved by an earlier run. The folders are new (another identity), with the files of the run
       // that saved them: the last one, or an older one (the site changed since). Sometimes restored imperfectly.
       const saved = path.join(site.root, "saved");
-      const kind = existsSync(saved) && rng.chance(0.5) ? "an older save" : "the last build";
+      const older = existsSync(saved) && rng.chance(0.5);
+      // Or the cache of an older save beside the output of the last build (a cache restored without its folder).
+      const kind = !older ? "the last build" : rng.chance(0.7) ? "an older save" : "an older save's cache (the output of the last build)";
       if (kind === "the last build") {
         await rm(saved, { recursive: true, force: true });
         for (const [i, { out, cache }] of folders.entries()) {
@@ -993,11 +996,14 @@ const ops: Op[] = [
         }
       }
       const preserveTimestamps = rng.chance(0.5);
-      const damage = rng.pick([undefined, undefined, "edit", "remove", "empty"] as const);
+      const damage = rng.pick([undefined, "edit", "remove", "empty"] as const);
       for (const [i, { out, cache }] of folders.entries()) {
-        await rm(out, { recursive: true, force: true });
+        const outFrom = kind.endsWith("(the output of the last build)") ? `${out}.last` : path.join(saved, `${i}`, "out");
+        if (outFrom !== `${out}.last`) await rm(out, { recursive: true, force: true });
+        else await rename(out, outFrom);
         await rm(cache, { recursive: true, force: true });
-        await cp(path.join(saved, `${i}`, "out"), out, { recursive: true, preserveTimestamps });
+        await cp(outFrom, out, { recursive: true, preserveTimestamps });
+        if (outFrom === `${out}.last`) await rm(outFrom, { recursive: true });
         await cp(path.join(saved, `${i}`, "cache"), cache, { recursive: true, preserveTimestamps });
         if (damage === "edit") await writeFile(path.join(out, "about/index.html"), "<p>edited by hand</p>");
         else if (damage === "remove") await rm(path.join(out, "news/index.html"), { force: true });
