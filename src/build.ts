@@ -27,7 +27,7 @@ import { hasManifest, loadManifest } from "./write/manifest.js";
 import { writeStamp, type BuildSummary } from "./write/site-stamp.js";
 import { checkStamp, type Checked } from "./build-stamp.js";
 import { resumable, snapshotFiles, type Resumed } from "./build-resume.js";
-import { writeSnapshot, writeSnapshotEdits } from "./write/site-snapshot.js";
+import { snapshotSiteCommitted, writeSnapshot, writeSnapshotEdits } from "./write/site-snapshot.js";
 import { sameSiteUntil } from "./render/clock.js";
 
 export interface BuildOptions {
@@ -170,7 +170,8 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
       const read = { inputs: stamp, settings, now: index.now, files: snapshotFiles(stats, index) };
       await writeSnapshot(options.outDir, read, { recipe, routes, redirects, files: site.files });
     }
-    await writeStamp(options.outDir, { inputs: stamp, validFrom: index.now, validUntil: sameSiteUntil(index), summary: finished.summary, warnings: finished.diagnostics });
+    await writeStamp(options.outDir, { inputs: stamp, validFrom: index.now, validUntil: finished.summary.changesAt, summary: finished.summary, warnings: finished.diagnostics });
+    if (site.resumed) snapshotSiteCommitted(options.outDir);
   }
   run.mark("write");
   return { ...finished, stages: run.done().stages };
@@ -296,6 +297,7 @@ function summaryOf(index: SiteIndex, files: number): BuildSummary {
     timeZone: index.config.timeZone,
     ...(next && { next: { file: next.file, date: next.date } }),
     moreScheduled: Math.max(0, index.scheduled.length - 1),
+    changesAt: sameSiteUntil(index),
   };
 }
 

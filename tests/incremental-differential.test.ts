@@ -10,6 +10,7 @@ import type { Diagnostic } from "../src/errors/diagnostic.js";
 import { cli } from "./cli-spawn.js";
 import { FIXTURE_NOW, TEMPLATES } from "./helpers.js";
 import { BASE } from "./small-site.js";
+import { keepSnapshotSites } from "../src/write/site-snapshot.js";
 
 // A seeded, randomized differential test of incremental builds. A generated newsroom (40-50 articles, four
 // categories, authors, tags, static pages, scheduled stories, aliases, a draft, lead and body images, an embed, a
@@ -40,6 +41,10 @@ import { BASE } from "./small-site.js";
 //   DIFF_MODES=cli,inproc    which incremental builds to check
 //   DIFF_EXCLUDE=clock-back  operations left out (names in `ops`)
 //   DIFF_VERBOSE=1           print each step and how each build started; DIFF_KEEP=1 keeps the temp folders
+
+// The in-process builds keep the snapshot site they resumed from for the next, as `build --watch` does (one
+// thread runs every build); the CLI's builds read it from disk, one process each.
+keepSnapshotSites();
 
 const SEEDS = (process.env.DIFF_SEEDS ?? "0x5eed01,0xb4d5e7").split(",").map((s) => Number(s.trim()));
 const STEPS = Number(process.env.DIFF_STEPS ?? 34);

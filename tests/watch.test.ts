@@ -1,11 +1,17 @@
-import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { appendFile, cp, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
+import { build, type BuildOptions } from "../src/build.js";
 import { watchFolders } from "../src/dev/watch.js";
+import { keepSnapshotSites } from "../src/write/site-snapshot.js";
+import { FIXTURE_NOW, ROOT, TEMPLATES, expectSameAsColdBuild, fixture, listFiles } from "./helpers.js";
+import { GOOD, article, writeSmallSite, type SmallSite } from "./small-site.js";
 
-// The watching of the content and templates by `dev`.
+// The watching that `dev` and `build --watch` share, and `build --watch` itself, run as editors run it.
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -82,5 +88,137 @@ describe("watching the content", () => {
     for (const name of [".story.md.swp", "story.md~", ".DS_Store", "story.md.tmp"]) await writeFile(path.join(dir, "articles", name), "x");
     await writeFile(path.join(dir, "articles", "story.md"), "x");
     expect(await watch.next()).toEqual([path.join(dir, "articles", "story.md")]);
+  });
+});
+
+/** `broadsheet build --watch` in `site.root`, on the real clock; `line(re)` waits for an output line. */
+function startWatch(site: SmallSite) {
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "bin/broadsheet.js"), "build", "--watch", "--templates", TEMPLATES], {
+    cwd: site.root,
+    env: { ...process.env, SOURCE_DATE_EPOCH: "", NO_COLOR: "1" },
+  });
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  cleanups.push(async () => {
+    child.kill("SIGKILL");
+    await exited;
+  });
+  let seenOut = 0;
+  let seenErr = 0;
+  return {
+    /** The first line from here on of stdout (or stderr) that matches. */
+    async line(re: RegExp, stream: "out" | "err" = "out", timeoutMs = 30_000): Promise<string> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const text = stream === "out" ? out.slice(seenOut) : err.slice(seenErr);
+        const lines = text.split("\n");
+        lines.pop(); // not finished yet
+        let used = 0;
+        for (const l of lines) {
+          used += l.length + 1;
+          if (re.test(l)) {
+            if (stream === "out") seenOut += used;
+            else seenErr += used;
+            return l;
+          }
+        }
+        if (Date.now() > deadline) throw new Error(`no line ${re} in:\n${stream === "out" ? out : err}`);
+        await sleep(25);
+      }
+    },
+    output: () => ({ out, err }),
+    stop: async () => {
+      child.kill("SIGINT");
+      return exited;
+    },
+  };
+}
+
+/** "2024-07-05 17:38:45" for an instant, in Europe/Berlin (the small site's zone). */
+function berlin(instant: number): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Berlin", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" })
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+describe("broadsheet build --watch", () => {
+  it("builds again on every change, reports mistakes without touching the site, publishes a story when it is due, and stops on Ctrl-C", { timeout: 90_000 }, async () => {
+    const due = Math.ceil(Date.now() / 1000) * 1000 + 12_000; // front matter times are in whole seconds
+    const site = await writeSmallSite({ "articles/soon.md": article(`title: Soon to be published\ncategory: world\ndate: ${berlin(due)}`) });
+    cleanups.push(() => site.cleanup());
+    const watch = startWatch(site);
+    expect(await watch.line(/^Built \d+ files \(1 article\) into public\/ in \d+ ms$/)).toBeTruthy();
+    expect(await watch.line(/^next scheduled: content\/articles\/soon\.md at /)).toBeTruthy();
+    expect(await watch.line(/^Watching content\/ and .*templates\/ for changes \(Ctrl-C to stop\)$/)).toBeTruthy();
+    const page = path.join(site.out, "politics", "ok", "index.html");
+    const soon = path.join(site.out, "world", "soon", "index.html");
+    expect(existsSync(page)).toBe(true);
+    expect(existsSync(soon)).toBe(false);
+
+    // A body edited: built again, the page has the new text.
+    await writeFile(path.join(site.content, "articles", "ok.md"), `${GOOD}\nA paragraph added while watching.\n`);
+    expect(await watch.line(/^\d\d:\d\d:\d\d Built \d+ files \(1 article\) into public\/ in \d+ ms after a change to content\/articles\/ok\.md, \d+ written$/)).toBeTruthy();
+    expect(await readFile(page, "utf8")).toContain("<p>A paragraph added while watching.</p>");
+
+    // A mistake: reported as file:line with a hint; the site stays as it was.
+    const before = await Promise.all((await listFiles(site.out)).map(async (f) => [f, await readFile(path.join(site.out, f), "utf8")]));
+    await writeFile(path.join(site.content, "articles", "ok.md"), article("title: A fine story\ncategory: nowhere\ndate: 2024-07-01 10:00"));
+    expect(await watch.line(/^\d\d:\d\d:\d\d Build failed after a change to content\/articles\/ok\.md: 1 error, 0 warnings; nothing was written\.$/, "err")).toBeTruthy();
+    expect(watch.output().err).toMatch(/content\/articles\/ok\.md:3:\d+/);
+    const after = await Promise.all((await listFiles(site.out)).map(async (f) => [f, await readFile(path.join(site.out, f), "utf8")]));
+    expect(after).toEqual(before);
+
+    // Fixed: built again.
+    await writeFile(path.join(site.content, "articles", "ok.md"), GOOD);
+    expect(await watch.line(/ Built \d+ files \(1 article\) into public\/ in \d+ ms after a change to content\/articles\/ok\.md/)).toBeTruthy();
+    expect(await readFile(page, "utf8")).not.toContain("A paragraph added while watching.");
+
+    // The scheduled story is published at its time, with no file changed.
+    expect(await watch.line(/ Built \d+ files \(2 articles\) into public\/ in \d+ ms as the clock reached a scheduled story/, "out", 40_000)).toBeTruthy();
+    expect(Date.now()).toBeGreaterThanOrEqual(due);
+    expect(existsSync(soon)).toBe(true);
+
+    // Ctrl-C: stops, with nothing printed after.
+    const printed = watch.output();
+    expect(await watch.stop()).toBe(0);
+    expect(watch.output()).toEqual(printed);
+
+    // What the watch wrote is what a cold build of the same content writes.
+    await expectSameAsColdBuild(site.out, { contentDir: site.content, templatesDir: TEMPLATES, outDir: site.out, now: Date.now() }, path.join(site.root, "cold"));
+  });
+});
+
+describe("builds that follow one another in one thread, as under build --watch", () => {
+  it("resume from the site they kept, and write what a cold build writes", { timeout: 60_000 }, async () => {
+    keepSnapshotSites();
+    const root = await tempFolder();
+    const content = path.join(root, "content");
+    await cp(fixture("newsroom"), content, { recursive: true });
+    const options: BuildOptions = { contentDir: content, templatesDir: TEMPLATES, outDir: path.join(root, "public"), now: FIXTURE_NOW };
+    const story = path.join(content, "articles", "world", "heatwave-europe.md");
+    const other = path.join(content, "articles", "economy", "tourism-season.md");
+    const original = await readFile(story, "utf8");
+    const steps: [string, () => Promise<unknown>, string][] = [
+      ["a body edited", () => appendFile(story, "\nA correction was added.\n"), "resume"],
+      ["another", () => appendFile(other, "\nHotels are full.\n"), "resume"],
+      ["the first again", () => appendFile(story, "\nAnd another.\n"), "resume"],
+      ["the first as it was", () => writeFile(story, original), "resume"],
+      ["a front matter edited", async () => writeFile(other, (await readFile(other, "utf8")).replace("title: ", "title: Now ")), "load"],
+      ["a body after that", () => appendFile(story, "\nOnce more.\n"), "resume"],
+      ["and another", () => appendFile(other, "\nStill full.\n"), "resume"],
+    ];
+    expect((await build({ ...options, noCache: true })).ok).toBe(true);
+    for (const [step, change, first] of steps) {
+      await change();
+      const result = await build(options);
+      expect([step, result.ok, result.stages[0]![0].split(" ")[0]]).toEqual([step, true, first]);
+      await expectSameAsColdBuild(options.outDir, options, path.join(root, "cold"));
+    }
   });
 });

@@ -15,7 +15,7 @@ const SOURCES_HELP = `  --content DIR     content folder (default: content)
 export const COMMANDS = {
   build: {
     summary: "build the site into public/",
-    usage: "broadsheet build [--content DIR] [--templates DIR] [--out DIR] [--drafts] [--future] [--base-url URL] [--strict] [--quiet] [--no-cache] [--timings]",
+    usage: "broadsheet build [--content DIR] [--templates DIR] [--out DIR] [--drafts] [--future] [--base-url URL] [--strict] [--quiet] [--no-cache] [--timings] [--watch]",
     help: `${SOURCES_HELP}
   --out DIR         output folder, replaced as a whole when the build succeeds (default: public)
   --drafts          include drafts (for previews; never for the public site)
@@ -24,7 +24,9 @@ export const COMMANDS = {
   --strict          warnings fail the build
   --quiet           print nothing when all is well
   --no-cache        a cold build: ignore .broadsheet-cache/ (encoded images are reused) and rewrite every file
-  --timings         print the milliseconds each stage took (load, validate, render, write...)`,
+  --timings         print the milliseconds each stage took (load, validate, render, write...)
+  --watch           keep running: build again on every change to the content or templates, and when a
+                    scheduled story is due; Ctrl-C stops (for a preview without writing, see dev)`,
     options: {
       ...SOURCES,
       out: { type: "string", default: "public" },
@@ -35,6 +37,7 @@ export const COMMANDS = {
       quiet: { type: "boolean", default: false },
       "no-cache": { type: "boolean", default: false },
       timings: { type: "boolean", default: false },
+      watch: { type: "boolean", default: false },
       ...HELP,
     },
     positionals: 0,

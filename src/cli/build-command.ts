@@ -25,16 +25,25 @@ export async function runBuild(values: Values<"build">, io: Output): Promise<num
     noCache: values["no-cache"],
     ...(values["base-url"] !== undefined && { baseUrl: values["base-url"] }),
   };
+  if (values.watch) return (await import("./watch-build.js")).watchBuild(options, values, io);
   const checked = await checkStamp(options);
   const result = checked.unchanged ? reportOf(checked.unchanged) : await pipeline({ ...options, checked }, io);
   if (!result) return 70;
-  const ms = Math.round(performance.now() - started);
-  if (!result.ok) return failed(io, result, "Build failed");
+  return printBuild(io, values, result, Math.round(performance.now() - started));
+}
+
+/**
+ * What a build prints: its summary (and when the next scheduled story is due), its timings and warnings; or
+ * its problems. A `build --watch` build's summary starts with the time (`lead`) and says what it follows
+ * (`after`: "after a change to …"). The exit code.
+ */
+export async function printBuild(io: Output, values: Values<"build">, result: BuildReport, ms: number, lead = "", after = ""): Promise<number> {
+  if (!result.ok) return failed(io, result, `${lead}Build failed${after}`);
   const warnings = result.diagnostics.filter((d) => d.severity === "warning");
   if (!values.quiet || warnings.length > 0) {
     const paint = paintFor(io.out, io.env);
-    const summary = `Built ${result.files} files (${count(result.articles, "article")}) into ${values.out}/ in ${ms} ms`;
-    io.out.write(`${paint.green(summary)}${warnings.length ? `, ${count(warnings.length, "warning")}:` : ""}\n`);
+    const summary = `Built ${result.files} files (${count(result.articles, "article")}) into ${values.out}/ in ${ms} ms${after}`;
+    io.out.write(`${lead}${paint.green(summary)}${warnings.length ? `, ${count(warnings.length, "warning")}:` : ""}\n`);
     const next = await nextScheduled(result.summary);
     if (next && !values.quiet) io.out.write(`${next}\n`);
   }
@@ -80,7 +89,7 @@ export async function runCheck(values: Values<"check">, io: Output): Promise<num
  * memory (said here: a stack trace would not tell what to do). Any other failure is thrown: an internal error.
  */
 async function pipeline(options: BuildOptions, io: Output): Promise<BuildReport | undefined> {
-  const { HEAP_CAP_MB, OutOfMemoryError, buildWithHeapCap, wantsHeapCap } = await import("./heap-cap.js");
+  const { OutOfMemoryError, buildWithHeapCap, outOfMemoryAdvice, wantsHeapCap } = await import("./heap-cap.js");
   // The worker need not ask again whether the build may resume: tryResume has.
   const inWorker = options.checked ? { ...options, checked: { ...options.checked, candidate: false as const } } : options;
   const run = wantsHeapCap(process.execArgv, io.env)
@@ -90,7 +99,7 @@ async function pipeline(options: BuildOptions, io: Output): Promise<BuildReport 
     return await (options.dryRun ? run : withProgress(io, "Building", run));
   } catch (cause) {
     if (!(cause instanceof OutOfMemoryError)) throw cause;
-    io.err.write(`broadsheet: the build needed more than ${HEAP_CAP_MB} MB of memory; run it with NODE_OPTIONS=--max-old-space-size=4096 (MB)\n`);
+    io.err.write(outOfMemoryAdvice());
     return undefined;
   }
 }

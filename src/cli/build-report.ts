@@ -12,6 +12,8 @@ export interface BuildReport {
   diagnostics: Diagnostic[];
   /** Files of the site (a dry run: the files it would write). */
   files: number;
+  /** Files this build wrote (none when it had nothing to do); not known of a dry run. */
+  written?: number;
   articles: number;
   stages: [string, number][];
   summary?: BuildSummary;
@@ -22,6 +24,7 @@ export function reportOf(result: BuildResult): BuildReport {
     ok: result.ok,
     diagnostics: result.diagnostics,
     files: result.written?.files ?? result.files.length,
+    ...(result.written && { written: result.written.written }),
     articles: result.summary?.articles ?? result.index?.articles.length ?? 0,
     stages: result.stages,
     ...(result.summary && { summary: result.summary }),

@@ -7,8 +7,12 @@ import { reportOf } from "./build-report.js";
 // The heap-capped worker of src/cli/heap-cap.ts: runs the pipeline and posts back what the CLI prints.
 // A failure (out of memory included) ends the worker with an error, which the main thread reports.
 
-const options = workerData as BuildOptions;
+const options = workerData as BuildOptions & { keep?: boolean };
 // A cold build of a big site starts its second thread first, while this one loads the pipeline.
 const second = secondThreadFor(options, options.workerThreshold ?? WORKER_THRESHOLD);
 const { build } = await import("../build.js");
+if (options.keep) (await import("../write/site-snapshot.js")).keepSnapshotSites();
 parentPort?.postMessage(reportOf(await build({ ...options, ...(second && { second }) })));
+// `build --watch` keeps this worker, its modules loaded and its code compiled and optimized, for the builds
+// that follow (src/cli/watch-build.ts): each request is the options of one build, answered by its report.
+if (options.keep) parentPort?.on("message", (next: BuildOptions) => void build(next).then((result) => parentPort?.postMessage(reportOf(result))));

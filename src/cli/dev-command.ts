@@ -2,6 +2,7 @@ import { startDevServer, type DevEvent } from "../dev/dev-server.js";
 import { UsageError, type Values } from "./args.js";
 import { resolveNow } from "./now.js";
 import { count, paintFor, printDiagnostics, type Output } from "./output.js";
+import { untilStopped } from "./stop-signal.js";
 
 /** `broadsheet dev`: serves until Ctrl-C (SIGINT) or SIGTERM, then stops cleanly with exit code 0. */
 export async function runDev(values: Values<"dev">, io: Output): Promise<number> {
@@ -42,15 +43,7 @@ export async function runDev(values: Values<"dev">, io: Output): Promise<number>
     throw cause;
   }
   const running = server;
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  await untilStopped();
   await running.close();
   return 0;
 }

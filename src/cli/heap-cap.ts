@@ -16,6 +16,11 @@ export const HEAP_CAP_MB = 1280;
 /** The capped build ran out of memory. */
 export class OutOfMemoryError extends Error {}
 
+/** What the CLI says when a build ran out of memory: a stack trace would not tell what to do. */
+export function outOfMemoryAdvice(): string {
+  return `broadsheet: the build needed more than ${HEAP_CAP_MB} MB of memory; run it with NODE_OPTIONS=--max-old-space-size=4096 (MB)\n`;
+}
+
 /** True when no heap size was chosen (in the node flags or NODE_OPTIONS): then a build is capped. */
 export function wantsHeapCap(execArgv: string[], env: NodeJS.ProcessEnv): boolean {
   return ![...execArgv, env.NODE_OPTIONS ?? ""].some((a) => a.includes("--max-old-space-size"));
@@ -23,24 +28,86 @@ export function wantsHeapCap(execArgv: string[], env: NodeJS.ProcessEnv): boolea
 
 /** `build(options)` in a worker with a capped heap; rejects with OutOfMemoryError, or the worker's own error. */
 export async function buildWithHeapCap(options: BuildOptions, capMb = HEAP_CAP_MB): Promise<BuildReport> {
-  // Loaded here, not with this module: a no-op build never starts a worker. The worker runs the bundle of
-  // capped-build.ts that `npm run compile` makes (scripts/bundle.mjs).
-  const { Worker } = await import("node:worker_threads");
-  const worker = new Worker(compiledWorker(new URL("../bundle/capped-build.js", import.meta.url), import.meta.url), {
-    workerData: options,
-    resourceLimits: { maxOldGenerationSizeMb: capMb },
-  });
+  const { worker, thrown } = await cappedWorker(options, capMb);
   return new Promise((resolve, reject) => {
     let report: BuildReport | undefined;
-    let failure: Error | undefined;
     worker.on("message", (message: BuildReport) => (report = message));
-    worker.on("error", (cause: Error & { code?: string }) => {
-      failure = cause.code === "ERR_WORKER_OUT_OF_MEMORY" ? new OutOfMemoryError(cause.message) : cause;
-    });
     // Settled when the worker has ended, as the process would: its own workers and files are closed by then.
     worker.on("exit", (code) => {
-      if (report && !failure) resolve(report);
-      else reject(failure ?? new Error(`the build stopped (exit code ${code}) without a result`));
+      const error = thrown();
+      if (report && !error) resolve(report);
+      else reject(error ?? stoppedWithout(code));
     });
   });
+}
+
+/** Builds one after another in one heap-capped worker, kept between them (`build --watch`). */
+export interface KeptBuilder {
+  /** `build(options)` in the worker; rejects as buildWithHeapCap does, and the next build starts a new worker. */
+  build(options: BuildOptions): Promise<BuildReport>;
+  close(): Promise<void>;
+}
+
+export function keptBuilder(capMb = HEAP_CAP_MB): KeptBuilder {
+  let kept: { send(options: BuildOptions): Promise<BuildReport>; close(): Promise<void> } | undefined;
+  return {
+    async build(options) {
+      kept ??= await keptWorker(options, capMb, () => (kept = undefined));
+      return kept.send(options);
+    },
+    async close() {
+      await kept?.close();
+      kept = undefined;
+    },
+  };
+}
+
+/** A worker that runs the first build (`first`) and then waits for more; `ended` is called once it has ended. */
+async function keptWorker(first: BuildOptions, capMb: number, ended: () => void) {
+  const { worker, thrown } = await cappedWorker({ ...first, keep: true }, capMb);
+  // The first build starts with the worker; each later one when it is sent.
+  let firstUnderWay = true;
+  let waiting: { resolve: (report: BuildReport) => void; reject: (cause: Error) => void } | undefined;
+  worker.on("message", (report: BuildReport) => {
+    const pending = waiting;
+    waiting = undefined;
+    pending?.resolve(report);
+  });
+  worker.on("exit", (code) => {
+    ended();
+    waiting?.reject(thrown() ?? stoppedWithout(code));
+    waiting = undefined;
+  });
+  return {
+    send(options: BuildOptions): Promise<BuildReport> {
+      if (!firstUnderWay) worker.postMessage(options);
+      firstUnderWay = false;
+      return new Promise<BuildReport>((resolve, reject) => (waiting = { resolve, reject }));
+    },
+    async close() {
+      await worker.terminate();
+    },
+  };
+}
+
+/**
+ * The worker that runs capped-build.ts (its bundle, which `npm run compile` makes: scripts/bundle.mjs), and
+ * what it threw, if it did (OutOfMemoryError when it ran out of memory).
+ */
+async function cappedWorker(workerData: BuildOptions & { keep?: boolean }, capMb: number) {
+  // Loaded here, not with this module: a no-op build never starts a worker.
+  const { Worker } = await import("node:worker_threads");
+  const worker = new Worker(compiledWorker(new URL("../bundle/capped-build.js", import.meta.url), import.meta.url), {
+    workerData,
+    resourceLimits: { maxOldGenerationSizeMb: capMb },
+  });
+  let error: Error | undefined;
+  worker.on("error", (cause: Error & { code?: string }) => {
+    error = cause.code === "ERR_WORKER_OUT_OF_MEMORY" ? new OutOfMemoryError(cause.message) : cause;
+  });
+  return { worker, thrown: () => error };
+}
+
+function stoppedWithout(code: number): Error {
+  return new Error(`the build stopped (exit code ${code}) without a result`);
 }

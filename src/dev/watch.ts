@@ -5,7 +5,7 @@ import { isIgnoredName } from "../content/scan.js";
 /**
  * Calls `onChange` once per burst of changes under the folders (editors save in several steps: write a
  * temp file, rename, touch; `git pull` changes many files at once), ignoring the leftovers editors make.
- * Used by `dev`.
+ * Used by `dev` and `build --watch`.
  */
 export function watchFolders(folders: string[], onChange: (files: string[]) => void, delayMs = 40): () => void {
   let timer: NodeJS.Timeout | undefined;

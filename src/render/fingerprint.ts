@@ -26,11 +26,13 @@ export function articleKeys(articles: readonly Article[], now: number): string {
 }
 
 // A page lists ~20 articles and a site has ~1.3 pages per article: each key is made once per build, not per page.
-const keys = new WeakMap<Article, string>();
+// Builds under `build --watch` keep their articles (the snapshot site) and change their digest in place: a
+// key holds only while the article has the digest it was made from.
+const keys = new WeakMap<Article, { source: string; key: string }>();
 function articleKey(a: Article, now: number): string {
-  let key = keys.get(a);
-  if (key === undefined) keys.set(a, (key = `${a.file}\u0000${a.source}\u0000`));
-  return a.date > now ? `${key}scheduled` : key;
+  let made = keys.get(a);
+  if (made?.source !== a.source) keys.set(a, (made = { source: a.source, key: `${a.file}\u0000${a.source}\u0000` }));
+  return a.date > now ? `${made.key}scheduled` : made.key;
 }
 
 /** The digest of one page's inputs: `shared`, its route, and the articles it shows. */

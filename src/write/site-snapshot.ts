@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { deserialize, serialize } from "node:v8";
@@ -100,11 +100,46 @@ export function readSnapshotInputs(outDir: string, inputs: string): { read: Snap
   }
 }
 
+/**
+ * `build --watch` keeps the site it read from the snapshot (see keepSnapshotSites): at 10,000 articles, reading
+ * it again took 0.1-0.2 s of each body edit's 0.35-0.5 s. A resumed build changes the site in place (its edits
+ * applied): kept, it is handed out again only if the build that had it committed (the edits it applied are
+ * then those on disk, which the next build applies again), and only while the snapshot file is the same one.
+ */
+let keeping = false;
+let kept: { file: string; identity: string; site: SiteSnapshot; committed: boolean } | undefined;
+
+/** From now on, this thread keeps the last snapshot site it read (for builds that follow in the same thread). */
+export function keepSnapshotSites(): void {
+  keeping = true;
+}
+
+/** The site handed out last, to a build into `outDir`, has been committed with its edits. */
+export function snapshotSiteCommitted(outDir: string): void {
+  if (kept?.file === sitePath(outDir)) kept.committed = true;
+}
+
+function fileIdentity(file: string): string | undefined {
+  const info = statSync(file, { throwIfNoEntry: false });
+  return info && `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
+}
+
 /** The site of the snapshot with inputs `base`, if that is the one on disk. */
 export function readSnapshotSite(outDir: string, base: string): SiteSnapshot | undefined {
+  const file = sitePath(outDir);
+  const identity = keeping ? fileIdentity(file) : undefined;
+  const again = kept;
+  kept = undefined;
+  if (again?.committed && again.file === file && again.identity === identity && again.site.inputs === base) {
+    kept = { ...again, committed: false };
+    return again.site;
+  }
   try {
-    const stored = deserialize(readFileSync(sitePath(outDir))) as { version: number; site: SiteSnapshot };
-    return stored.version === VERSION && stored.site.inputs === base ? stored.site : undefined;
+    const stored = deserialize(readFileSync(file)) as { version: number; site: SiteSnapshot };
+    if (stored.version !== VERSION || stored.site.inputs !== base) return undefined;
+    // The file may have been replaced while it was read: then it is not kept.
+    if (identity !== undefined && identity === fileIdentity(file)) kept = { file, identity, site: stored.site, committed: false };
+    return stored.site;
   } catch {
     return undefined;
   }

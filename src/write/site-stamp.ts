@@ -19,6 +19,11 @@ export interface BuildSummary {
   /** The soonest scheduled article, and how many more are scheduled. */
   next?: { file: string; date: Instant };
   moreScheduled: number;
+  /**
+   * The clock at which this site changes although no input does (a scheduled story is published, a story
+   * leaves the news sitemap; see render/clock.ts): when `build --watch` builds again by itself.
+   */
+  changesAt: Instant;
 }
 
 export interface SiteStamp {
