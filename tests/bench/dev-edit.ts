@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
-import { median } from "./measure.js";
+import { median, timeEdits } from "./measure.js";
 
 // The dev server's edit-to-served time: `broadsheet dev` on the corpus, then, several times, one article's body
 // is edited on disk and its page is requested until the edit shows; the time from the write to that response.
@@ -32,25 +31,8 @@ export async function measureDevEdit(cli: string, content: string, templates: st
     await fetch(base).then((r) => r.text());
     const startSeconds = (performance.now() - started) / 1000;
     const page = new URL(articleUrl, base).href;
-    const original = await readFile(articleFile, "utf8");
-    const edits: number[] = [];
-    try {
-      for (let round = 0; round < rounds; round++) {
-        const marker = `Edited in the dev server, round ${round + 1} of ${Date.now()}.`;
-        const t0 = performance.now();
-        await writeFile(articleFile, `${original}\n\n${marker}\n`);
-        for (;;) {
-          if ((await fetch(page).then((r) => r.text())).includes(marker)) break;
-          if (performance.now() - t0 > 60_000) throw new Error("the edit was not served within 60 s");
-          await new Promise((resolve) => setTimeout(resolve, 2));
-        }
-        edits.push(performance.now() - t0);
-        // Let the server settle before the next edit.
-        await new Promise((resolve) => setTimeout(resolve, 300));
-      }
-    } finally {
-      await writeFile(articleFile, original);
-    }
+    // Let the server settle before the next edit.
+    const edits = await timeEdits(articleFile, rounds, (original, marker) => `${original}\n\n${marker}\n`, async (marker) => (await fetch(page).then((r) => r.text())).includes(marker), 300, 60_000);
     return { startSeconds, editMs: median(edits), edits };
   } finally {
     child.kill("SIGTERM");

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { lstat, readdir, readFile, rm } from "node:fs/promises";
+import { lstat, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -73,4 +73,36 @@ export function medianRun(runs: Run[]): Run {
 
 export function onPath(command: string): boolean {
   return (process.env.PATH ?? "").split(path.delimiter).some((dir) => dir !== "" && existsSync(path.join(dir, command)));
+}
+
+/**
+ * Rounds of one edit timed until it shows: each writes `file` with a new marker (`edited(original, marker)`)
+ * and polls `shows(marker)` until true; then waits `settleMs`. Milliseconds per round; the file is put back.
+ */
+export async function timeEdits(
+  file: string,
+  rounds: number,
+  edited: (original: string, marker: string) => string,
+  shows: (marker: string) => Promise<boolean>,
+  settleMs: number,
+  timeoutMs = 120_000,
+): Promise<number[]> {
+  const original = await readFile(file, "utf8");
+  const edits: number[] = [];
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const marker = `Edited for the benchmark, round ${round + 1} of ${Date.now()}.`;
+      const t0 = performance.now();
+      await writeFile(file, edited(original, marker));
+      while (!(await shows(marker))) {
+        if (performance.now() - t0 > timeoutMs) throw new Error(`the edit did not show within ${timeoutMs / 1000} s`);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      edits.push(performance.now() - t0);
+      await new Promise((resolve) => setTimeout(resolve, settleMs));
+    }
+  } finally {
+    await writeFile(file, original);
+  }
+  return edits;
 }

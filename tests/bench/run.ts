@@ -4,13 +4,15 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { articlePath, BENCH_NOW, generateNewsroom, makeArticle, toBroadsheet, type Corpus } from "./generate.js";
 import { measureDevEdit, type DevEditRun } from "./dev-edit.js";
+import { measureWatchEdit } from "./watch-edit.js";
 import { median, medianRun, onPath, snapshot, timed, written, type Run } from "./measure.js";
 
 // npm run bench [-- --sizes 1000,10000,100000 --runs 3 --targets ram,disk --no-hugo --no-dev]
 // Generates each newsroom once, then per output target: cold builds (--no-cache, empty output), then
 // rounds of no-op / one-body-edit / one-new-article rebuilds, CI runs (a fresh checkout with the last
-// build's output and cache restored), `cp -r` of our output, and Hugo's cold build of the same corpus when
-// `hugo` is on the PATH; and per size, the dev server's edit-to-served time.
+// build's output and cache restored), the body edit under a running `build --watch`, `cp -r` of our output,
+// and Hugo's cold build of the same corpus when `hugo` is on the PATH; and per size, the dev server's
+// edit-to-served time.
 // Prints Markdown tables of medians.
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -29,6 +31,8 @@ interface Row {
   edit: Run & { files: number };
   added: Run & { files: number };
   restored: Run & { files: number };
+  /** Median milliseconds from a body edit's write to its page written by a running `build --watch`. */
+  watchMs: number;
   copy: number;
   hugo?: Run;
 }
@@ -131,6 +135,16 @@ async function measureTarget(corpus: Corpus, base: string, target: string): Prom
     log(`${corpus.articles} ${target} CI run ${restored.at(-1)!.seconds.toFixed(2)} s`);
   }
 
+  // `build --watch`: the same body edit, written by a watch that is already running.
+  const watch = await measureWatchEdit(
+    { cli: CLI, content: corpus.content, templates: TEMPLATES, out, env: ENV },
+    path.join(corpus.content, articlePath(edited)),
+    path.join(out, edited.category, edited.slug, "index.html"),
+    (_, marker) => toBroadsheet({ ...edited, body: `${edited.body}\n\n${marker}` }),
+    runs,
+  );
+  log(`${corpus.articles} ${target} build --watch: edits written in ${watch.edits.map((ms) => Math.round(ms)).join(", ")} ms`);
+
   // The next target starts from the same corpus.
   await writeFile(path.join(corpus.content, articlePath(edited)), toBroadsheet(edited));
   for (let r = 0; r < runs; r++) await rm(path.join(corpus.content, articlePath(makeArticle(corpus.articles + r, SEED))));
@@ -164,6 +178,7 @@ async function measureTarget(corpus: Corpus, base: string, target: string): Prom
     edit: { ...medianRun(edit), files: median(counts.edit) },
     added: { ...medianRun(added), files: median(counts.added) },
     restored: { ...medianRun(restored), files: median(counts.restored) },
+    watchMs: watch.editMs,
     copy: median(copies),
     ...(hugo && { hugo }),
   };
@@ -174,8 +189,8 @@ function table(list: Row[]): string {
   const mb = (run: Run) => (run.rssMb === undefined ? "—" : `${Math.round(run.rssMb)} MB`);
   const share = (run: Run, cold: Run) => `${s(run.seconds)} (${((100 * run.seconds) / cold.seconds).toFixed(0)}%)`;
   const head = [
-    "| articles | output | files | cold | peak RSS | no-op (files written) | one body edit (files) | one new article (files) | CI run, cache restored (files) | `cp -r` of our output | Hugo cold | Hugo RSS | ours / Hugo |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| articles | output | files | cold | peak RSS | no-op (files written) | one body edit (files) | one body edit, `build --watch` | one new article (files) | CI run, cache restored (files) | `cp -r` of our output | Hugo cold | Hugo RSS | ours / Hugo |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   const lines = list.map((r) =>
     [
@@ -186,6 +201,7 @@ function table(list: Row[]): string {
       mb(r.cold),
       `${share(r.noop, r.cold)}, ${r.noop.files}`,
       `${share(r.edit, r.cold)}, ${r.edit.files}`,
+      `${Math.round(r.watchMs)} ms (${((100 * r.watchMs) / 1000 / r.cold.seconds).toFixed(1)}%)`,
       `${share(r.added, r.cold)}, ${r.added.files}`,
       `${share(r.restored, r.cold)}, ${r.restored.files}`,
       s(r.copy),
