@@ -10,7 +10,7 @@ import type { Diagnostic } from "../src/errors/diagnostic.js";
 import { cli } from "./cli-spawn.js";
 import { FIXTURE_NOW, TEMPLATES } from "./helpers.js";
 import { BASE } from "./small-site.js";
-import { keepSnapshotSites } from "../src/write/site-snapshot.js";
+import { keepSnapshots } from "../src/write/site-snapshot.js";
 
 // A seeded, randomized differential test of incremental builds. A generated newsroom (40-50 articles, four
 // categories, authors, tags, static pages, scheduled stories, aliases, a draft, lead and body images, an embed, a
@@ -44,7 +44,7 @@ import { keepSnapshotSites } from "../src/write/site-snapshot.js";
 
 // The in-process builds keep the snapshot site they resumed from for the next, as `build --watch` does (one
 // thread runs every build); the CLI's builds read it from disk, one process each.
-keepSnapshotSites();
+keepSnapshots();
 
 const SEEDS = (process.env.DIFF_SEEDS ?? "0x5eed01,0xb4d5e7").split(",").map((s) => Number(s.trim()));
 const STEPS = Number(process.env.DIFF_STEPS ?? 34);

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { build, type BuildOptions } from "../src/build.js";
 import { watchFolders } from "../src/dev/watch.js";
-import { keepSnapshotSites } from "../src/write/site-snapshot.js";
+import { keepSnapshots } from "../src/write/site-snapshot.js";
 import { FIXTURE_NOW, ROOT, TEMPLATES, expectSameAsColdBuild, fixture, listFiles } from "./helpers.js";
 import { GOOD, article, writeSmallSite, type SmallSite } from "./small-site.js";
 
@@ -196,7 +196,7 @@ describe("broadsheet build --watch", () => {
 
 describe("builds that follow one another in one thread, as under build --watch", () => {
   it("resume from the site they kept, and write what a cold build writes", { timeout: 60_000 }, async () => {
-    keepSnapshotSites();
+    keepSnapshots();
     const root = await tempFolder();
     const content = path.join(root, "content");
     await cp(fixture("newsroom"), content, { recursive: true });

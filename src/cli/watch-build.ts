@@ -83,7 +83,7 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
 
 /** With a heap size chosen (no cap), the builds run in this thread, which keeps what the worker would. */
 async function inThisThread(): Promise<KeptBuilder> {
-  const [{ build }, { keepSnapshotSites }] = await Promise.all([import("../build.js"), import("../write/site-snapshot.js")]);
-  keepSnapshotSites();
+  const [{ build }, { keepSnapshots }] = await Promise.all([import("../build.js"), import("../write/site-snapshot.js")]);
+  keepSnapshots();
   return { build: async (options) => reportOf(await build(options)), close: async () => {} };
 }
