@@ -27,7 +27,7 @@ import { hasManifest, loadManifest } from "./write/manifest.js";
 import { writeStamp, type BuildSummary } from "./write/site-stamp.js";
 import { checkStamp, type Checked } from "./build-stamp.js";
 import { resumable, snapshotFiles, type Resumed } from "./build-resume.js";
-import { snapshotSiteCommitted, writeSnapshot, writeSnapshotEdits } from "./write/site-snapshot.js";
+import { dropKeptSnapshotSite, snapshotSiteCommitted, writeSnapshot, writeSnapshotEdits } from "./write/site-snapshot.js";
 import { sameSiteUntil } from "./render/clock.js";
 
 export interface BuildOptions {
@@ -117,7 +117,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 }
 
 async function buildWith(options: BuildOptions, threshold: number, second: SecondThread | undefined, manifest: ManifestLoad | undefined): Promise<BuildResult> {
-  const prepared = (await resumeSite(options)) ?? (await prepareSite(options, undefined, second));
+  let prepared = await resumeSite(options);
+  if (!prepared) {
+    // A site kept for `build --watch` (see keepSnapshots) would hold its memory through the full build's.
+    dropKeptSnapshotSite();
+    prepared = await prepareSite(options, undefined, second);
+  }
   return renderAndWrite(options, prepared, threshold, second, manifest);
 }
 

@@ -128,6 +128,11 @@ export function keepSnapshots(): void {
   keeping = true;
 }
 
+/** Lets go of the kept site: a build that reads everything is about to need the memory. */
+export function dropKeptSnapshotSite(): void {
+  kept = undefined;
+}
+
 /** The site handed out last, to a build into `outDir`, has been committed with its edits. */
 export function snapshotSiteCommitted(outDir: string): void {
   if (kept?.file === sitePath(outDir)) kept.committed = true;
