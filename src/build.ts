@@ -27,7 +27,7 @@ import { hasManifest, loadManifest } from "./write/manifest.js";
 import { writeStamp, type BuildSummary } from "./write/site-stamp.js";
 import { checkStamp, type Checked } from "./build-stamp.js";
 import { resumable, snapshotFiles, type Resumed } from "./build-resume.js";
-import { dropKeptSnapshotSite, snapshotSiteCommitted, writeSnapshot, writeSnapshotEdits } from "./write/site-snapshot.js";
+import { dropKeptSnapshots, snapshotSiteCommitted, writeSnapshot, writeSnapshotEdits } from "./write/site-snapshot.js";
 import { sameSiteUntil } from "./render/clock.js";
 
 export interface BuildOptions {
@@ -120,7 +120,7 @@ async function buildWith(options: BuildOptions, threshold: number, second: Secon
   let prepared = await resumeSite(options);
   if (!prepared) {
     // A site kept for `build --watch` (see keepSnapshots) would hold its memory through the full build's.
-    dropKeptSnapshotSite();
+    dropKeptSnapshots();
     prepared = await prepareSite(options, undefined, second);
   }
   return renderAndWrite(options, prepared, threshold, second, manifest);

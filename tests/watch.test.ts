@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { appendFile, cp, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { appendFile, cp, mkdir, mkdtemp, readFile, rename, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -79,6 +79,47 @@ describe("watching the content", () => {
     await sleep(100);
     await writeFile(path.join(dir, "articles", "2031", "again.md"), "x");
     expect(await watch.next()).toEqual([path.join(dir, "articles", "2031", "again.md")]);
+  });
+
+  it("goes on through what it cannot ask about: a link loop, a folder replaced by a file", async () => {
+    const dir = await tempFolder();
+    await mkdir(path.join(dir, "articles", "old"), { recursive: true });
+    await writeFile(path.join(dir, "articles", "old", "a.md"), "x");
+    const watch = watcher(dir);
+    await symlink("loop", path.join(dir, "articles", "loop"));
+    expect(await watch.next()).toEqual([path.join(dir, "articles", "loop")]);
+    await rm(path.join(dir, "articles", "old"), { recursive: true });
+    await writeFile(path.join(dir, "articles", "old"), "now a file");
+    expect(await watch.next()).toContain(path.join(dir, "articles", "old"));
+    await writeFile(path.join(dir, "articles", "story.md"), "x");
+    expect(await watch.next()).toEqual([path.join(dir, "articles", "story.md")]);
+  });
+
+  it("does not follow a link to a folder elsewhere", async () => {
+    const dir = await tempFolder();
+    const elsewhere = await tempFolder();
+    await mkdir(path.join(dir, "media"));
+    const watch = watcher(dir);
+    await symlink(elsewhere, path.join(dir, "media", "linked"));
+    expect(await watch.next()).toEqual([path.join(dir, "media", "linked")]);
+    await writeFile(path.join(elsewhere, "outside.jpg"), "x");
+    await sleep(200);
+    await writeFile(path.join(dir, "media", "inside.jpg"), "x");
+    expect(await watch.next()).toEqual([path.join(dir, "media", "inside.jpg")]);
+  });
+
+  it("reports the folder going away, and watches it again when it is back", async () => {
+    const parent = await tempFolder();
+    const dir = path.join(parent, "content");
+    await mkdir(path.join(dir, "articles"), { recursive: true });
+    const watch = watcher(dir);
+    await rename(dir, path.join(parent, "content.old"));
+    expect(await watch.next()).toContain(dir);
+    await rename(path.join(parent, "content.old"), dir);
+    expect(await watch.next()).toContain(dir);
+    await sleep(100);
+    await writeFile(path.join(dir, "articles", "story.md"), "x");
+    expect(await watch.next()).toEqual([path.join(dir, "articles", "story.md")]);
   });
 
   it("ignores what editors leave behind (swap, backup and hidden files)", async () => {
@@ -191,6 +232,19 @@ describe("broadsheet build --watch", () => {
 
     // What the watch wrote is what a cold build of the same content writes.
     await expectSameAsColdBuild(site.out, { contentDir: site.content, templatesDir: TEMPLATES, outDir: site.out, now: Date.now() }, path.join(site.root, "cold"));
+  });
+});
+
+describe("broadsheet build --watch on a site with no story published yet", () => {
+  it("publishes the first story when it is due", { timeout: 60_000 }, async () => {
+    const due = Math.ceil(Date.now() / 1000) * 1000 + 6_000;
+    const site = await writeSmallSite({ "articles/ok.md": null, "articles/soon.md": article(`title: The first story\ncategory: world\ndate: ${berlin(due)}`) });
+    cleanups.push(() => site.cleanup());
+    const watch = startWatch(site);
+    expect(await watch.line(/^Built \d+ files \(0 articles\) into public\/ in \d+ ms$/)).toBeTruthy();
+    expect(await watch.line(/ Built \d+ files \(1 article\) into public\/ in \d+ ms as the clock reached a scheduled story/, "out", 30_000)).toBeTruthy();
+    expect(existsSync(path.join(site.out, "world", "soon", "index.html"))).toBe(true);
+    expect(await watch.stop()).toBe(0);
   });
 });
 

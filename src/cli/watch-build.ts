@@ -31,7 +31,11 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
   let clock: NodeJS.Timeout | undefined;
   let first = true;
 
-  const once = async (files: string[]): Promise<void> => {
+  const once = (files: string[]): Promise<void> =>
+    buildOnce(files).catch((cause: unknown) => {
+      io.err.write(`broadsheet: internal error: ${cause instanceof Error ? cause.message : String(cause)}\n`);
+    });
+  const buildOnce = async (files: string[]): Promise<void> => {
     const started = performance.now();
     const now = resolveNow(io.env);
     let report: BuildReport;
@@ -48,7 +52,10 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
     if (first) io.out.write(`Watching ${options.contentDir}/ and ${options.templatesDir}/ for changes (Ctrl-C to stop)\n`);
     first = false;
     clearTimeout(clock);
-    const at = report.summary?.changesAt;
+    // A site without published stories changes with any clock (its feeds are dated by it), so its own time
+    // is now: then its first scheduled story is the time to build again.
+    const changesAt = report.summary?.changesAt;
+    const at = changesAt !== undefined && changesAt > now ? changesAt : report.summary?.next?.date;
     // A few milliseconds late rather than early: timers may fire a little before the clock reads their time.
     if (!fixedClock && at !== undefined && at > now) clock = setTimeout(() => kick(), Math.min(at - Date.now() + 5, MAX_DELAY_MS)).unref();
   };
@@ -70,7 +77,7 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
   };
 
   kick();
-  const unwatch = watchFolders([options.contentDir, options.templatesDir], kick);
+  const unwatch = watchFolders([options.contentDir, options.templatesDir], kick, { onError: (message) => io.err.write(`broadsheet: ${message}\n`) });
   await untilStopped();
   // A build under way finishes (or fails) as a whole: the output is never left half-written.
   stopping = true;

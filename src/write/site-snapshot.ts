@@ -128,9 +128,10 @@ export function keepSnapshots(): void {
   keeping = true;
 }
 
-/** Lets go of the kept site: a build that reads everything is about to need the memory. */
-export function dropKeptSnapshotSite(): void {
+/** Lets go of what was kept: a build that reads everything is about to need the memory. */
+export function dropKeptSnapshots(): void {
   kept = undefined;
+  keptInputs = undefined;
 }
 
 /** The site handed out last, to a build into `outDir`, has been committed with its edits. */
