@@ -1,6 +1,6 @@
 import type { BuildOptions } from "../build.js";
 import { watchFolders } from "../dev/watch.js";
-import { reportOf, type BuildReport } from "./build-report.js";
+import { reportOf } from "./build-report.js";
 import { printBuild } from "./build-command.js";
 import type { Values } from "./args.js";
 import { keptBuilder, OutOfMemoryError, outOfMemoryAdvice, wantsHeapCap, type KeptBuilder } from "./heap-cap.js";
@@ -19,9 +19,7 @@ import { untilStopped } from "./stop-signal.js";
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
 export async function watchBuild(options: BuildOptions, values: Values<"build">, io: Output): Promise<number> {
-  const builder: KeptBuilder = wantsHeapCap(process.execArgv, io.env)
-    ? keptBuilder()
-    : await inThisThread();
+  const builder: KeptBuilder = wantsHeapCap(process.execArgv, io.env) ? keptBuilder() : await inThisThread();
   const paint = paintFor(io.out, io.env);
   const fixedClock = fixedNow(io.env) !== undefined;
   let changed: string[] = [];
@@ -32,25 +30,22 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
   let first = true;
 
   const once = (files: string[]): Promise<void> =>
-    buildOnce(files).catch((cause: unknown) => {
-      io.err.write(`broadsheet: internal error: ${cause instanceof Error ? cause.message : String(cause)}\n`);
-    });
+    buildOnce(files)
+      .catch((cause: unknown) => {
+        if (cause instanceof OutOfMemoryError) io.err.write(outOfMemoryAdvice());
+        else io.err.write(`broadsheet: internal error: ${cause instanceof Error ? cause.message : String(cause)}\n`);
+      })
+      .finally(() => {
+        if (first) io.out.write(`Watching ${options.contentDir}/ and ${options.templatesDir}/ for changes (Ctrl-C to stop)\n`);
+        first = false;
+      });
   const buildOnce = async (files: string[]): Promise<void> => {
     const started = performance.now();
     const now = resolveNow(io.env);
-    let report: BuildReport;
-    try {
-      report = await builder.build({ ...options, now });
-    } catch (cause) {
-      if (cause instanceof OutOfMemoryError) io.err.write(outOfMemoryAdvice());
-      else io.err.write(`broadsheet: internal error: ${cause instanceof Error ? cause.message : String(cause)}\n`);
-      return;
-    }
+    const report = await builder.build({ ...options, now });
     const ms = Math.round(performance.now() - started);
     const after = first ? "" : `${files.length > 0 ? ` after a change to ${files[0]}${files.length > 1 ? ` and ${files.length - 1} more` : ""}` : " as the clock reached a scheduled story or the news sitemap's edge"}${report.written === undefined ? "" : `, ${report.written} written`}`;
     await printBuild(io, values, report, ms, first ? "" : `${paint.dim(new Date().toTimeString().slice(0, 8))} `, after);
-    if (first) io.out.write(`Watching ${options.contentDir}/ and ${options.templatesDir}/ for changes (Ctrl-C to stop)\n`);
-    first = false;
     clearTimeout(clock);
     // A site without published stories changes with any clock (its feeds are dated by it), so its own time
     // is now: then its first scheduled story is the time to build again.
