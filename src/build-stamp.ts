@@ -25,6 +25,8 @@ export interface Checked {
   candidate?: ResumeCandidate | false;
   /** The build's result when there is nothing to do. */
   unchanged?: BuildResult;
+  /** `stamp` was made from a watcher's reports, not a walk (see inputStamp). */
+  byEvents?: boolean;
 }
 
 /** `unchanged` when there is nothing to do; else the stamp to record once this build has committed. */
@@ -35,7 +37,25 @@ export async function checkStamp(options: BuildOptions): Promise<Checked> {
   // A killed build is finished or undone first: the stamp describes the output folder as it is.
   await recoverJournal(out);
   await recoverInterruptedSwap(out);
-  const settings = {
+  const settings = stampSettings(options);
+  const { stamp, stats, byEvents } = await inputStamp(options.contentDir, options.templatesDir, settings, options.changed);
+  const text = JSON.stringify(settings);
+  const last = options.noCache ? undefined : await readStamp(out);
+  // Same inputs, and the clock has not reached a scheduled story or the news sitemap's edge, nor gone back.
+  if (last?.inputs === stamp && options.now >= last.validFrom && options.now < last.validUntil) {
+    const written = { files: last.summary.files, written: 0, removed: 0, cold: false };
+    const ms = Math.round(performance.now() - started);
+    const unchanged: BuildResult = { ok: true, diagnostics: last.warnings, files: [], written, summary: last.summary, stages: [["unchanged", ms]] };
+    return { unchanged: byEvents ? { ...unchanged, eventStamp: stamp } : unchanged };
+  }
+  // From here the output folder may change: until this build commits, no stamp describes it.
+  await dropStamp(out);
+  return { stamp, settings: text, stats, byEvents, ...(last && { last }) };
+}
+
+/** The options a stamp covers. */
+function stampSettings(options: BuildOptions) {
+  return {
     // Diagnostics name files from the working folder: a build run from another reports them anew.
     cwd: process.cwd(),
     content: path.resolve(options.contentDir),
@@ -46,16 +66,12 @@ export async function checkStamp(options: BuildOptions): Promise<Checked> {
     strict: options.strict,
     cacheDir: options.cacheDir,
   };
-  const { stamp, stats } = await inputStamp(options.contentDir, options.templatesDir, settings);
-  const text = JSON.stringify(settings);
-  const last = options.noCache ? undefined : await readStamp(out);
-  // Same inputs, and the clock has not reached a scheduled story or the news sitemap's edge, nor gone back.
-  if (last?.inputs === stamp && options.now >= last.validFrom && options.now < last.validUntil) {
-    const written = { files: last.summary.files, written: 0, removed: 0, cold: false };
-    const ms = Math.round(performance.now() - started);
-    return { unchanged: { ok: true, diagnostics: last.warnings, files: [], written, summary: last.summary, stages: [["unchanged", ms]] } };
-  }
-  // From here the output folder may change: until this build commits, no stamp describes it.
-  await dropStamp(out);
-  return { stamp, settings: text, stats, ...(last && { last }) };
+}
+
+/**
+ * The inputs' stamp from a walk of every file, as a build without a watcher makes it: `build --watch` checks
+ * a stamp made from the watcher's reports (BuildResult.eventStamp) against it once idle.
+ */
+export async function walkedStamp(options: BuildOptions): Promise<string> {
+  return (await inputStamp(options.contentDir, options.templatesDir, stampSettings(options))).stamp;
 }

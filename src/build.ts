@@ -51,6 +51,8 @@ export interface BuildOptions {
   noCache?: boolean;
   /** What checkStamp() found, when the caller asked it first (the CLI, to load the pipeline only when needed). */
   checked?: Checked;
+  /** The files a watcher reported since the last build (`build --watch`; see inputStamp's `changed`). */
+  changed?: string[];
   /** Pages to render before a worker thread renders part of them on a second core (0: always, and wait for it; Infinity: never). */
   workerThreshold?: number;
   /** The second thread, opened by the caller (see secondThreadFor); the build closes it. */
@@ -70,6 +72,8 @@ export interface BuildResult {
   stages: [string, number][];
   /** What the CLI reports of a successful build (also known when nothing had to be done). */
   summary?: BuildSummary;
+  /** The inputs' stamp, when it was made from a watcher's reports rather than a walk (see inputStamp). */
+  eventStamp?: string;
 }
 
 /** Everything a build has before rendering: the index, the routes, and what renders and writes them. */
@@ -110,7 +114,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     second ??= secondThreadFor({ ...options, checked }, threshold);
     // The second thread loads the last build's manifest meanwhile (and checks a restored folder's files).
     const manifest = second && !options.noCache && !options.dryRun && hasManifest(options.outDir) ? second.loadManifest(options.outDir) : undefined;
-    return await buildWith({ ...options, checked }, threshold, second, manifest);
+    const result = await buildWith({ ...options, checked }, threshold, second, manifest);
+    return checked.byEvents && checked.stamp !== undefined ? { ...result, eventStamp: checked.stamp } : result;
   } finally {
     await second?.close();
   }

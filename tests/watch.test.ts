@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { appendFile, cp, mkdir, mkdtemp, readFile, rename, rm, symlink, utimes, writeFile } from "node:fs/promises";
+import { appendFile, cp, link, mkdir, mkdtemp, readFile, rename, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { build, type BuildOptions } from "../src/build.js";
+import { inputStamp, keepInputWalks } from "../src/content/input-stamp.js";
 import { watchFolders } from "../src/dev/watch.js";
 import { keepSnapshots } from "../src/write/site-snapshot.js";
 import { FIXTURE_NOW, ROOT, TEMPLATES, expectSameAsColdBuild, fixture, listFiles } from "./helpers.js";
@@ -232,6 +233,75 @@ describe("broadsheet build --watch", () => {
 
     // What the watch wrote is what a cold build of the same content writes.
     await expectSameAsColdBuild(site.out, { contentDir: site.content, templatesDir: TEMPLATES, outDir: site.out, now: Date.now() }, path.join(site.root, "cold"));
+  });
+});
+
+describe("broadsheet build --watch and changes its watcher does not report", () => {
+  it("finds them by walking the files once idle, and builds them", { timeout: 60_000 }, async () => {
+    const site = await writeSmallSite({ "articles/two.md": article("title: The second story\ncategory: world\ndate: 2024-07-02 10:00") });
+    cleanups.push(() => site.cleanup());
+    // A hard link from a folder no watcher looks at: a change made through it is reported by none.
+    const elsewhere = path.join(await tempFolder(), "ok.md");
+    await link(path.join(site.content, "articles", "ok.md"), elsewhere);
+    const watch = startWatch(site);
+    expect(await watch.line(/^Watching content\//)).toBeTruthy();
+    await writeFile(elsewhere, `${GOOD}\nChanged where no watcher looks.\n`);
+    // The change the watcher reports is built from its report alone (its files asked again, not every file) ...
+    await appendFile(path.join(site.content, "articles", "two.md"), "\nA line added.\n");
+    expect(await watch.line(/ Built \d+ files \(2 articles\) into public\/ in \d+ ms after a change to content\/articles\/two\.md, \d+ written$/)).toBeTruthy();
+    // ... and the walk that checks it once idle finds the other.
+    expect(await watch.line(/ Built \d+ files \(2 articles\) into public\/ in \d+ ms after changes the watcher did not report, \d+ written$/)).toBeTruthy();
+    expect(await readFile(path.join(site.out, "politics", "ok", "index.html"), "utf8")).toContain("<p>Changed where no watcher looks.</p>");
+    expect(await watch.stop()).toBe(0);
+    await expectSameAsColdBuild(site.out, { contentDir: site.content, templatesDir: TEMPLATES, outDir: site.out, now: Date.now() }, path.join(site.root, "cold"));
+  });
+});
+
+describe("the inputs' stamp from a watcher's reports (build --watch)", () => {
+  it("asks only the reported files when they are files it listed, walks again otherwise, and is always a walk's stamp", async () => {
+    keepInputWalks();
+    const site = await writeSmallSite({ "articles/two.md": article("title: The second story\ncategory: world\ndate: 2024-07-02 10:00") });
+    cleanups.push(() => site.cleanup());
+    const articles = path.join(site.content, "articles");
+    const ok = path.join(articles, "ok.md");
+    const settings = { a: "test" };
+    /** The stamp from `reported`, checked against a walk (which the next call then starts from). */
+    const stampFrom = async (reported: string[]) => {
+      const fromReports = await inputStamp(site.content, TEMPLATES, settings, reported);
+      const walked = await inputStamp(site.content, TEMPLATES, settings);
+      expect(walked.byEvents).toBe(false);
+      expect(fromReports.stamp).toBe(walked.stamp);
+      expect([...fromReports.stats].sort()).toEqual([...walked.stats].sort());
+      return fromReports;
+    };
+    const first = await inputStamp(site.content, TEMPLATES, settings, [ok]);
+    expect(first.byEvents).toBe(false); // nothing walked yet
+
+    // An edit, a temp file gone already, nothing at all (the clock): the files reported are asked again.
+    await appendFile(ok, "\nEdited.\n");
+    await utimes(ok, new Date(2030, 0, 1), new Date(2030, 0, 1));
+    const edited = await stampFrom([ok]);
+    expect(edited.byEvents).toBe(true);
+    expect(edited.stamp).not.toBe(first.stamp);
+    expect((await stampFrom([path.join(articles, ".ok.md.swp"), path.join(articles, "ok.md.tmp.123")])).byEvents).toBe(true);
+    expect((await stampFrom([])).byEvents).toBe(true);
+
+    // A file added or removed, a folder, a link in the tree, other settings: walked again.
+    const added = path.join(articles, "new.md");
+    await writeFile(added, article("title: New\ncategory: world\ndate: 2024-07-03 10:00"));
+    expect((await stampFrom([added])).byEvents).toBe(false);
+    await rm(added);
+    expect((await stampFrom([added])).byEvents).toBe(false);
+    await mkdir(path.join(articles, "2024"));
+    await writeFile(path.join(articles, "2024", "in.md"), article("title: In\ncategory: world\ndate: 2024-07-04 10:00"));
+    expect((await stampFrom([path.join(articles, "2024")])).byEvents).toBe(false);
+    await rm(path.join(articles, "2024"), { recursive: true });
+    expect((await stampFrom([path.join(articles, "2024")])).byEvents).toBe(false);
+    expect((await inputStamp(site.content, TEMPLATES, { other: true }, [ok])).byEvents).toBe(false);
+    await symlink(ok, path.join(articles, "linked.md"));
+    expect((await stampFrom([path.join(articles, "linked.md")])).byEvents).toBe(false);
+    await appendFile(ok, "\nThrough the link too.\n");
+    expect((await stampFrom([ok])).byEvents).toBe(false);
   });
 });
 

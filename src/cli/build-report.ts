@@ -17,6 +17,8 @@ export interface BuildReport {
   articles: number;
   stages: [string, number][];
   summary?: BuildSummary;
+  /** The inputs' stamp, when made from a watcher's reports (see BuildResult.eventStamp). */
+  eventStamp?: string;
 }
 
 export function reportOf(result: BuildResult): BuildReport {
@@ -28,5 +30,6 @@ export function reportOf(result: BuildResult): BuildReport {
     articles: result.summary?.articles ?? result.index?.articles.length ?? 0,
     stages: result.stages,
     ...(result.summary && { summary: result.summary }),
+    ...(result.eventStamp !== undefined && { eventStamp: result.eventStamp }),
   };
 }

@@ -11,7 +11,10 @@ const options = workerData as BuildOptions & { keep?: boolean };
 // A cold build of a big site starts its second thread first, while this one loads the pipeline.
 const second = secondThreadFor(options, options.workerThreshold ?? WORKER_THRESHOLD);
 const { build } = await import("../build.js");
-if (options.keep) (await import("../write/site-snapshot.js")).keepSnapshots();
+if (options.keep) {
+  (await import("../write/site-snapshot.js")).keepSnapshots();
+  (await import("../content/input-stamp.js")).keepInputWalks();
+}
 parentPort?.postMessage(reportOf(await build({ ...options, ...(second && { second }) })));
 // `build --watch` keeps this worker, its modules loaded and its code compiled and optimized, for the builds
 // that follow (src/cli/watch-build.ts): each request is the options of one build, answered by its report.

@@ -1,4 +1,5 @@
 import type { BuildOptions } from "../build.js";
+import { walkedStamp } from "../build-stamp.js";
 import { watchFolders } from "../dev/watch.js";
 import { reportOf } from "./build-report.js";
 import { printBuild } from "./build-command.js";
@@ -17,20 +18,28 @@ import { untilStopped } from "./stop-signal.js";
 
 /** The longest delay setTimeout takes (~24.8 days); a later time is waited for in steps. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
+/** How long after a build whose stamp came from the watcher's reports its check against a walk waits (see inputStamp). */
+const CHECK_AFTER_MS = 300;
+
+/** Why a build runs: the first; files the watcher reported; the clock; changes the watcher missed. */
+type Why = { first: true } | { files: string[]; reported: string[] } | { clock: true } | { missed: true };
 
 export async function watchBuild(options: BuildOptions, values: Values<"build">, io: Output): Promise<number> {
   const builder: KeptBuilder = wantsHeapCap(process.execArgv, io.env) ? keptBuilder() : await inThisThread();
   const paint = paintFor(io.out, io.env);
   const fixedClock = fixedNow(io.env) !== undefined;
   let changed: string[] = [];
+  let reported: string[] = [];
+  let missed = false;
   let again = false;
   let running: Promise<void> | undefined;
   let stopping = false;
   let clock: NodeJS.Timeout | undefined;
+  let check: NodeJS.Timeout | undefined;
   let first = true;
 
-  const once = (files: string[]): Promise<void> =>
-    buildOnce(files)
+  const once = (why: Why): Promise<void> =>
+    buildOnce(why)
       .catch((cause: unknown) => {
         if (cause instanceof OutOfMemoryError) io.err.write(outOfMemoryAdvice());
         else io.err.write(`broadsheet: internal error: ${cause instanceof Error ? cause.message : String(cause)}\n`);
@@ -39,13 +48,23 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
         if (first) io.out.write(`Watching ${options.contentDir}/ and ${options.templatesDir}/ for changes (Ctrl-C to stop)\n`);
         first = false;
       });
-  const buildOnce = async (files: string[]): Promise<void> => {
+  const buildOnce = async (why: Why): Promise<void> => {
     const started = performance.now();
     const now = resolveNow(io.env);
-    const report = await builder.build({ ...options, now });
+    // The first build, and one after changes the watcher missed, walk every file; the others ask only the
+    // files the watcher reported (none when the clock starts it), and are checked against a walk once idle.
+    const walk = "first" in why || "missed" in why;
+    const report = await builder.build({ ...options, now, ...(!walk && { changed: "files" in why ? why.reported : [] }) });
     const ms = Math.round(performance.now() - started);
-    const after = first ? "" : `${files.length > 0 ? ` after a change to ${files[0]}${files.length > 1 ? ` and ${files.length - 1} more` : ""}` : " as the clock reached a scheduled story or the news sitemap's edge"}${report.written === undefined ? "" : `, ${report.written} written`}`;
+    const cause =
+      "files" in why
+        ? ` after a change to ${why.files[0]}${why.files.length > 1 ? ` and ${why.files.length - 1} more` : ""}`
+        : "missed" in why
+          ? " after changes the watcher did not report"
+          : " as the clock reached a scheduled story or the news sitemap's edge";
+    const after = first ? "" : `${cause}${report.written === undefined ? "" : `, ${report.written} written`}`;
     await printBuild(io, values, report, ms, first ? "" : `${paint.dim(new Date().toTimeString().slice(0, 8))} `, after);
+    if (report.eventStamp !== undefined) checkLater(report.eventStamp);
     clearTimeout(clock);
     // A site without published stories changes with any clock (its feeds are dated by it), so its own time
     // is now: then its first scheduled story is the time to build again.
@@ -54,30 +73,51 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
     // A few milliseconds late rather than early: timers may fire a little before the clock reads their time.
     if (!fixedClock && at !== undefined && at > now) clock = setTimeout(() => kick(), Math.min(at - Date.now() + 5, MAX_DELAY_MS)).unref();
   };
+  /**
+   * A watcher can miss changes (its queue overflows, a file is changed through a link from elsewhere): once
+   * idle, the inputs are walked as a build without a watcher would, and built again if they differ.
+   */
+  const checkLater = (stamp: string): void => {
+    clearTimeout(check);
+    check = setTimeout(() => {
+      if (running || stopping) return; // that build is checked in turn
+      walkedStamp(options)
+        .then((walked) => {
+          if (walked !== stamp && !running) kick([], [], true);
+        })
+        .catch(() => kick([], [], true));
+    }, CHECK_AFTER_MS).unref();
+  };
   // One build at a time: changes made during a build are built right after it, together.
-  const kick = (files: string[] = []): void => {
+  const kick = (files: string[] = [], all: string[] = files, unseen = false): void => {
     changed.push(...files);
+    reported.push(...all);
+    missed ||= unseen;
+    clearTimeout(check);
     if (stopping) return;
     if (running) {
       again = true;
       return;
     }
-    const these = [...new Set(changed)];
+    const why: Why = missed ? { missed: true } : changed.length > 0 || reported.length > 0 ? { files: [...new Set(changed)], reported: [...new Set(reported)] } : first ? { first: true } : { clock: true };
     changed = [];
+    reported = [];
+    missed = false;
     again = false;
-    running = once(these).finally(() => {
+    running = once(why).finally(() => {
       running = undefined;
       if (again) kick();
     });
   };
 
   kick();
-  const unwatch = watchFolders([options.contentDir, options.templatesDir], kick, { onError: (message) => io.err.write(`broadsheet: ${message}\n`) });
+  const unwatch = watchFolders([options.contentDir, options.templatesDir], (files, all) => kick(files, all), { onError: (message) => io.err.write(`broadsheet: ${message}\n`) });
   await untilStopped();
   // A build under way finishes (or fails) as a whole: the output is never left half-written.
   stopping = true;
   unwatch();
   clearTimeout(clock);
+  clearTimeout(check);
   await running;
   await builder.close();
   return 0;
@@ -85,7 +125,8 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
 
 /** With a heap size chosen (no cap), the builds run in this thread, which keeps what the worker would. */
 async function inThisThread(): Promise<KeptBuilder> {
-  const [{ build }, { keepSnapshots }] = await Promise.all([import("../build.js"), import("../write/site-snapshot.js")]);
+  const [{ build }, { keepSnapshots }, { keepInputWalks }] = await Promise.all([import("../build.js"), import("../write/site-snapshot.js"), import("../content/input-stamp.js")]);
   keepSnapshots();
+  keepInputWalks();
   return { build: async (options) => reportOf(await build(options)), close: async () => {} };
 }

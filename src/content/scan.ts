@@ -19,21 +19,28 @@ export function isIgnoredName(name: string): boolean {
  * visited once, so a link loop cannot repeat files. Links that lead outside `root` (or nowhere) are
  * listed in `outside` so the caller can say why a file was not read.
  */
-export async function scanFiles(root: string, dir: string, outside: string[] = []): Promise<string[]> {
-  return scanFilesSync(root, dir, outside);
+export async function scanFiles(root: string, dir: string, outside: string[] = [], seen?: WalkSeen): Promise<string[]> {
+  return scanFilesSync(root, dir, outside, seen);
+}
+
+/** What a walk went through besides files: the folders it listed (as `root` + relative path), and any link. */
+export interface WalkSeen {
+  folders: string[];
+  linked: boolean;
 }
 
 // Synchronous, and a folder's real path is asked of the system only for the start and for links (a plain
 // subfolder's is its parent's plus its name): a no-op build is this walk, and a call per folder through the
 // thread pool, or a realpath of every folder, cost more than reading the folders.
-function scanFilesSync(root: string, dir: string, outside: string[]): string[] {
+function scanFilesSync(root: string, dir: string, outside: string[], seen: WalkSeen | undefined): string[] {
   const realRoot = realPath(root) ?? path.resolve(root);
   const start = path.join(root, dir);
   const found: string[] = [];
-  const seen = new Set<string>();
+  const visited = new Set<string>();
   function walk(abs: string, rel: string, real: string | undefined): void {
-    if (real === undefined || seen.has(real) || !isInside(realRoot, real)) return;
-    seen.add(real);
+    if (real === undefined || visited.has(real) || !isInside(realRoot, real)) return;
+    visited.add(real);
+    seen?.folders.push(abs);
     const entries = readdirSync(abs, { withFileTypes: true });
     entries.sort((a, b) => compareText(a.name, b.name));
     for (const entry of entries) {
@@ -44,6 +51,7 @@ function scanFilesSync(root: string, dir: string, outside: string[]): string[] {
       } else if (entry.isDirectory()) {
         walk(path.join(abs, entry.name), childRel, path.join(real, entry.name));
       } else if (entry.isSymbolicLink()) {
+        if (seen) seen.linked = true;
         const childAbs = path.join(abs, entry.name);
         const target = realPath(childAbs);
         if (target === undefined || !isInside(realRoot, target)) {

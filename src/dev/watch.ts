@@ -9,7 +9,12 @@ import { isIgnoredName } from "../content/scan.js";
  * when it is back; so is one that did not exist yet. `onError` hears of a folder that cannot be watched
  * (the system's limit of watches reached, say): its changes are not seen. Used by `dev` and `build --watch`.
  */
-export function watchFolders(folders: string[], onChange: (files: string[]) => void, options: { delayMs?: number; onError?: (message: string) => void } = {}): () => void {
+export function watchFolders(
+  folders: string[],
+  /** `files`: the files to name (those still there, unless all are gone); `all`: every path reported. */
+  onChange: (files: string[], all: string[]) => void,
+  options: { delayMs?: number; onError?: (message: string) => void } = {},
+): () => void {
   const { delayMs = 40, onError = () => {} } = options;
   let timer: NodeJS.Timeout | undefined;
   const changed = new Set<string>();
@@ -23,7 +28,7 @@ export function watchFolders(folders: string[], onChange: (files: string[]) => v
       const remaining = all.filter((f) => existsSync(f));
       const files = remaining.length > 0 ? remaining : all;
       changed.clear();
-      onChange(files);
+      onChange(files, all);
     }, delayMs);
   };
   const watchTree = process.platform === "linux" ? watchEachFolder : watchRecursively;
