@@ -302,6 +302,35 @@ describe("the inputs' stamp from a watcher's reports (build --watch)", () => {
     expect((await stampFrom([path.join(articles, "linked.md")])).byEvents).toBe(false);
     await appendFile(ok, "\nThrough the link too.\n");
     expect((await stampFrom([ok])).byEvents).toBe(false);
+    await rm(path.join(articles, "linked.md"));
+    expect((await stampFrom([path.join(articles, "linked.md")])).byEvents).toBe(false);
+
+    // A file reported in one burst whose folder is a file (or a link loop) by the next: walked, not thrown.
+    await mkdir(path.join(articles, "extra"));
+    const inside = path.join(articles, "extra", "x.md");
+    await writeFile(inside, article("title: Extra\ncategory: world\ndate: 2024-07-05 10:00"));
+    expect((await stampFrom([path.join(articles, "extra")])).byEvents).toBe(false);
+    await appendFile(inside, "\nEdited.\n");
+    await rm(path.join(articles, "extra"), { recursive: true });
+    await writeFile(path.join(articles, "extra"), "now a file\n");
+    expect((await stampFrom([inside, path.join(articles, "extra")])).byEvents).toBe(false);
+    await rm(path.join(articles, "extra"));
+    await symlink("extra", path.join(articles, "extra"));
+    expect((await stampFrom([inside])).byEvents).toBe(false);
+  });
+
+  it("walks every file when the templates folder is inside the content folder (each template is listed twice)", async () => {
+    keepInputWalks();
+    const site = await writeSmallSite({});
+    cleanups.push(() => site.cleanup());
+    const theme = path.join(site.content, "theme");
+    await cp(TEMPLATES, theme, { recursive: true });
+    const layout = path.join(theme, "layout.eta");
+    await inputStamp(site.content, theme, {});
+    await appendFile(layout, "\n");
+    const fromReports = await inputStamp(site.content, theme, {}, [layout]);
+    expect(fromReports.byEvents).toBe(false);
+    expect(fromReports.stamp).toBe((await inputStamp(site.content, theme, {})).stamp);
   });
 });
 

@@ -20,6 +20,11 @@ import { untilStopped } from "./stop-signal.js";
 const MAX_DELAY_MS = 2 ** 31 - 1;
 /** How long after a build whose stamp came from the watcher's reports its check against a walk waits (see inputStamp). */
 const CHECK_AFTER_MS = 300;
+/**
+ * How long a difference the check found waits for the watcher to report it (the walk holds this thread, ~1 s
+ * at 100,000 articles, and a change made meanwhile is reported after it): longer than the watcher's own wait.
+ */
+const REPORTS_SETTLE_MS = 150;
 
 /** Why a build runs: the first; files the watcher reported; the clock; changes the watcher missed. */
 type Why = { first: true } | { files: string[]; reported: string[] } | { clock: true } | { missed: true };
@@ -31,16 +36,20 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
   let changed: string[] = [];
   let reported: string[] = [];
   let missed = false;
+  let walkNext = false;
   let again = false;
   let running: Promise<void> | undefined;
   let stopping = false;
   let clock: NodeJS.Timeout | undefined;
   let check: NodeJS.Timeout | undefined;
+  let reports = 0;
   let first = true;
 
   const once = (why: Why): Promise<void> =>
     buildOnce(why)
       .catch((cause: unknown) => {
+        // The changes reported for it were not built: the next build asks every file.
+        walkNext = true;
         if (cause instanceof OutOfMemoryError) io.err.write(outOfMemoryAdvice());
         else io.err.write(`broadsheet: internal error: ${cause instanceof Error ? cause.message : String(cause)}\n`);
       })
@@ -51,9 +60,11 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
   const buildOnce = async (why: Why): Promise<void> => {
     const started = performance.now();
     const now = resolveNow(io.env);
-    // The first build, and one after changes the watcher missed, walk every file; the others ask only the
-    // files the watcher reported (none when the clock starts it), and are checked against a walk once idle.
-    const walk = "first" in why || "missed" in why;
+    // The first build, one after changes the watcher missed and one after a build that threw walk every file;
+    // the others ask only the files the watcher reported (none when the clock starts it), and are checked
+    // against a walk once idle.
+    const walk = "first" in why || "missed" in why || walkNext;
+    walkNext = false;
     const report = await builder.build({ ...options, now, ...(!walk && { changed: "files" in why ? why.reported : [] }) });
     const ms = Math.round(performance.now() - started);
     const cause =
@@ -81,11 +92,12 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
     clearTimeout(check);
     check = setTimeout(() => {
       if (running || stopping) return; // that build is checked in turn
-      walkedStamp(options)
-        .then((walked) => {
-          if (walked !== stamp && !running) kick([], [], true);
-        })
-        .catch(() => kick([], [], true));
+      const before = reports;
+      const unseen = () => {
+        // A change the watcher reports after all is built as such (its build is checked in turn).
+        check = setTimeout(() => reports === before && !running && kick([], [], true), REPORTS_SETTLE_MS).unref();
+      };
+      walkedStamp(options).then((walked) => walked !== stamp && unseen(), unseen);
     }, CHECK_AFTER_MS).unref();
   };
   // One build at a time: changes made during a build are built right after it, together.
@@ -111,7 +123,14 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
   };
 
   kick();
-  const unwatch = watchFolders([options.contentDir, options.templatesDir], (files, all) => kick(files, all), { onError: (message) => io.err.write(`broadsheet: ${message}\n`) });
+  const unwatch = watchFolders(
+    [options.contentDir, options.templatesDir],
+    (files, all) => {
+      reports++;
+      kick(files, all);
+    },
+    { onError: (message) => io.err.write(`broadsheet: ${message}\n`) },
+  );
   await untilStopped();
   // A build under way finishes (or fails) as a whole: the output is never left half-written.
   stopping = true;

@@ -41,8 +41,11 @@ interface Walk {
   at: Map<string, number>;
   stats: FileStats;
   folders: Set<string>;
-  /** The walk met a symbolic link: a file reached through one is listed under its path too, which no watcher reports. */
-  linked: boolean;
+  /**
+   * Only a walk will do: the walk met a symbolic link (a file reached through one is listed under the link's
+   * path too, which no watcher reports), or listed a file twice (a templates folder inside the content folder).
+   */
+  walkOnly: boolean;
 }
 
 let keeping = false;
@@ -54,7 +57,7 @@ export function keepInputWalks(): void {
 }
 
 async function walkInputs(contentDir: string, templatesDir: string, head: string): Promise<Walk> {
-  const walk: Walk = { head, dirs: `${contentDir}\0${templatesDir}`, files: [], at: new Map(), stats: new Map(), folders: new Set(), linked: false };
+  const walk: Walk = { head, dirs: `${contentDir}\0${templatesDir}`, files: [], at: new Map(), stats: new Map(), folders: new Set(), walkOnly: false };
   for (const [label, dir] of [["content", contentDir], ["templates", templatesDir]] as const) {
     // path.join(dir, rel), without normalizing each of thousands of paths again: `rel` is normal already.
     const prefix = path.join(dir, "_").slice(0, -1);
@@ -63,25 +66,31 @@ async function walkInputs(contentDir: string, templatesDir: string, head: string
       const abs = path.sep === "/" ? prefix + rel : path.join(dir, rel);
       const info = statSync(abs, { throwIfNoEntry: false });
       if (info) walk.stats.set(abs, { size: info.size, mtimeMs: info.mtimeMs });
+      if (walk.at.has(abs)) walk.walkOnly = true;
       walk.at.set(abs, walk.files.length);
       walk.files.push({ abs, line: `${label}/${rel}\u0000${info?.size ?? -1}\u0000${info?.mtimeMs ?? -1}` });
     }
     for (const folder of seen.folders) walk.folders.add(folder);
     walk.folders.add(path.normalize(dir));
-    walk.linked ||= seen.linked;
+    walk.walkOnly ||= seen.linked;
   }
   return walk;
 }
 
 /** The last walk with the reported files asked again; undefined when only a new walk will do. */
 function restat(walk: Walk, changed: readonly string[]): Walk | undefined {
-  if (walk.linked || changed.length > 256) return undefined;
+  if (walk.walkOnly || changed.length > 256) return undefined;
   const files = [...walk.files];
   const stats = new Map(walk.stats);
   for (const reported of changed) {
     const abs = path.normalize(reported);
     const i = walk.at.get(abs);
-    const info = lstatSync(abs, { throwIfNoEntry: false });
+    let info;
+    try {
+      info = lstatSync(abs, { throwIfNoEntry: false });
+    } catch {
+      return undefined; // a folder on its path is a file now, or a link loop: as a walk finds it
+    }
     if (i === undefined) {
       // Neither listed nor there: a temp file gone already. Anything else that was not listed is new.
       if (info === undefined && !walk.folders.has(abs)) continue;
