@@ -11,6 +11,7 @@ import { cli } from "./cli-spawn.js";
 import { FIXTURE_NOW, TEMPLATES } from "./helpers.js";
 import { BASE } from "./small-site.js";
 import { keepSnapshots } from "../src/write/site-snapshot.js";
+import { keepManifests } from "../src/write/manifest.js";
 
 // A seeded, randomized differential test of incremental builds. A generated newsroom (40-50 articles, four
 // categories, authors, tags, static pages, scheduled stories, aliases, a draft, lead and body images, an embed, a
@@ -42,9 +43,10 @@ import { keepSnapshots } from "../src/write/site-snapshot.js";
 //   DIFF_EXCLUDE=clock-back  operations left out (names in `ops`)
 //   DIFF_VERBOSE=1           print each step and how each build started; DIFF_KEEP=1 keeps the temp folders
 
-// The in-process builds keep the snapshot site they resumed from for the next, as `build --watch` does (one
-// thread runs every build); the CLI's builds read it from disk, one process each.
+// The in-process builds keep the snapshot site they resumed from, and the manifest they saved, for the next,
+// as `build --watch` does (one thread runs every build); the CLI's builds read them from disk, one process each.
 keepSnapshots();
+keepManifests();
 
 const SEEDS = (process.env.DIFF_SEEDS ?? "0x5eed01,0xb4d5e7").split(",").map((s) => Number(s.trim()));
 const STEPS = Number(process.env.DIFF_STEPS ?? 34);

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { build, type BuildOptions } from "../src/build.js";
 import { inputStamp, keepInputWalks } from "../src/content/input-stamp.js";
 import { watchFolders } from "../src/dev/watch.js";
+import { keepManifests } from "../src/write/manifest.js";
 import { keepSnapshots } from "../src/write/site-snapshot.js";
 import { FIXTURE_NOW, ROOT, TEMPLATES, expectSameAsColdBuild, fixture, listFiles } from "./helpers.js";
 import { GOOD, article, writeSmallSite, type SmallSite } from "./small-site.js";
@@ -350,6 +351,7 @@ describe("broadsheet build --watch on a site with no story published yet", () =>
 describe("builds that follow one another in one thread, as under build --watch", () => {
   it("resume from the site they kept, and write what a cold build writes", { timeout: 60_000 }, async () => {
     keepSnapshots();
+    keepManifests();
     const root = await tempFolder();
     const content = path.join(root, "content");
     await cp(fixture("newsroom"), content, { recursive: true });

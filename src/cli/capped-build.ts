@@ -14,6 +14,7 @@ const { build } = await import("../build.js");
 if (options.keep) {
   (await import("../write/site-snapshot.js")).keepSnapshots();
   (await import("../content/input-stamp.js")).keepInputWalks();
+  (await import("../write/manifest.js")).keepManifests();
 }
 parentPort?.postMessage(reportOf(await build({ ...options, ...(second && { second }) })));
 // `build --watch` keeps this worker, its modules loaded and its code compiled and optimized, for the builds

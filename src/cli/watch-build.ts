@@ -144,8 +144,14 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
 
 /** With a heap size chosen (no cap), the builds run in this thread, which keeps what the worker would. */
 async function inThisThread(): Promise<KeptBuilder> {
-  const [{ build }, { keepSnapshots }, { keepInputWalks }] = await Promise.all([import("../build.js"), import("../write/site-snapshot.js"), import("../content/input-stamp.js")]);
+  const [{ build }, { keepSnapshots }, { keepInputWalks }, { keepManifests }] = await Promise.all([
+    import("../build.js"),
+    import("../write/site-snapshot.js"),
+    import("../content/input-stamp.js"),
+    import("../write/manifest.js"),
+  ]);
   keepSnapshots();
   keepInputWalks();
+  keepManifests();
   return { build: async (options) => reportOf(await build(options)), close: async () => {} };
 }

@@ -69,13 +69,17 @@ export async function folderIdentity(dir: string): Promise<string | undefined> {
  * writes the manifest knows it; by default this thread's), with the entries that hold for that folder.
  */
 export async function loadManifest(outDir: string, tool?: string): Promise<Manifest | undefined> {
-  const text = await readFile(manifestPath(outDir), "utf8").catch(() => undefined);
-  if (text === undefined) return undefined;
+  const file = manifestPath(outDir);
   let manifest: Manifest;
-  try {
-    manifest = JSON.parse(text) as Manifest;
-  } catch {
-    return undefined;
+  if (kept?.file === file && kept.identity === fileIdentity(file)) manifest = kept.manifest;
+  else {
+    const text = await readFile(file, "utf8").catch(() => undefined);
+    if (text === undefined) return undefined;
+    try {
+      manifest = JSON.parse(text) as Manifest;
+    } catch {
+      return undefined;
+    }
   }
   if (manifest.version !== VERSION || typeof manifest.files !== "object" || manifest.tool !== (tool ?? (await toolIdentity()))) return undefined;
   const folder = await folderIdentity(outDir);
@@ -121,7 +125,31 @@ export async function saveManifest(outDir: string, files: Record<string, Manifes
   if (folder === undefined) return;
   const target = manifestPath(outDir);
   await mkdir(path.dirname(target), { recursive: true });
-  await writeAtomically(target, JSON.stringify({ version: VERSION, folder, tool: await toolIdentity(), files } satisfies Manifest));
+  const manifest: Manifest = { version: VERSION, folder, tool: await toolIdentity(), files };
+  kept = undefined;
+  await writeAtomically(target, JSON.stringify(manifest));
+  if (keeping) {
+    const identity = fileIdentity(target);
+    if (identity !== undefined) kept = { file: target, identity, manifest };
+  }
+}
+
+let keeping = false;
+/** The manifest this thread saved last, while its file is the one it wrote (see keepManifests). */
+let kept: { file: string; identity: string; manifest: Manifest } | undefined;
+
+/**
+ * `build --watch`: keep the manifest each build saves, for the next build to use while its file is the same
+ * file (its device, inode, size and time), instead of reading and parsing it again (~20 ms at 10,000
+ * articles). Its readers never change a manifest: each build makes a new one.
+ */
+export function keepManifests(): void {
+  keeping = true;
+}
+
+function fileIdentity(file: string): string | undefined {
+  const info = statSync(file, { bigint: true, throwIfNoEntry: false });
+  return info && `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
 }
 
 let tool: Promise<string> | undefined;
