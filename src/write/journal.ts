@@ -25,14 +25,23 @@ function journalPath(outDir: string): string {
   return path.join(cacheDir(outDir), `${path.basename(path.resolve(outDir))}.journal.json`);
 }
 
-export async function commitJournal(outDir: string, journal: Journal): Promise<void> {
+/**
+ * Saves the journal (the commit point). Returns its manifest's entries as JSON, which applyJournal saves as
+ * the manifest: made once, they are most of both files (~0.1 s each at 100,000 articles).
+ */
+export async function commitJournal(outDir: string, journal: Journal): Promise<string> {
   const target = journalPath(outDir);
   await mkdir(path.dirname(target), { recursive: true });
-  await writeFile(`${target}.tmp`, JSON.stringify(journal));
+  const files = JSON.stringify(journal.files);
+  // JSON.stringify(journal), its entries written once.
+  const { staging, moves, removes } = journal;
+  await writeFile(`${target}.tmp`, `{"staging":${JSON.stringify(staging)},"moves":${JSON.stringify(moves)},"removes":${JSON.stringify(removes)},"files":${files}}`);
   await rename(`${target}.tmp`, target);
+  return files;
 }
 
-export async function applyJournal(outDir: string, journal: Journal): Promise<void> {
+/** `filesJson`: journal.files as JSON, when commitJournal made it. */
+export async function applyJournal(outDir: string, journal: Journal, filesJson?: string): Promise<void> {
   const out = path.resolve(outDir);
   // Removed first: a file that goes away may stand where a moved file's folder goes, or be the folder a moved
   // file replaces (an alias /2019/05/story.html that became /2019/05/story.html/, or back).
@@ -54,7 +63,7 @@ export async function applyJournal(outDir: string, journal: Journal): Promise<vo
       renameSync(source, target);
     }
   }
-  await saveManifest(out, journal.files);
+  await saveManifest(out, journal.files, filesJson);
   await rm(journalPath(out), { force: true });
   await rm(journal.staging, { recursive: true, force: true });
 }

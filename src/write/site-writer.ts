@@ -66,16 +66,7 @@ export async function openSiteWriter(outDir: string, options: { cache: boolean; 
   const state = { moves: [] as [string, string][], changedEntries: previous?.rehomed === true, made: new Set<string>() };
   const blocks = { previous: previous ? await loadBlocks(out) : {}, next: {} as Record<string, string> };
 
-  // The previous files of each group (feeds, sitemaps), found in one pass over the manifest when first asked.
-  let groups: Map<string, [string, ManifestEntry][]> | undefined;
-  const groupsOf = () => {
-    if (groups) return groups;
-    groups = new Map();
-    for (const [file, entry] of Object.entries(previous?.files ?? {})) {
-      if (entry.group !== undefined) groups.set(entry.group, [...(groups.get(entry.group) ?? []), [file, entry]]);
-    }
-    return groups;
-  };
+  const groupsOf = () => groupsIn(previous?.files ?? {});
   const record = (file: string, entry: ManifestEntry, old: ManifestEntry | undefined) => {
     next[file] = entry;
     if (old?.hash !== entry.hash || old.inputs !== entry.inputs) state.changedEntries = true;
@@ -145,6 +136,27 @@ export async function openSiteWriter(outDir: string, options: { cache: boolean; 
   };
 }
 
+/**
+ * The files of each group (feeds, sitemaps) in a manifest's entries, found in one pass when first asked, and
+ * remembered with the entries: a manifest is never changed, and `build --watch` keeps one for the next build
+ * (see keepManifests), which would otherwise go over its entries again (~0.15 s at 100,000 articles).
+ */
+function groupsIn(files: Record<string, ManifestEntry>): Map<string, [string, ManifestEntry][]> {
+  let groups = groupsByFiles.get(files);
+  if (groups) return groups;
+  groups = new Map();
+  for (const file in files) {
+    const entry = files[file]!;
+    if (entry.group === undefined) continue;
+    const members = groups.get(entry.group);
+    if (members) members.push([file, entry]);
+    else groups.set(entry.group, [[file, entry]]);
+  }
+  groupsByFiles.set(files, groups);
+  return groups;
+}
+const groupsByFiles = new WeakMap<Record<string, ManifestEntry>, Map<string, [string, ManifestEntry][]>>();
+
 async function commitIncremental(
   out: string,
   staging: string,
@@ -160,9 +172,9 @@ async function commitIncremental(
     return report;
   }
   const journal = { staging, moves: state.moves, removes, files: next };
-  await commitJournal(out, journal);
+  const filesJson = await commitJournal(out, journal);
   try {
-    await applyJournal(out, journal);
+    await applyJournal(out, journal, filesJson);
   } catch (cause) {
     await forgetJournal(out);
     throw cause;
