@@ -66,11 +66,14 @@ async function walkInputs(contentDir: string, templatesDir: string, head: string
       const abs = path.sep === "/" ? prefix + rel : path.join(dir, rel);
       const info = statSync(abs, { throwIfNoEntry: false });
       if (info) walk.stats.set(abs, { size: info.size, mtimeMs: info.mtimeMs });
-      if (walk.at.has(abs)) walk.walkOnly = true;
-      walk.at.set(abs, walk.files.length);
+      // Where each file is, only for a walk that is kept (a build without a watcher, a no-op one above all, has no use for it).
+      if (keeping) {
+        if (walk.at.has(abs)) walk.walkOnly = true;
+        walk.at.set(abs, walk.files.length);
+      }
       walk.files.push({ abs, line: `${label}/${rel}\u0000${info?.size ?? -1}\u0000${info?.mtimeMs ?? -1}` });
     }
-    for (const folder of seen.folders) walk.folders.add(folder);
+    if (keeping) for (const folder of seen.folders) walk.folders.add(folder);
     walk.folders.add(path.normalize(dir));
     walk.walkOnly ||= seen.linked;
   }
