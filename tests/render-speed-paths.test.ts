@@ -1,9 +1,12 @@
 import { tz } from "@date-fns/tz";
 import { format } from "date-fns";
 import { enUS } from "date-fns/locale/en-US";
+import fc from "fast-check";
+import MarkdownIt, { type StateInline } from "markdown-it";
 import { describe, expect, it } from "vitest";
 import { makeTimeFormatter } from "../src/render/dates.js";
 import { createMarkdown } from "../src/render/markdown.js";
+import { markdownSpeed } from "../src/render/markdown-speed.js";
 import { excerpt } from "../src/render/excerpt.js";
 import { makeArticle } from "./bench/generate.js";
 
@@ -34,6 +37,44 @@ describe("ISO times in the site zone", () => {
       for (const instant of [Date.UTC(2024, 2, 10, 6, 59), Date.UTC(2024, 2, 10, 7, 1), Date.UTC(2024, 6, 5, 13, 38, 45), Date.UTC(1999, 11, 31, 23, 59, 59)]) {
         expect(time(instant).iso, zone).toBe(format(instant, "yyyy-MM-dd'T'HH:mm:ssXXX", { in: tz(zone) }));
       }
+    }
+  });
+});
+
+describe("markdown-it's text and normalize rules, replaced for speed", () => {
+  // Pieces that start every inline rule, break lines in every way, and nest labels (posMax moves inside them).
+  const pieces = ["word", " ", "  ", "\n", "\r\n", "\r", "\0", "\t", "*", "_", "**", "~~", "`", "``", "[", "]", "(", ")", "![", "](/x)", "<", ">",
+    "<https://e.com>", "<b>", "</b>", "&amp;", "&", "#", "# ", "- ", "1. ", "> ", "\\", "!", "$", "%", "+", "-", ":", "=", "@", "^", "{", "}", "~",
+    "é", "🙂", "\u00a0", "[a]: /u\n", "[a]", "    code", "---", "|", "\"", "'"];
+  const doc = fc.array(fc.constantFrom(...pieces), { maxLength: 60 }).map((parts) => parts.join(""));
+
+  function threeCharacters(state: StateInline, silent: boolean): boolean {
+    if (state.src[state.pos] !== "{" || state.pos + 4 > state.posMax) return false;
+    if (silent) return false;
+    const max = state.posMax;
+    state.push("three_open", "u", 1);
+    state.pos += 1;
+    state.posMax = state.pos + 3;
+    state.md.inline.tokenize(state);
+    state.push("three_close", "u", -1);
+    state.posMax = max;
+    return true;
+  }
+
+  it("give markdown-it's own tokens and HTML, with raw HTML on and off", () => {
+    for (const html of [false, true]) {
+      const plain = new MarkdownIt({ html });
+      const fast = new MarkdownIt({ html }).use(markdownSpeed);
+      const same = (text: string) => {
+        expect(fast.render(text)).toBe(plain.render(text));
+        expect(JSON.stringify(fast.parse(text, {}))).toBe(JSON.stringify(plain.parse(text, {})));
+      };
+      for (let i = 0; i < 40; i++) same(makeArticle(i, 9).body);
+      same("a\r\nb\rc\0d [x\r\n*y*](/z) ![i\0](/j)");
+      // A plugin may end a nested parse anywhere (here "{" takes the next three characters as its content).
+      for (const md of [plain, fast]) md.inline.ruler.before("text", "three", threeCharacters);
+      same("a{bcdef} {*x*yz}");
+      fc.assert(fc.property(doc, (text) => same(text)), { numRuns: Number(process.env.FUZZ_RUNS ?? 3000), seed: process.env.FUZZ_RUNS ? undefined : 20261130 });
     }
   });
 });

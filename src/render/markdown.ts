@@ -2,6 +2,7 @@ import MarkdownIt from "markdown-it";
 import type { ImageMap, SiteConfig } from "../model.js";
 import { mediaFile, type Urls } from "../routes/urls.js";
 import { embedPlugin, renderEmbed, type EmbedOptions } from "./embeds.js";
+import { markdownSpeed } from "./markdown-speed.js";
 import { pictureHtml, socialVariant } from "./picture.js";
 
 export interface RenderOptions {
@@ -64,6 +65,7 @@ export function createMarkdown(
 ): MarkdownRenderer {
   const md = new MarkdownIt({ html: config.allowHtml, linkify: false, typographer: false });
   md.validateLink = isSafeUrl;
+  md.use(markdownSpeed);
   md.use(embedPlugin, config.embedHosts);
   const plainImage = md.renderer.rules.image!;
   md.renderer.rules.image = (tokens, idx, options, env, self) => {
