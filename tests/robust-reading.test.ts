@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { build } from "../src/build.js";
 import { parseFrontMatter } from "../src/content/front-matter.js";
+import { decodeText } from "../src/content/scan.js";
 import { FIXTURE_NOW, TEMPLATES, listFiles } from "./helpers.js";
 import { GOOD, article, describeDiagnostic, writeSmallSite, type FileSpec, type SmallSite } from "./small-site.js";
 
@@ -29,6 +30,16 @@ describe("robust reading", () => {
     expect(problems).toEqual([]);
     expect(slugs).toEqual(["ok", "windows"]);
     expect(await html("politics/windows/index.html")).toContain("<h1>Windows story</h1>");
+  });
+
+  it("decodes a good file after a bad one as it would alone (one strict decoder reads every file)", () => {
+    const crlf = Buffer.from("\uFEFF---\r\ntitle: Caf\u00e9\r\r\n---\r\n");
+    const alone = decodeText(crlf);
+    expect(alone).toEqual({ ok: true, text: "---\ntitle: Caf\u00e9\n\n---\n" });
+    expect(decodeText(new Uint8Array([0x61, 0x0a, 0x62, 0xe9, 0x63]))).toEqual({ ok: false, offset: 3, line: 2, column: 2 });
+    // A character cut off at the end of one file is not carried into the next.
+    expect(decodeText(new Uint8Array([0x61, 0xc3])).ok).toBe(false);
+    expect(decodeText(crlf)).toEqual(alone);
   });
 
   it("reads upper-case .MD files and ignores editor leftovers and hidden folders", async () => {

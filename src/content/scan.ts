@@ -86,11 +86,15 @@ function isInside(root: string, target: string): boolean {
 
 export type DecodeResult = { ok: true; text: string } | { ok: false; offset: number; line: number; column: number };
 
+// Each decode without `stream` starts afresh, so one decoder serves every file.
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 /** Strict UTF-8 (bad bytes are an error, not U+FFFD), BOM removed, line endings made LF. */
 export function decodeText(bytes: Uint8Array): DecodeResult {
   try {
-    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-    return { ok: true, text: text.replace(/\r\n?/g, "\n") };
+    const text = STRICT_UTF8.decode(bytes);
+    // Looking for a CR is ~10x cheaper than a replace that finds none (bodies are read twice a build).
+    return { ok: true, text: text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text };
   } catch {
     const offset = firstInvalidUtf8(bytes);
     const before = bytes.subarray(0, offset);
