@@ -45,7 +45,7 @@ describe("markdown-it's text and normalize rules, replaced for speed", () => {
   // Pieces that start every inline rule, break lines in every way, and nest labels (posMax moves inside them).
   const pieces = ["word", " ", "  ", "\n", "\r\n", "\r", "\0", "\t", "*", "_", "**", "~~", "`", "``", "[", "]", "(", ")", "![", "](/x)", "<", ">",
     "<https://e.com>", "<b>", "</b>", "&amp;", "&", "#", "# ", "- ", "1. ", "> ", "\\", "!", "$", "%", "+", "-", ":", "=", "@", "^", "{", "}", "~",
-    "é", "🙂", "\u00a0", "[a]: /u\n", "[a]", "    code", "---", "|", "\"", "'"];
+    "é", "🙂", "\u00a0", "[a]: /u\n", "[a]", "    code", "```", "---", "|", "\"", "'"];
   const doc = fc.array(fc.constantFrom(...pieces), { maxLength: 60 }).map((parts) => parts.join(""));
 
   function threeCharacters(state: StateInline, silent: boolean): boolean {
@@ -71,6 +71,7 @@ describe("markdown-it's text and normalize rules, replaced for speed", () => {
       };
       for (let i = 0; i < 40; i++) same(makeArticle(i, 9).body);
       same("a\r\nb\rc\0d [x\r\n*y*](/z) ![i\0](/j)");
+      for (const text of ["", "\n", " ", "a\n  ", "a\n \t", "a\n\t", "\t\tcode\n", "  \n\n x", "- a\n\t- b\n  \t c", "> a\n>\tb", "```\nx\n  ", "    a\n     "]) same(text);
       // A plugin may end a nested parse anywhere (here "{" takes the next three characters as its content).
       for (const md of [plain, fast]) md.inline.ruler.before("text", "three", threeCharacters);
       same("a{bcdef} {*x*yz}");

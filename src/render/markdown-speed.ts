@@ -1,8 +1,9 @@
-import type { default as MarkdownIt, StateInline } from "markdown-it";
+import type { default as MarkdownIt, StateBlock, StateInline, Token } from "markdown-it";
 
-// Two of markdown-it's rules, replaced through its own rulers by rules that give exactly the same tokens
-// (tests/render-speed-paths.test.ts compares them on generated and random documents). Both look at every
-// character of every body: in a cold 4,000-article build they were ~10% of markdown-it's time.
+// Three parts of markdown-it that look at every character of every body, replaced through its own API by
+// code that gives exactly the same tokens (tests/render-speed-paths.test.ts compares them with markdown-it's
+// own on generated and random documents): two rules, through its rulers, and the block parser's state, which
+// it lets a plugin replace. In a cold 4,000-article build they took ~15% of markdown-it's time.
 
 // The characters at which markdown-it's `text` rule stops (its isTerminatorChar): any other inline rule may start
 // there. Everything else is plain text, found here by one sticky regular expression instead of a loop in
@@ -25,7 +26,63 @@ function text(state: StateInline, silent: boolean): boolean {
 // every body: ours are read with LF endings already. The same replaces here, only when there is a CR or a NUL.
 const NEEDS_NORMALIZING = /[\r\0]/;
 
+// The block parser's state starts by marking where each line begins and ends and how far it is indented,
+// which markdown-it does character by character in JavaScript. Here each line's end is found by indexOf, and
+// only its indent is read a character at a time. The state is markdown-it's own in every other way: its
+// prototype, its fields in the same order, the same marks (a last line of only spaces and tabs, with no line
+// feed after it, gets none, as in markdown-it).
+function lineMarks(plain: typeof StateBlock): typeof StateBlock {
+  function State(this: StateBlock, src: string, md: MarkdownIt, env: unknown, tokens: Token[]) {
+    this.src = src;
+    this.md = md;
+    this.env = env;
+    this.tokens = tokens;
+    const bMarks: number[] = (this.bMarks = []);
+    const eMarks: number[] = (this.eMarks = []);
+    const tShift: number[] = (this.tShift = []);
+    const sCount: number[] = (this.sCount = []);
+    const bsCount: number[] = (this.bsCount = []);
+    this.blkIndent = 0;
+    this.line = 0;
+    this.lineMax = 0;
+    this.tight = false;
+    this.ddIndent = -1;
+    this.listIndent = -1;
+    this.parentType = "root";
+    this.level = 0;
+    const length = src.length;
+    for (let start = 0; start < length; ) {
+      let pos = start;
+      let indent = 0;
+      let offset = 0;
+      for (let ch = src.charCodeAt(pos); ch === 0x20 || ch === 0x09; ch = src.charCodeAt(++pos)) {
+        indent++;
+        offset += ch === 0x09 ? 4 - (offset % 4) : 1;
+      }
+      if (pos === length) break;
+      const feed = src.indexOf("\n", pos);
+      const end = feed === -1 ? length : feed;
+      bMarks.push(start);
+      eMarks.push(end);
+      tShift.push(indent);
+      sCount.push(offset);
+      bsCount.push(0);
+      start = end + 1;
+    }
+    // markdown-it's fake last line, which spares bounds checks.
+    bMarks.push(length);
+    eMarks.push(length);
+    tShift.push(0);
+    sCount.push(0);
+    bsCount.push(0);
+    this.lineMax = bMarks.length - 1;
+  }
+  State.prototype = plain.prototype;
+  return State as unknown as typeof StateBlock;
+}
+
 export function markdownSpeed(md: MarkdownIt): void {
+  md.block.State = lineMarks(md.block.State);
   md.core.ruler.at("normalize", (state) => {
     if (NEEDS_NORMALIZING.test(state.src)) state.src = state.src.replace(/\r\n?/g, "\n").replace(/\0/g, "\uFFFD");
   });
