@@ -43,8 +43,9 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
   }
 
   // Then the site (big).
-  const snapshot = readSnapshotSite(options.outDir, stored.base);
-  if (!snapshot) return undefined;
+  const fromSnapshot = readSnapshotSite(options.outDir, stored.base);
+  if (!fromSnapshot) return undefined;
+  const snapshot = fromSnapshot.site;
   // Image variants are copied from the cache, which may have been emptied since: the full way encodes them again.
   if (snapshot.files.some((f) => "copyFrom" in f && !existsSync(f.copyFrom))) return undefined;
   const { index } = snapshot.recipe;
@@ -67,7 +68,7 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
   addToParseCache(contentCacheDir(options.contentDir, options.cacheDir), options.contentDir, read);
   index.now = options.now;
   for (const doc of docs.values()) withBodyFrom(doc);
-  return { snapshot, edited: touched, base: stored.base, edits };
+  return { snapshot, kept: fromSnapshot.kept, edited: touched, base: stored.base, edits };
 }
 
 /** What the snapshot's small file records of a build's input files and the site's documents (see write/site-snapshot.ts). */
@@ -90,6 +91,8 @@ function* documents(index: SiteIndex): Generator<(Article | Page) & { bodyFile: 
 export interface Resumed {
   /** The last build's site, with the edits in. */
   snapshot: SiteSnapshot;
+  /** The site was in memory (`build --watch` keeps it), not read from the snapshot's file. */
+  kept: boolean;
   /** The documents this build found edited. */
   edited: Set<Article | Page>;
   /** The inputs of the snapshot on disk, and every edit since it was written (this build's included). */

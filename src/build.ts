@@ -199,9 +199,9 @@ async function resumeSite(options: BuildOptions): Promise<PrepareResult | undefi
   // Validation would warn again of what it warned of last time: the front matter it reads is the same.
   run.push(...(options.checked?.last?.warnings ?? []));
   const edited = resumed.edited.size;
-  run.mark(`resume (${edited} ${edited === 1 ? "body" : "bodies"} edited)`);
+  run.mark(`resume (${edited} ${edited === 1 ? "body" : "bodies"} edited${resumed.kept ? ", the site kept in memory" : ""})`);
   const ctx = await viewContext(recipe);
-  return { ...run.done(recipe.index), site: { index: recipe.index, routes, redirects, ctx, templates: compiled.templates, files, resumed: { edited: resumed.edited, base: resumed.base, edits: resumed.edits } } };
+  return { ...run.done(recipe.index), site: { index: recipe.index, routes, redirects, ctx, templates: compiled.templates, files, resumed: { edited: resumed.edited, kept: resumed.kept, base: resumed.base, edits: resumed.edits } } };
 }
 
 /** load → validate → index → routes → images: the build up to rendering, which the dev server does on request. */

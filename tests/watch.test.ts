@@ -9,7 +9,7 @@ import { build, type BuildOptions } from "../src/build.js";
 import { inputStamp, keepInputWalks } from "../src/content/input-stamp.js";
 import { watchFolders } from "../src/dev/watch.js";
 import { keepManifests } from "../src/write/manifest.js";
-import { keepSnapshots } from "../src/write/site-snapshot.js";
+import { keepSnapshots, prefetchSnapshot } from "../src/write/site-snapshot.js";
 import { FIXTURE_NOW, ROOT, TEMPLATES, expectSameAsColdBuild, fixture, listFiles } from "./helpers.js";
 import { GOOD, article, writeSmallSite, type SmallSite } from "./small-site.js";
 
@@ -135,8 +135,8 @@ describe("watching the content", () => {
 });
 
 /** `broadsheet build --watch` in `site.root`, on the real clock; `line(re)` waits for an output line. */
-function startWatch(site: SmallSite) {
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "bin/broadsheet.js"), "build", "--watch", "--templates", TEMPLATES], {
+function startWatch(site: SmallSite, flags: string[] = []) {
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "bin/broadsheet.js"), "build", "--watch", "--templates", TEMPLATES, ...flags], {
     cwd: site.root,
     env: { ...process.env, SOURCE_DATE_EPOCH: "", NO_COLOR: "1" },
   });
@@ -195,7 +195,7 @@ describe("broadsheet build --watch", () => {
     const due = Math.ceil(Date.now() / 1000) * 1000 + 12_000; // front matter times are in whole seconds
     const site = await writeSmallSite({ "articles/soon.md": article(`title: Soon to be published\ncategory: world\ndate: ${berlin(due)}`) });
     cleanups.push(() => site.cleanup());
-    const watch = startWatch(site);
+    const watch = startWatch(site, ["--timings"]);
     expect(await watch.line(/^Built \d+ files \(1 article\) into public\/ in \d+ ms$/)).toBeTruthy();
     expect(await watch.line(/^next scheduled: content\/articles\/soon\.md at /)).toBeTruthy();
     expect(await watch.line(/^Watching content\/ and .*templates\/ for changes \(Ctrl-C to stop\)$/)).toBeTruthy();
@@ -208,6 +208,8 @@ describe("broadsheet build --watch", () => {
     await writeFile(path.join(site.content, "articles", "ok.md"), `${GOOD}\nA paragraph added while watching.\n`);
     expect(await watch.line(/^\d\d:\d\d:\d\d Built \d+ files \(1 article\) into public\/ in \d+ ms after a change to content\/articles\/ok\.md, \d+ written$/)).toBeTruthy();
     expect(await readFile(page, "utf8")).toContain("<p>A paragraph added while watching.</p>");
+    // From the site the watch read ahead once idle after its first build, not from the snapshot's file.
+    expect(await watch.line(/^  resume \(1 body edited, the site kept in memory\): \d+ ms$/, "err")).toBeTruthy();
 
     // A mistake: reported as file:line with a hint; the site stays as it was.
     const before = await Promise.all((await listFiles(site.out)).map(async (f) => [f, await readFile(path.join(site.out, f), "utf8")]));
@@ -369,11 +371,17 @@ describe("builds that follow one another in one thread, as under build --watch",
       ["and another", () => appendFile(other, "\nStill full.\n"), "resume"],
     ];
     expect((await build({ ...options, noCache: true })).ok).toBe(true);
+    // As the watch's worker does once idle after each build: a full build's snapshot is read ahead.
+    prefetchSnapshot(options.outDir);
     for (const [step, change, first] of steps) {
       await change();
       const result = await build(options);
-      expect([step, result.ok, result.stages[0]![0].split(" ")[0]]).toEqual([step, true, first]);
+      const stage = result.stages[0]![0];
+      expect([step, result.ok, stage.split(" ")[0]]).toEqual([step, true, first]);
+      // Every resumed build, the first after a full build too, finds the site in memory.
+      if (first === "resume") expect(stage, step).toMatch(/^resume \(1 body edited, the site kept in memory\)$/);
       await expectSameAsColdBuild(options.outDir, options, path.join(root, "cold"));
+      prefetchSnapshot(options.outDir);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import type { BuildOptions } from "../build.js";
+import type { BuildOptions, BuildResult } from "../build.js";
 import { secondThreadFor } from "../parallel/second-thread.js";
 import { WORKER_THRESHOLD } from "../render/parallel/render-queue.js";
 import { reportOf } from "./build-report.js";
@@ -11,12 +11,18 @@ const options = workerData as BuildOptions & { keep?: boolean };
 // A cold build of a big site starts its second thread first, while this one loads the pipeline.
 const second = secondThreadFor(options, options.workerThreshold ?? WORKER_THRESHOLD);
 const { build } = await import("../build.js");
+const snapshots = await import("../write/site-snapshot.js");
 if (options.keep) {
-  (await import("../write/site-snapshot.js")).keepSnapshots();
+  snapshots.keepSnapshots();
   (await import("../content/input-stamp.js")).keepInputWalks();
   (await import("../write/manifest.js")).keepManifests();
 }
-parentPort?.postMessage(reportOf(await build({ ...options, ...(second && { second }) })));
+const answer = (result: BuildResult, outDir: string) => {
+  parentPort?.postMessage(reportOf(result));
+  // Idle until the next change: read ahead the snapshot that a body edit would resume from (a full build wrote it).
+  if (options.keep) setImmediate(() => snapshots.prefetchSnapshot(outDir));
+};
+answer(await build({ ...options, ...(second && { second }) }), options.outDir);
 // `build --watch` keeps this worker, its modules loaded and its code compiled and optimized, for the builds
 // that follow (src/cli/watch-build.ts): each request is the options of one build, answered by its report.
-if (options.keep) parentPort?.on("message", (next: BuildOptions) => void build(next).then((result) => parentPort?.postMessage(reportOf(result))));
+if (options.keep) parentPort?.on("message", (next: BuildOptions) => void build(next).then((result) => answer(result, next.outDir)));

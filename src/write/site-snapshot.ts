@@ -144,24 +144,50 @@ function fileIdentity(file: string): string | undefined {
   return info && `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
 }
 
-/** The site of the snapshot with inputs `base`, if that is the one on disk. */
-export function readSnapshotSite(outDir: string, base: string): SiteSnapshot | undefined {
+/** The site of the snapshot with inputs `base`, if that is the one on disk; `kept` when it was not read now. */
+export function readSnapshotSite(outDir: string, base: string): { site: SiteSnapshot; kept: boolean } | undefined {
   const file = sitePath(outDir);
   const identity = keeping ? fileIdentity(file) : undefined;
   const again = kept;
   kept = undefined;
   if (again?.committed && again.file === file && again.identity === identity && again.site.inputs === base) {
     kept = { ...again, committed: false };
-    return again.site;
+    return { site: again.site, kept: true };
   }
+  const site = readSite(file, base, identity, false);
+  return site && { site, kept: false };
+}
+
+/** The site in `file` if it is the snapshot with inputs `base`; kept if it is still the file `identity` names. */
+function readSite(file: string, base: string, identity: string | undefined, pristine: boolean): SiteSnapshot | undefined {
   try {
     const stored = deserialize(readFileSync(file)) as { version: number; site: SiteSnapshot };
     if (stored.version !== VERSION || stored.site.inputs !== base) return undefined;
     // The file may have been replaced while it was read: then it is not kept.
-    if (identity !== undefined && identity === fileIdentity(file)) kept = { file, identity, site: stored.site, committed: false };
+    if (identity !== undefined && identity === fileIdentity(file)) kept = { file, identity, site: stored.site, committed: pristine };
     return stored.site;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Reads the snapshot of `outDir` ahead of the build that will resume from it, when this thread keeps snapshots
+ * and has none of that folder: `build --watch` calls it once idle after a full build, so that the first body
+ * edit does not wait for it (at 10,000 articles ~0.1-0.2 s, at 100,000 ~2 s). What it keeps is the file as
+ * written, with no edits applied: any build may have it, as if it had read the file itself.
+ */
+export function prefetchSnapshot(outDir: string): void {
+  const file = sitePath(outDir);
+  if (!keeping) return;
+  try {
+    const identity = fileIdentity(file);
+    // Kept already, and handed out since only to builds that committed (a failed one's edits may be in it).
+    if (kept?.file === file && kept.identity === identity && kept.committed) return;
+    const base = storedInputs(outDir)?.inputs;
+    if (base !== undefined && identity !== undefined) readSite(file, base, identity, true);
+  } catch {
+    // nothing to read ahead: the build that needs it reads it, or takes the full way
   }
 }
 
