@@ -144,7 +144,7 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
 
 /** With a heap size chosen (no cap), the builds run in this thread, which keeps what the worker would. */
 async function inThisThread(): Promise<KeptBuilder> {
-  const [{ build }, { keepSnapshots }, { keepInputWalks }, { keepManifests }] = await Promise.all([
+  const [{ build }, { keepSnapshots, prefetchSnapshot }, { keepInputWalks }, { keepManifests }] = await Promise.all([
     import("../build.js"),
     import("../write/site-snapshot.js"),
     import("../content/input-stamp.js"),
@@ -153,5 +153,13 @@ async function inThisThread(): Promise<KeptBuilder> {
   keepSnapshots();
   keepInputWalks();
   keepManifests();
-  return { build: async (options) => reportOf(await build(options)), close: async () => {} };
+  return {
+    async build(options) {
+      const report = reportOf(await build(options));
+      // As the worker does (capped-build.ts): once idle, the snapshot a body edit would resume from is read ahead.
+      setImmediate(() => prefetchSnapshot(options.outDir));
+      return report;
+    },
+    close: async () => {},
+  };
 }
