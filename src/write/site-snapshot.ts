@@ -173,9 +173,10 @@ function readSite(file: string, base: string, identity: string | undefined, pris
 
 /**
  * Reads the snapshot of `outDir` ahead of the build that will resume from it, when this thread keeps snapshots
- * and has none of that folder: `build --watch` calls it once idle after a full build, so that the first body
- * edit does not wait for it (at 10,000 articles ~0.1-0.2 s, at 100,000 ~2 s). What it keeps is the file as
- * written, with no edits applied: any build may have it, as if it had read the file itself.
+ * and has none of that folder that it may hand out: `build --watch` calls it once idle after each build, so
+ * that the first body edit after a full build (or after a failed one) does not wait for it (at 10,000 articles
+ * ~0.1-0.2 s, at 100,000 ~2 s). What it keeps is the file as written, with no edits applied: any build may
+ * have it, as if it had read the file itself.
  */
 export function prefetchSnapshot(outDir: string): void {
   const file = sitePath(outDir);
