@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { BuildOptions, BuildResult } from "./build.js";
-import { inputStamp, type FileStats } from "./content/input-stamp.js";
+import { WalkGivenUp, inputStamp, type FileStats } from "./content/input-stamp.js";
 import type { ResumeCandidate } from "./resume-candidate.js";
 import { recoverJournal } from "./write/journal.js";
 import { dropStamp, readStamp, type SiteStamp } from "./write/site-stamp.js";
@@ -54,7 +54,7 @@ export async function checkStamp(options: BuildOptions): Promise<Checked> {
 }
 
 /** The options a stamp covers. */
-function stampSettings(options: BuildOptions) {
+export function stampSettings(options: BuildOptions) {
   return {
     // Diagnostics name files from the working folder: a build run from another reports them anew.
     cwd: process.cwd(),
@@ -70,8 +70,14 @@ function stampSettings(options: BuildOptions) {
 
 /**
  * The inputs' stamp from a walk of every file, as a build without a watcher makes it: `build --watch` checks
- * a stamp made from the watcher's reports (BuildResult.eventStamp) against it once idle.
+ * a stamp made from the watcher's reports (BuildResult.eventStamp) against it once idle. Undefined when
+ * `goOn`, asked every few thousand files after other work has had its turn, said no.
  */
-export async function walkedStamp(options: BuildOptions): Promise<string> {
-  return (await inputStamp(options.contentDir, options.templatesDir, stampSettings(options))).stamp;
+export async function walkedStamp(options: BuildOptions, goOn: () => boolean): Promise<string | undefined> {
+  try {
+    return (await inputStamp(options.contentDir, options.templatesDir, stampSettings(options), undefined, goOn)).stamp;
+  } catch (cause) {
+    if (cause instanceof WalkGivenUp) return undefined;
+    throw cause;
+  }
 }

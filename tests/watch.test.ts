@@ -6,6 +6,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { build, type BuildOptions } from "../src/build.js";
+import { stampSettings, walkedStamp } from "../src/build-stamp.js";
 import { inputStamp, keepInputWalks } from "../src/content/input-stamp.js";
 import { watchFolders } from "../src/dev/watch.js";
 import { keepManifests } from "../src/write/manifest.js";
@@ -257,6 +258,27 @@ describe("broadsheet build --watch and changes its watcher does not report", () 
     expect(await readFile(path.join(site.out, "politics", "ok", "index.html"), "utf8")).toContain("<p>Changed where no watcher looks.</p>");
     expect(await watch.stop()).toBe(0);
     await expectSameAsColdBuild(site.out, { contentDir: site.content, templatesDir: TEMPLATES, outDir: site.out, now: Date.now() }, path.join(site.root, "cold"));
+  });
+});
+
+describe("the inputs' stamp from a walk once idle (build --watch)", () => {
+  it("lets the watcher's reports in while it walks thousands of files, is a walk's stamp, and stops at the first", async () => {
+    const content = await tempFolder();
+    await mkdir(path.join(content, "articles"));
+    await Promise.all(Array.from({ length: 2500 }, (_, i) => writeFile(path.join(content, "articles", `a${i}.md`), `${i}`)));
+    const options: BuildOptions = { contentDir: content, templatesDir: TEMPLATES, outDir: path.join(content, "..", "out"), now: FIXTURE_NOW };
+    const { stamp } = await inputStamp(content, TEMPLATES, stampSettings(options));
+    /** The walk's stamp, and whether a report (a callback queued before it) came in while it walked. */
+    const check = async (stopAtReport: boolean) => {
+      let ended = false;
+      let reported = false;
+      setImmediate(() => (reported = !ended));
+      const walked = await walkedStamp(options, () => !(stopAtReport && reported));
+      ended = true;
+      return { walked, reported };
+    };
+    expect(await check(false)).toEqual({ walked: stamp, reported: true });
+    expect(await check(true)).toEqual({ walked: undefined, reported: true });
   });
 });
 

@@ -21,8 +21,10 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
 /** How long after a build whose stamp came from the watcher's reports its check against a walk waits (see inputStamp). */
 const CHECK_AFTER_MS = 300;
 /**
- * How long a difference the check found waits for the watcher to report it (the walk holds this thread, ~1 s
- * at 100,000 articles, and a change made meanwhile is reported after it): longer than the watcher's own wait.
+ * How long a difference the check found waits for the watcher to report it (a change made while it walked,
+ * ~1 s at 100,000 articles, may be reported just after the walk): longer than the watcher's own wait. The walk
+ * lets the watcher's reports in every few thousand files, and stops at the first: that change is built at
+ * once, and its build is checked in turn.
  */
 const REPORTS_SETTLE_MS = 150;
 
@@ -97,7 +99,7 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
         // A change the watcher reports after all is built as such (its build is checked in turn).
         check = setTimeout(() => reports === before && !running && kick([], [], true), REPORTS_SETTLE_MS).unref();
       };
-      walkedStamp(options).then((walked) => walked !== stamp && unseen(), unseen);
+      walkedStamp(options, () => reports === before && !running && !stopping).then((walked) => walked !== undefined && walked !== stamp && unseen(), unseen);
     }, CHECK_AFTER_MS).unref();
   };
   // One build at a time: changes made during a build are built right after it, together.

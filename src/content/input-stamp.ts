@@ -13,16 +13,21 @@ import { scanFiles, type WalkSeen } from "./scan.js";
  * editor's temp file), only those are asked again (a walk of 10,000 articles is 10,000 stat calls, ~70-90 ms
  * of each edit's build); anything else (a file added or removed, a folder, a link in the tree) walks again.
  * `byEvents` says which: the watch checks such a stamp against a walk once idle (a watcher can miss changes).
+ *
+ * `goOn`: asked every few thousand files, after other work of this thread has had its turn; the walk is given
+ * up (WalkGivenUp) when it says no. The watch's check runs in the CLI's thread and takes ~1 s at 100,000
+ * articles: a change the watcher reports meanwhile is built at once, and the check is no longer needed.
  */
 export async function inputStamp(
   contentDir: string,
   templatesDir: string,
   settings: unknown,
   changed?: readonly string[],
+  goOn?: () => boolean,
 ): Promise<{ stamp: string; stats: FileStats; byEvents: boolean }> {
   const head = JSON.stringify(settings);
   const fromEvents = changed && last && last.head === head && last.dirs === `${contentDir}\0${templatesDir}` ? restat(last, changed) : undefined;
-  const walk = fromEvents ?? (await walkInputs(contentDir, templatesDir, head));
+  const walk = fromEvents ?? (await walkInputs(contentDir, templatesDir, head, goOn));
   if (keeping) last = walk;
   const lines = [head];
   for (const file of walk.files) lines.push(file.line);
@@ -56,13 +61,23 @@ export function keepInputWalks(): void {
   keeping = true;
 }
 
-async function walkInputs(contentDir: string, templatesDir: string, head: string): Promise<Walk> {
+/** A walk was given up (see inputStamp). */
+export class WalkGivenUp extends Error {}
+
+/** Files stat'ed between two turns of other work, for a walk that asks whether to go on: ~10-20 ms. */
+const BREATHE_EVERY = 2000;
+
+async function walkInputs(contentDir: string, templatesDir: string, head: string, goOn?: () => boolean): Promise<Walk> {
   const walk: Walk = { head, dirs: `${contentDir}\0${templatesDir}`, files: [], at: new Map(), stats: new Map(), folders: new Set(), walkOnly: false };
   for (const [label, dir] of [["content", contentDir], ["templates", templatesDir]] as const) {
     // path.join(dir, rel), without normalizing each of thousands of paths again: `rel` is normal already.
     const prefix = path.join(dir, "_").slice(0, -1);
     const seen: WalkSeen = { folders: [], linked: false };
     for (const rel of await scanFiles(dir, "", [], seen)) {
+      if (goOn && walk.files.length % BREATHE_EVERY === BREATHE_EVERY - 1) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (!goOn()) throw new WalkGivenUp();
+      }
       const abs = path.sep === "/" ? prefix + rel : path.join(dir, rel);
       const info = statSync(abs, { throwIfNoEntry: false });
       if (info) walk.stats.set(abs, { size: info.size, mtimeMs: info.mtimeMs });
