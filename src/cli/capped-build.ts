@@ -19,8 +19,9 @@ if (options.keep) {
 }
 const answer = (result: BuildResult, outDir: string) => {
   parentPort?.postMessage(reportOf(result));
-  // Idle until the next change: read ahead the snapshot that a body edit would resume from (a full build wrote it).
-  if (options.keep) setImmediate(() => snapshots.prefetchSnapshot(outDir));
+  // Idle until the next change: read ahead the snapshot that a body edit would resume from (a full build wrote
+  // it). Not after a failed build: the next one reads every file (a build that does not end unchanged drops the stamp).
+  if (options.keep && result.ok) setImmediate(() => snapshots.prefetchSnapshot(outDir));
 };
 answer(await build({ ...options, ...(second && { second }) }), options.outDir);
 // `build --watch` keeps this worker, its modules loaded and its code compiled and optimized, for the builds

@@ -159,7 +159,7 @@ async function inThisThread(): Promise<KeptBuilder> {
     async build(options) {
       const report = reportOf(await build(options));
       // As the worker does (capped-build.ts): once idle, the snapshot a body edit would resume from is read ahead.
-      setImmediate(() => prefetchSnapshot(options.outDir));
+      if (report.ok) setImmediate(() => prefetchSnapshot(options.outDir));
       return report;
     },
     close: async () => {},

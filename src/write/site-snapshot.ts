@@ -173,17 +173,18 @@ function readSite(file: string, base: string, identity: string | undefined, pris
 
 /**
  * Reads the snapshot of `outDir` ahead of the build that will resume from it, when this thread keeps snapshots
- * and has none of that folder that it may hand out: `build --watch` calls it once idle after each build, so
- * that the first body edit after a full build (or after a failed one) does not wait for it (at 10,000 articles
- * ~0.1-0.2 s, at 100,000 ~2 s). What it keeps is the file as written, with no edits applied: any build may
- * have it, as if it had read the file itself.
+ * and has none of that folder that it may hand out: `build --watch` calls it once idle after each build that
+ * succeeded, so that the first body edit after a full build does not wait for it (at 10,000 articles ~0.1-0.2 s,
+ * at 100,000 ~2 s). What it keeps is the file as written, with no edits applied: any build may have it, as if
+ * it had read the file itself.
  */
 export function prefetchSnapshot(outDir: string): void {
   const file = sitePath(outDir);
   if (!keeping) return;
   try {
     const identity = fileIdentity(file);
-    // Kept already, and handed out since only to builds that committed (a failed one's edits may be in it).
+    // Kept already, and handed out since only to builds that committed (a failed one's edits may be in it; the
+    // watch does not call this after a failed build, but another caller may).
     if (kept?.file === file && kept.identity === identity && kept.committed) return;
     const base = storedInputs(outDir)?.inputs;
     if (base !== undefined && identity !== undefined) readSite(file, base, identity, true);
