@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { makeUrls, outputPath } from "../src/routes/urls.js";
 import { slugify } from "../src/site/slugify.js";
@@ -20,6 +21,28 @@ describe("urls", () => {
     const sub = makeUrls({ basePath: "/site/", baseUrl: "https://news.example/site/" });
     expect(sub.article({ category: "world", slug: "y" })).toBe("/site/world/y/");
     expect(sub.absolute("/site/world/y/")).toBe("https://news.example/site/world/y/");
+  });
+
+  it("makes absolute URLs as WHATWG URL resolves them, for any path and base", () => {
+    const pieces = ["a", "Z9", "-", "_", "~", ".", "..", "/", "//", "%2e", "%", " ", "é", "?q", "#h", "\\", ":", "index.html", "news"];
+    const path = fc.array(fc.constantFrom(...pieces), { maxLength: 8 }).map((p) => p.join(""));
+    const bases = ["/", "/site/"];
+    const baseUrls = ["https://news.example/", "https://news.example/site/", "https://news.example/site", "https://news.example:8443/a/b/", "https://news.example/?x=1"];
+    fc.assert(
+      fc.property(path, fc.constantFrom(...bases), fc.constantFrom(...baseUrls), fc.boolean(), (p, basePath, baseUrl, rooted) => {
+        const url = rooted ? `${basePath}${p}` : p;
+        const rel = url.startsWith(basePath) ? url.slice(basePath.length) : url.replace(/^\//, "");
+        const outcome = (make: () => string) => {
+          try {
+            return make();
+          } catch {
+            return "throws";
+          }
+        };
+        expect(outcome(() => makeUrls({ basePath, baseUrl }).absolute(url))).toBe(outcome(() => new URL(rel, baseUrl).href));
+      }),
+      { numRuns: 5000, seed: 20261130 },
+    );
   });
 
   it("maps URLs to files and never outside the output folder", () => {

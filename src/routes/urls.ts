@@ -37,8 +37,20 @@ export interface Urls {
 export type FeedFormat = "rss" | "atom" | "json";
 const FEED_FILES: Record<FeedFormat, string> = { rss: "feed.xml", atom: "atom.xml", json: "feed.json" };
 
+// A relative path of plain segments (no ".", "..", empty segment, escape or character a URL would encode):
+// resolved against a base URL that ends in "/", it is that URL followed by the path, as WHATWG URL makes it.
+// Every page has a dozen absolute URLs (canonical, og:url, JSON-LD, sitemaps): ~0.1 s of parsing at 4,000.
+const PLAIN_PATH = /^(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*\/)*(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*)?$/;
+
 export function makeUrls(config: Pick<SiteConfig, "basePath" | "baseUrl">): Urls {
   const base = config.basePath;
+  let baseHref: string | undefined;
+  const absolute = (url: string): string => {
+    const rel = url.startsWith(base) ? url.slice(base.length) : url.replace(/^\//, "");
+    baseHref ??= new URL(config.baseUrl).href;
+    if (PLAIN_PATH.test(rel) && baseHref.endsWith("/") && !/[?#]/.test(baseHref)) return baseHref + rel;
+    return new URL(rel, config.baseUrl).href;
+  };
   const media = (file: string) => `${base}media/${file.replace(/^\/?(media\/)?/, "")}`;
   const paged = (prefix: string, page = 1) => (page <= 1 ? prefix : `${prefix}page/${page}/`);
   return {
@@ -59,7 +71,7 @@ export function makeUrls(config: Pick<SiteConfig, "basePath" | "baseUrl">): Urls
     alias: (p) => `${base}${p.replace(/^\//, "")}`,
     image: (src) => (/^https?:\/\//.test(src) ? src : media(src)),
     imageVariant: (src, hash, width, ext) => `media/${src.replace(/\.[^./]+$/, "")}-${width}w.${hash}.${ext}`,
-    absolute: (url) => new URL(url.startsWith(base) ? url.slice(base.length) : url.replace(/^\//, ""), config.baseUrl).href,
+    absolute,
   };
 }
 
