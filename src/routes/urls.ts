@@ -44,12 +44,15 @@ const PLAIN_PATH = /^(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*\/)*(?:[A-Za-z0-9_~-][A-Za
 
 export function makeUrls(config: Pick<SiteConfig, "basePath" | "baseUrl">): Urls {
   const base = config.basePath;
-  let baseHref: string | undefined;
+  // The base URL as a prefix, when it can be one (null: every path goes through URL); made on first use.
+  let prefix: string | null | undefined;
   const absolute = (url: string): string => {
     const rel = url.startsWith(base) ? url.slice(base.length) : url.replace(/^\//, "");
-    baseHref ??= new URL(config.baseUrl).href;
-    if (PLAIN_PATH.test(rel) && baseHref.endsWith("/") && !/[?#]/.test(baseHref)) return baseHref + rel;
-    return new URL(rel, config.baseUrl).href;
+    if (prefix === undefined) {
+      const href = new URL(config.baseUrl).href;
+      prefix = href.endsWith("/") && !/[?#]/.test(href) ? href : null;
+    }
+    return prefix !== null && PLAIN_PATH.test(rel) ? prefix + rel : new URL(rel, config.baseUrl).href;
   };
   const media = (file: string) => `${base}media/${file.replace(/^\/?(media\/)?/, "")}`;
   const paged = (prefix: string, page = 1) => (page <= 1 ? prefix : `${prefix}page/${page}/`);
