@@ -75,12 +75,15 @@ describe("a killed build", () => {
 
     // From now on a finished build would differ from the previous one: one more story, one changed.
     await writeFile(path.join(content, "articles", "breaking.md"), article("title: Breaking\ncategory: world\ndate: 2024-07-01 09:00"));
+    // The staging folder is waited for as long as a build may take on a machine busy with other tests (the wait
+    // ends when it appears): with a limit near the first build's time, every kill could miss it under load.
+    const stagingLimit = Math.max(fullMs * 10, 60_000);
     const killPoints: { name: string; when: (before: string[]) => Promise<unknown> }[] = [
       { name: "while starting", when: () => sleep(30) },
       { name: "while reading and rendering", when: () => sleep(fullMs * 0.3) },
-      { name: "as the staging folder appears", when: (before) => waitFor(newStaging(before), fullMs * 3) },
-      { name: "while writing the staging folder", when: async (before) => (await waitFor(newStaging(before), fullMs * 3)) && sleep(40) },
-      { name: "late in writing", when: async (before) => (await waitFor(newStaging(before), fullMs * 3)) && sleep(fullMs * 0.15) },
+      { name: "as the staging folder appears", when: (before) => waitFor(newStaging(before), stagingLimit) },
+      { name: "while writing the staging folder", when: async (before) => (await waitFor(newStaging(before), stagingLimit)) && sleep(40) },
+      { name: "late in writing", when: async (before) => (await waitFor(newStaging(before), stagingLimit)) && sleep(fullMs * 0.15) },
     ];
     const outcomes: string[] = [];
     for (const point of killPoints) {
