@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from "node:fs";
+import { renameSync, statSync, writeFileSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
 import { threadId } from "node:worker_threads";
 
@@ -26,4 +26,14 @@ let written = 0;
  */
 function tempName(file: string): string {
   return `${file}.${process.pid}-${threadId}-${++written}.tmp`;
+}
+
+/**
+ * Which file is at `file` now, as of its last write: device, inode, size and times. A file written again
+ * (through writeAtomically, a new inode) or replaced gets another; undefined when there is none. What a
+ * thread keeps of a file it wrote or read (`build --watch`) holds while this is the same.
+ */
+export function fileIdentity(file: string): string | undefined {
+  const info = statSync(file, { bigint: true, throwIfNoEntry: false });
+  return info && `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
 }

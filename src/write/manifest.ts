@@ -2,7 +2,7 @@ import { createHash, hash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { writeAtomically } from "./atomic-file.js";
+import { fileIdentity, writeAtomically } from "./atomic-file.js";
 import { safeRelative } from "./write-site.js";
 
 // The incremental-build cache: for each file in the output folder, the hash of its bytes (and, for pages,
@@ -147,11 +147,6 @@ let kept: { file: string; identity: string; manifest: Manifest } | undefined;
  */
 export function keepManifests(): void {
   keeping = true;
-}
-
-function fileIdentity(file: string): string | undefined {
-  const info = statSync(file, { bigint: true, throwIfNoEntry: false });
-  return info && `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
 }
 
 let tool: Promise<string> | undefined;

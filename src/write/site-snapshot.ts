@@ -1,11 +1,11 @@
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { Instant, OutputFile, Route } from "../model.js";
 import type { ViewRecipe } from "../render/view-context.js";
 import type { Redirect } from "../routes/plan-redirects.js";
-import { writeAtomically } from "./atomic-file.js";
+import { fileIdentity, writeAtomically } from "./atomic-file.js";
 import { cacheDir } from "./manifest.js";
 
 // The snapshot of the last full build of an output folder, in two files. The small one says what that build
@@ -139,10 +139,6 @@ export function snapshotSiteCommitted(outDir: string): void {
   if (kept?.file === sitePath(outDir)) kept.committed = true;
 }
 
-function fileIdentity(file: string): string | undefined {
-  const info = statSync(file, { throwIfNoEntry: false });
-  return info && `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
-}
 
 /** The site of the snapshot with inputs `base`, if that is the one on disk; `kept` when it was not read now. */
 export function readSnapshotSite(outDir: string, base: string): { site: SiteSnapshot; kept: boolean } | undefined {
