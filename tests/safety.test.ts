@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { load } from "cheerio";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { build } from "../src/build.js";
-import { isSafeUrl } from "../src/render/markdown.js";
+import { isSafeUrl, judgeUrl } from "../src/render/markdown.js";
 import { jsonInScript } from "../src/render/json-ld.js";
 import { safeRelative } from "../src/write/write-site.js";
 import { FIXTURE_NOW, TEMPLATES, listFiles } from "./helpers.js";
@@ -83,6 +84,14 @@ describe("content never becomes markup or code", () => {
     for (const url of ["https://x.example/", "/a/b/", "#top", "mailto:desk@example.com", "data:image/png;base64,AAAA", "javascript-guide/"]) {
       expect(isSafeUrl(url), url).toBe(true);
     }
+  });
+
+  it("judges a URL with neither a colon nor a percent sign safe only where the full judgement does", () => {
+    const piece = fc.constantFrom("javascript", "JavaScript", "data", "image/png;", "vbscript", "file", ":", "%", "%3A", "%3a", "%0A", "%6A", "/", "#", "?", " ", "\t", "\n", "\u0000", "\u007f", "a", "é", "&#58;");
+    fc.assert(fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+      const url = pieces.join("");
+      expect(isSafeUrl(url), JSON.stringify(url)).toBe(judgeUrl(url));
+    }), { numRuns: 5000, seed: 6 });
   });
 
   it("lets raw HTML through only when site.yml says allowHtml: true", async () => {

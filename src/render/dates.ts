@@ -13,7 +13,11 @@ export interface TimeView {
   text: string;
 }
 
-export type TimeFormatter = (instant: Instant) => TimeView;
+export interface TimeFormatter {
+  (instant: Instant): TimeView;
+  /** The ISO instant alone (feeds, sitemaps, metadata): the text is not made for it. */
+  iso(instant: Instant): string;
+}
 
 /** Formats instants in the site's zone and language, never the machine's. */
 export function makeTimeFormatter(timeZone: string, pattern: string, locale: Locale): TimeFormatter {
@@ -24,10 +28,16 @@ export function makeTimeFormatter(timeZone: string, pattern: string, locale: Loc
   // The long and full localized times (ppp, pppp) show the zone too, in most locales.
   const wallClockOnly = !/[XxOzTt]|ppp/.test(pattern.replace(/'[^']*'/g, ""));
   const cache = new Map<Instant, TimeView>();
-  return (instant) => {
+  const offsets = new Map<Instant, number>();
+  const offsetAt = (instant: Instant) => {
+    let offset = offsets.get(instant);
+    if (offset === undefined) offsets.set(instant, (offset = tzOffset(timeZone, new Date(instant))));
+    return offset;
+  };
+  const formatter = (instant: Instant) => {
     let view = cache.get(instant);
     if (!view) {
-      const offset = tzOffset(timeZone, new Date(instant));
+      const offset = offsetAt(instant);
       view = {
         iso: isoWithOffset(instant, offset),
         text: wallClockOnly ? format(new UTCDate(instant + offset * 60_000), pattern, { locale }) : format(instant, pattern, { in: zone, locale }),
@@ -36,6 +46,8 @@ export function makeTimeFormatter(timeZone: string, pattern: string, locale: Loc
     }
     return view;
   };
+  // Not cached: writing it out costs less than a map's entry (the offset is what costs, and it is kept).
+  return Object.assign(formatter, { iso: (instant: Instant) => cache.get(instant)?.iso ?? isoWithOffset(instant, offsetAt(instant)) });
 }
 
 /**

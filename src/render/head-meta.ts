@@ -52,8 +52,8 @@ export function headView(route: Route, page: PageMeta, ctx: ViewContext): HeadVi
   if (route.kind === "article") {
     const a = route.article;
     properties.push(
-      ["article:published_time", time(a.date).iso],
-      ["article:modified_time", time(a.updated ?? a.date).iso],
+      ["article:published_time", time.iso(a.date)],
+      ["article:modified_time", time.iso(a.updated ?? a.date)],
       ["article:section", categoryOf(config, a.category).name],
       ...a.tags.map((tag): [string, string] => ["article:tag", tag]),
     );

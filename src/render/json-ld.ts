@@ -57,8 +57,8 @@ export function articleJsonLd(article: Article, description: string, index: Site
     "@type": "NewsArticle",
     headline: article.title,
     description,
-    datePublished: time(article.date).iso,
-    dateModified: time(article.updated ?? article.date).iso,
+    datePublished: time.iso(article.date),
+    dateModified: time.iso(article.updated ?? article.date),
     // A story without a byline is the newsroom's own.
     author: authors.length > 0 ? authors : [publisher],
     publisher,

@@ -23,8 +23,9 @@ function text(state: StateInline, silent: boolean): boolean {
 
 // markdown-it's `normalize` makes every line ending LF and every NUL U+FFFD by two replaces, the first of which
 // rebuilds the whole body (it replaces each LF by an LF) even when there is nothing to change, as in almost
-// every body: ours are read with LF endings already. The same replaces here, only when there is a CR or a NUL.
-const NEEDS_NORMALIZING = /[\r\0]/;
+// every body: ours are read with LF endings already. The same replaces here, only when there is a CR or a NUL,
+// looked for with indexOf: a search for one character runs several times faster than a regular expression's.
+const needsNormalizing = (src: string) => src.includes("\r") || src.includes("\0");
 
 // The block parser's state starts by marking where each line begins and ends and how far it is indented,
 // which markdown-it does character by character in JavaScript. Here each line's end is found by indexOf, and
@@ -84,7 +85,7 @@ function lineMarks(plain: typeof StateBlock): typeof StateBlock {
 export function markdownSpeed(md: MarkdownIt): void {
   md.block.State = lineMarks(md.block.State);
   md.core.ruler.at("normalize", (state) => {
-    if (NEEDS_NORMALIZING.test(state.src)) state.src = state.src.replace(/\r\n?/g, "\n").replace(/\0/g, "\uFFFD");
+    if (needsNormalizing(state.src)) state.src = state.src.replace(/\r\n?/g, "\n").replace(/\0/g, "\uFFFD");
   });
   md.inline.ruler.at("text", text);
 }

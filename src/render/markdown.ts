@@ -32,6 +32,13 @@ const UNSAFE_URL = /^(javascript|vbscript|file):/i;
 const SAFE_DATA_IMAGE = /^data:image\/(gif|png|jpeg|webp|avif);/i;
 
 export function isSafeUrl(url: string): boolean {
+  // Every unsafe URL has a scheme, and so a colon, which may be percent-encoded: a URL with neither a colon nor
+  // a percent sign (a path, as most links in a body are) is safe as it is.
+  return (!url.includes(":") && !url.includes("%")) || judgeUrl(url);
+}
+
+/** isSafeUrl without its shortcut. */
+export function judgeUrl(url: string): boolean {
   // markdown-it hands over percent-encoded URLs; browsers would not decode a scheme, but judging the
   // decoded text as well costs nothing and stays safe if that ever changes.
   return isSafeText(url) && isSafeText(safeDecode(url));

@@ -34,7 +34,7 @@ export function sitemapEntries(routes: Route[], index: SiteIndex, urls: Urls): S
  * `limits` is a parameter so tests can split a small site.
  */
 export function renderSitemaps(entries: SitemapEntry[], urls: Urls, basePath: string, time: TimeFormatter, limits = SITEMAP_LIMITS): OutputFile[] {
-  const lastmod = (instant?: Instant) => (instant === undefined ? [] : [element("lastmod", {}, time(instant).iso)]);
+  const lastmod = (instant?: Instant) => (instant === undefined ? [] : [element("lastmod", {}, time.iso(instant))]);
   const parts = splitSitemap(entries.map((e) => parent("url", {}, [element("loc", {}, e.loc), ...lastmod(e.lastmod)])), limits);
   const urlset = (lines: string[]) => `${XML_DECLARATION}\n${parent("urlset", { xmlns: SITEMAP_NS }, lines)}\n`;
   if (parts.length === 1) return [{ path: outputPath(urls.sitemap(), basePath), contents: urlset(parts[0]!) }];
@@ -80,7 +80,7 @@ export function renderNewsSitemap(index: SiteIndex, urls: Urls, time: TimeFormat
   const items = recent.map((a) =>
     parent("url", {}, [
       element("loc", {}, urls.absolute(urls.article(a))),
-      parent("news:news", {}, [publication, element("news:publication_date", {}, time(a.date).iso), element("news:title", {}, a.title)]),
+      parent("news:news", {}, [publication, element("news:publication_date", {}, time.iso(a.date)), element("news:title", {}, a.title)]),
     ]),
   );
   // An empty urlset is still a valid news sitemap: a quiet weekend is not an error.

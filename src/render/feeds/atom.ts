@@ -4,7 +4,7 @@ import type { Feed, FeedItem } from "./feed-data.js";
 
 /** Atom 1.0 (RFC 4287); times are RFC 3339 with the site zone's offset. */
 export function renderAtom(feed: Feed, time: TimeFormatter): string {
-  const iso = (instant: number) => time(instant).iso;
+  const iso = (instant: number) => time.iso(instant);
   const doc = parent("feed", { xmlns: "http://www.w3.org/2005/Atom", "xml:lang": feed.language }, [
     element("id", {}, feed.homeUrl),
     element("title", {}, feed.title),

@@ -3,7 +3,7 @@ import type { Feed } from "./feed-data.js";
 
 /** JSON Feed 1.1 (https://jsonfeed.org/version/1.1): authors as objects, language, content_html. */
 export function renderJsonFeed(feed: Feed, time: TimeFormatter): string {
-  const iso = (instant: number) => time(instant).iso;
+  const iso = (instant: number) => time.iso(instant);
   const doc = {
     version: "https://jsonfeed.org/version/1.1",
     title: feed.title,
