@@ -2,12 +2,13 @@ import { cp, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OutOfMemoryError, buildWithHeapCap } from "../src/cli/heap-cap.js";
+import { CAP_FROM_FILES, OutOfMemoryError, buildWithHeapCap, wantsHeapCap } from "../src/cli/heap-cap.js";
 import { cli } from "./cli-spawn.js";
 import { FIXTURE_NOW, ROOT, fixture } from "./helpers.js";
 
-// `build` and `check` run the pipeline in a heap-capped worker unless a heap size was chosen; a build with
-// nothing to do never starts it. Either way the user must see the same words.
+// `build` and `check` run the pipeline in a heap-capped worker when the site is big (BROADSHEET_CAP_FROM=0
+// makes every build "big") unless a heap size was chosen; a build with nothing to do never starts it. Either
+// way the user must see the same words.
 
 let dir: string;
 beforeAll(async () => {
@@ -18,6 +19,7 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const UNCAPPED = { NODE_OPTIONS: "--max-old-space-size=1024" };
+const CAPPED = { BROADSHEET_CAP_FROM: "0" };
 const withoutTime = (text: string) => text.replace(/ in \d+ ms/, " in N ms").replace(/\(\d+ ms\)/, "(N ms)");
 
 /** Modification time of every file under `root`, by path. */
@@ -28,8 +30,20 @@ async function times(root: string): Promise<Record<string, number>> {
 }
 
 describe("the heap-capped build", () => {
+  it("is for big builds, or of unknown size, unless a heap size was chosen", () => {
+    expect(wantsHeapCap([], {}, 35)).toBe(false);
+    expect(wantsHeapCap([], {}, CAP_FROM_FILES - 1)).toBe(false);
+    expect(wantsHeapCap([], {}, CAP_FROM_FILES)).toBe(true);
+    expect(wantsHeapCap([], {})).toBe(true);
+    expect(wantsHeapCap([], CAPPED, 35)).toBe(true);
+    expect(wantsHeapCap([], { BROADSHEET_CAP_FROM: "100" }, 99)).toBe(false);
+    expect(wantsHeapCap([], { BROADSHEET_CAP_FROM: "100" }, 100)).toBe(true);
+    expect(wantsHeapCap([], UNCAPPED, CAP_FROM_FILES)).toBe(false);
+    expect(wantsHeapCap(["--max-old-space-size=4096"], CAPPED)).toBe(false);
+  });
+
   it("says the same after a build with nothing to do, and writes nothing", async () => {
-    const first = await cli(dir, ["build"]);
+    const first = await cli(dir, ["build"], CAPPED);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^Built \d+ files \(30 articles\) into public\/ in \d+ ms\nnext scheduled: /);
     const before = await times(path.join(dir, "public"));
@@ -47,10 +61,11 @@ describe("the heap-capped build", () => {
         expect(capped.stdout + capped.stderr).toMatch(/unknown category \\?"poltics/);
         expect(await cli(dir, ["check", "--format", format], UNCAPPED)).toEqual(capped);
       }
-      const build = await cli(dir, ["build"]);
+      const build = await cli(dir, ["build"], CAPPED);
       expect(build.code).toBe(1);
       expect(build.stderr).toContain("Build failed: 1 error, 0 warnings; nothing was written.");
       expect(await cli(dir, ["build"], UNCAPPED)).toEqual(build);
+      expect(await cli(dir, ["build"])).toEqual(build);
     } finally {
       await rm(path.join(dir, "content/articles/broken.md"));
     }

@@ -8,7 +8,8 @@ import type { Format } from "./formats.js";
 import { count, paintFor, printDiagnostics, withProgress, type Output } from "./output.js";
 
 // The pipeline (src/build.ts and all it loads) is imported only when there is something to build, and runs in
-// a heap-capped worker unless a heap size was chosen; a no-op build ends at the stamp check in this thread,
+// a heap-capped worker when the site is big (see CAP_FROM_FILES) unless a heap size was chosen, else in this
+// thread; a no-op build ends at the stamp check in this thread,
 // and loads only what that check and the summary need. A build that resumes from the last build's snapshot
 // (article bodies edited, see build-resume.ts) runs in this thread.
 
@@ -85,14 +86,14 @@ export async function runCheck(values: Values<"check">, io: Output): Promise<num
 }
 
 /**
- * `build(options)`, heap-capped unless a heap size was chosen, as a report; undefined when it ran out of
+ * `build(options)`, heap-capped when big unless a heap size was chosen, as a report; undefined when it ran out of
  * memory (said here: a stack trace would not tell what to do). Any other failure is thrown: an internal error.
  */
 async function pipeline(options: BuildOptions, io: Output): Promise<BuildReport | undefined> {
   const { OutOfMemoryError, buildWithHeapCap, outOfMemoryAdvice, wantsHeapCap } = await import("./heap-cap.js");
   // The worker need not ask again whether the build may resume: tryResume has.
   const inWorker = options.checked ? { ...options, checked: { ...options.checked, candidate: false as const } } : options;
-  const run = wantsHeapCap(process.execArgv, io.env)
+  const run = wantsHeapCap(process.execArgv, io.env, options.checked?.stats?.size)
     ? tryResume(options).then((report) => report ?? buildWithHeapCap(inWorker))
     : import("../build.js").then(async ({ build }) => reportOf(await build(options)));
   try {
