@@ -264,6 +264,8 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
     cacheDir,
     urls,
     ...(options.imageEncoder && { encoder: options.imageEncoder }),
+    // A dry run (`check`) reads each image through but encodes nothing: the pages it renders are not written.
+    encode: options.dryRun !== true,
   });
   run.push(...images.diagnostics);
   run.mark("images");

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,7 +8,8 @@ import { processImages } from "../src/media/process-images.js";
 import { sharpEncoder, type ImageEncoder } from "../src/media/sharp-encoder.js";
 import { socialVariant } from "../src/render/picture.js";
 import { makeUrls } from "../src/routes/urls.js";
-import { buildSite, fixture, type BuiltSite } from "./helpers.js";
+import { build } from "../src/build.js";
+import { FIXTURE_NOW, TEMPLATES, buildSite, fixture, type BuiltSite } from "./helpers.js";
 
 // tests/fixtures/images holds the articles; the pictures are drawn here with sharp, in a temporary copy.
 
@@ -28,12 +30,13 @@ async function drawImage(file: string, width: number, height: number, alpha = fa
   await sharp(pixels, { raw: { width, height, channels } }).toFile(file);
 }
 
-function countingEncoder(version = sharpEncoder.version): ImageEncoder & { calls: { probe: number; encode: number } } {
-  const calls = { probe: 0, encode: 0 };
+function countingEncoder(version = sharpEncoder.version): ImageEncoder & { calls: { probe: number; decode: number; encode: number } } {
+  const calls = { probe: 0, decode: 0, encode: 0 };
   return {
     version,
     calls,
     probe: (input) => (calls.probe++, sharpEncoder.probe(input)),
+    decode: (input) => (calls.decode++, sharpEncoder.decode(input)),
     encode: (input, width, format) => (calls.encode++, sharpEncoder.encode(input, width, format)),
   };
 }
@@ -152,7 +155,7 @@ describe("responsive images", () => {
     const again = countingEncoder();
     const rebuilt = await buildSite(path.join(work, "content"), { cacheDir, imageEncoder: again });
     try {
-      expect(again.calls).toEqual({ probe: 0, encode: 0 });
+      expect(again.calls).toEqual({ probe: 0, decode: 0, encode: 0 });
       const files = (await rebuilt.files()).filter((f) => f.startsWith("media/"));
       expect(files).toEqual((await site.files()).filter((f) => f.startsWith("media/")));
       const same = async (f: string) => (await readFile(path.join(rebuilt.out, f))).equals(await readFile(path.join(site.out, f)));
@@ -211,6 +214,67 @@ describe("a picture replaced under the same name", () => {
       }
     } finally {
       await rm(work2, { recursive: true, force: true });
+    }
+  });
+});
+
+/** `check`: a dry run of the build in `dir` (content/, cache in `cache`) with `encoder`. */
+const dryRun = (dir: string, cache: string, encoder: ImageEncoder) =>
+  build({ contentDir: path.join(dir, "content"), templatesDir: TEMPLATES, outDir: path.join(dir, "public"), now: FIXTURE_NOW, dryRun: true, cacheDir: cache, imageEncoder: encoder });
+
+describe("check (a dry run) and images", () => {
+  it("reads every picture through but encodes none, leaves the cache as it was, and renders the pages a build writes", async () => {
+    const work3 = await copyFixture("images");
+    try {
+      const media = path.join(work3, "content", "media");
+      await drawImage(path.join(media, "photos", "wide.jpg"), 1800, 900);
+      await drawImage(path.join(media, "charts", "body.jpg"), 1000, 500);
+      await drawImage(path.join(media, "logo.png"), 600, 400, true);
+      const cache = path.join(work3, ".broadsheet-cache");
+      const counting = countingEncoder();
+      const checked = await dryRun(work3, cache, counting);
+      expect(checked.diagnostics).toEqual([]);
+      expect(counting.calls).toEqual({ probe: 3, decode: 3, encode: 0 });
+      expect(existsSync(cache)).toBe(false);
+      expect(existsSync(path.join(work3, "public"))).toBe(false);
+      // The same pictures as the built site's (drawn alike): every page, <picture> markup included, is the build's.
+      const pages = checked.files.filter((f) => f.path.endsWith(".html"));
+      expect(pages.map((f) => f.path).sort()).toEqual((await site.files()).filter((f) => f.endsWith(".html")));
+      for (const page of pages) {
+        expect("contents" in page && Buffer.from(page.contents).toString("utf8"), page.path).toBe(await site.text(page.path));
+      }
+      expect(pages.find((f) => f.path === "local/port-at-dawn/index.html")).toBeDefined();
+    } finally {
+      await rm(work3, { recursive: true, force: true });
+    }
+  });
+
+  it("reports an unreadable picture, truncated or not a picture at all, as a build does", async () => {
+    const dir = await copyFixture("image-errors");
+    try {
+      const media = path.join(dir, "content", "media");
+      await drawImage(path.join(media, "fine.jpg"), 300, 200);
+      const noAlt = path.join(dir, "content", "articles", "no-alt.md");
+      await writeFile(noAlt, (await readFile(noAlt, "utf8")).replace("image:", "imageAlt: A fine photo\nimage:"));
+      await drawImage(path.join(dir, "whole.jpg"), 1000, 500);
+      const whole = await readFile(path.join(dir, "whole.jpg"));
+      for (const [broken, why] of [[Buffer.from("this is not a jpeg"), /is not a readable image/], [whole.subarray(0, Math.floor(whole.length * 0.6)), /is not a readable image/]] as const) {
+        await writeFile(path.join(media, "broken.jpg"), broken);
+        const counting = countingEncoder();
+        const checked = await dryRun(dir, path.join(dir, "check-cache"), counting);
+        const built = await buildSite(path.join(dir, "content"), { cacheDir: path.join(dir, `build-cache-${broken.length}`) });
+        try {
+          expect(built.result.ok).toBe(false);
+          expect(checked.diagnostics).toEqual(built.result.diagnostics);
+          expect(checked.diagnostics.map((d) => d.code)).toEqual(["image-unreadable", "image-missing"]);
+          expect(checked.diagnostics[0]!.message).toMatch(why);
+          expect(counting.calls.encode).toBe(0);
+        } finally {
+          await built.cleanup();
+        }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

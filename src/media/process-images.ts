@@ -21,6 +21,12 @@ export interface ImageOptions {
   cacheDir: string;
   urls: Pick<Urls, "imageVariant">;
   encoder?: ImageEncoder;
+  /**
+   * False for a dry run (`check`): an image without variants in the cache is read through, so that it fails
+   * as it would in a build, but not encoded (12 encodes, AVIF's the slowest, where a check needs none), and
+   * the cache is left as it was. Its variants are planned with the sizes an encode gives; none is a file.
+   */
+  encode?: boolean;
 }
 
 export interface ProcessedImages {
@@ -67,7 +73,7 @@ export async function processImages(requests: ImageRequest[], options: ImageOpti
     images.set(src, result.image);
     files.push(...result.files);
   }
-  if (bySrc.size > 0 && JSON.stringify(seen) !== JSON.stringify(known)) await saveKnown(options.cacheDir, encoder.version, seen);
+  if (options.encode !== false && bySrc.size > 0 && JSON.stringify(seen) !== JSON.stringify(known)) await saveKnown(options.cacheDir, encoder.version, seen);
   return { images, files, diagnostics };
 }
 
@@ -113,7 +119,9 @@ async function processOne(src: string, options: ImageOptions, encoder: ImageEnco
     return { problem: missing ? "is not in content/media" : `cannot be read (${(cause as Error).message})`, missing };
   }
   const folder = folderOf(options, hash!);
-  manifest ??= (await readManifest(folder)) ?? (await encodeAll(input!, folder, encoder));
+  manifest ??= await readManifest(folder);
+  const dry = !manifest && options.encode === false;
+  manifest ??= dry ? await planned(input!, encoder) : await encodeAll(input!, folder, encoder);
   if ("problem" in manifest) return manifest;
   const short = hash!.slice(0, 10);
   const variants: ImageVariant[] = [];
@@ -121,7 +129,7 @@ async function processOne(src: string, options: ImageOptions, encoder: ImageEnco
   for (const v of manifest.variants) {
     const out = options.urls.imageVariant(src, short, v.width, EXT[v.format]);
     variants.push({ format: v.format, width: v.width, height: v.height, path: out });
-    files.push({ path: out, copyFrom: path.join(folder, v.file) });
+    if (!dry) files.push({ path: out, copyFrom: path.join(folder, v.file) });
   }
   return { image: { width: manifest.width, height: manifest.height, fallback: manifest.fallback, variants }, files };
 }
@@ -138,17 +146,40 @@ async function readManifest(folder: string): Promise<Manifest | undefined> {
   }
 }
 
-async function encodeAll(input: Uint8Array, folder: string, encoder: ImageEncoder): Promise<Manifest | { problem: string; missing: false }> {
-  let size: Awaited<ReturnType<ImageEncoder["probe"]>>;
-  try {
-    size = await encoder.probe(input);
-  } catch (cause) {
-    return { problem: `is not a readable image (${firstLine(cause)})`, missing: false };
-  }
+type Probed = Awaited<ReturnType<ImageEncoder["probe"]>>;
+
+/** The variants an encode makes: AVIF, WebP and the fallback at each width of WIDTHS below the image's, and its own up to the largest. */
+function variantJobs(size: Probed): { format: ImageFormat; width: number }[] {
   const fallback = size.hasAlpha ? "png" : "jpeg";
   const widths = WIDTHS.filter((w) => w < size.width);
   if (size.width <= WIDTHS.at(-1)!) widths.push(size.width);
-  const jobs = widths.flatMap((width) => (["avif", "webp", fallback] as const).map((format) => ({ width, format })));
+  return widths.flatMap((width) => (["avif", "webp", fallback] as const).map((format) => ({ width, format })));
+}
+
+const unreadable = (cause: unknown) => ({ problem: `is not a readable image (${firstLine(cause)})`, missing: false as const });
+
+/** A dry run's image: read through and probed, its variants planned (heights as a resize rounds them), not made. */
+async function planned(input: Uint8Array, encoder: ImageEncoder): Promise<Manifest | { problem: string; missing: false }> {
+  let size: Probed;
+  try {
+    size = await encoder.probe(input);
+    await encoder.decode(input);
+  } catch (cause) {
+    return unreadable(cause);
+  }
+  const variants = variantJobs(size).map(({ format, width }) => ({ format, width, height: Math.max(1, Math.round((size.height * width) / size.width)), file: "" }));
+  return { width: size.width, height: size.height, fallback: size.hasAlpha ? "png" : "jpeg", variants };
+}
+
+async function encodeAll(input: Uint8Array, folder: string, encoder: ImageEncoder): Promise<Manifest | { problem: string; missing: false }> {
+  let size: Probed;
+  try {
+    size = await encoder.probe(input);
+  } catch (cause) {
+    return unreadable(cause);
+  }
+  const fallback = size.hasAlpha ? "png" : "jpeg";
+  const jobs = variantJobs(size);
   await mkdir(folder, { recursive: true });
   const variants: Manifest["variants"] = [];
   try {
@@ -159,7 +190,7 @@ async function encodeAll(input: Uint8Array, folder: string, encoder: ImageEncode
       variants.push({ format: job.format, width: encoded.width, height: encoded.height, file });
     }
   } catch (cause) {
-    return { problem: `is not a readable image (${firstLine(cause)})`, missing: false };
+    return unreadable(cause);
   }
   const manifest: Manifest = { width: size.width, height: size.height, fallback, variants };
   // The manifest is written last, through a rename: a build killed mid-way leaves no half cache entry.

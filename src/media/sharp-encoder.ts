@@ -9,6 +9,8 @@ export interface ImageEncoder {
   readonly version: string;
   /** Size after EXIF orientation, and whether the image has transparency. Throws for an unreadable file. */
   probe(input: Uint8Array): Promise<{ width: number; height: number; hasAlpha: boolean }>;
+  /** Reads every pixel, as an encode does first, and throws what an encode would throw for an unreadable file. */
+  decode(input: Uint8Array): Promise<void>;
   /** The image resized to `width` (never enlarged), encoded as `format`. */
   encode(input: Uint8Array, width: number, format: ImageFormat): Promise<{ data: Uint8Array; width: number; height: number }>;
 }
@@ -48,6 +50,10 @@ export const sharpEncoder: ImageEncoder = {
     // Orientations 5-8 are stored rotated by 90 degrees: the displayed size is swapped.
     const turned = (meta.orientation ?? 1) >= 5;
     return { width: turned ? meta.height : meta.width, height: turned ? meta.width : meta.height, hasAlpha: meta.hasAlpha === true };
+  },
+  async decode(input) {
+    // Statistics of every channel: a full decode (a truncated file fails here as in an encode), no pixels kept.
+    await (await sharpOf(input)).stats();
   },
   async encode(input, width, format) {
     const pipeline = (await sharpOf(input)).rotate().resize({ width, withoutEnlargement: true });
