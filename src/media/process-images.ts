@@ -148,9 +148,12 @@ async function readManifest(folder: string): Promise<Manifest | undefined> {
 
 type Probed = Awaited<ReturnType<ImageEncoder["probe"]>>;
 
+/** The format of the variants for browsers without AVIF or WebP: PNG keeps transparency. */
+const fallbackOf = (size: Probed) => (size.hasAlpha ? "png" : "jpeg");
+
 /** The variants an encode makes: AVIF, WebP and the fallback at each width of WIDTHS below the image's, and its own up to the largest. */
 function variantJobs(size: Probed): { format: ImageFormat; width: number }[] {
-  const fallback = size.hasAlpha ? "png" : "jpeg";
+  const fallback = fallbackOf(size);
   const widths = WIDTHS.filter((w) => w < size.width);
   if (size.width <= WIDTHS.at(-1)!) widths.push(size.width);
   return widths.flatMap((width) => (["avif", "webp", fallback] as const).map((format) => ({ width, format })));
@@ -168,7 +171,7 @@ async function planned(input: Uint8Array, encoder: ImageEncoder): Promise<Manife
     return unreadable(cause);
   }
   const variants = variantJobs(size).map(({ format, width }) => ({ format, width, height: Math.max(1, Math.round((size.height * width) / size.width)), file: "" }));
-  return { width: size.width, height: size.height, fallback: size.hasAlpha ? "png" : "jpeg", variants };
+  return { width: size.width, height: size.height, fallback: fallbackOf(size), variants };
 }
 
 async function encodeAll(input: Uint8Array, folder: string, encoder: ImageEncoder): Promise<Manifest | { problem: string; missing: false }> {
@@ -178,7 +181,7 @@ async function encodeAll(input: Uint8Array, folder: string, encoder: ImageEncode
   } catch (cause) {
     return unreadable(cause);
   }
-  const fallback = size.hasAlpha ? "png" : "jpeg";
+  const fallback = fallbackOf(size);
   const jobs = variantJobs(size);
   await mkdir(folder, { recursive: true });
   const variants: Manifest["variants"] = [];
