@@ -41,6 +41,11 @@ export interface BuildOptions {
   baseUrl?: string;
   /** Render and check everything, but write nothing. */
   dryRun?: boolean;
+  /**
+   * False for `check`: every picture is read through (so that it fails as in a build) but none is encoded, and
+   * the image cache is left as it was (see processImages). The dev server, a dry run too, serves the variants.
+   */
+  encodeImages?: boolean;
   /** Treat warnings as errors. */
   strict?: boolean;
   /** Encoded image variants, by content hash; default: .broadsheet-cache/ beside the content folder. */
@@ -264,8 +269,7 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
     cacheDir,
     urls,
     ...(options.imageEncoder && { encoder: options.imageEncoder }),
-    // A dry run (`check`) reads each image through but encodes nothing: the pages it renders are not written.
-    encode: options.dryRun !== true,
+    encode: options.encodeImages !== false,
   });
   run.push(...images.diagnostics);
   run.mark("images");

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { get } from "node:http";
 import path from "node:path";
 import { load } from "cheerio";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_NOW } from "./helpers.js";
 import { BIN, newsroomCopy } from "./cli-spawn.js";
@@ -160,6 +161,21 @@ describe("broadsheet dev", () => {
     expect((await page("/feed.xml")).html).toContain("A paragraph added by the desk.");
     await editAndWaitForReload(ARTICLE, () => original, URL_OF_ARTICLE, (p) => !p.html.includes("A paragraph added by the desk."));
     expect((await page("/feed.xml")).html).not.toContain("A paragraph added by the desk.");
+  });
+
+  it("serves the variants of a picture added while it runs", async () => {
+    const original = await readFile(path.join(dir, ARTICLE), "utf8");
+    await mkdir(path.join(dir, "content/media"), { recursive: true });
+    await sharp({ create: { width: 900, height: 600, channels: 3, background: "#3a6ea5" } }).jpeg().toFile(path.join(dir, "content/media/dev-photo.jpg"));
+    await editAndWaitForReload(ARTICLE, (text) => `${text}\n![The harbour at dawn](/media/dev-photo.jpg)\n`, URL_OF_ARTICLE, (p) => p.html.includes("dev-photo-"));
+    const $ = load((await page(URL_OF_ARTICLE)).html);
+    const urls = [...$(".article-body picture source").map((_, el) => $(el).attr("srcset")!.split(", ").map((c) => c.split(" ")[0]!)).get(), $(".article-body picture img").attr("src")!];
+    expect(urls.length).toBeGreaterThan(3);
+    for (const url of urls) {
+      const served = await fetch(new URL(url, base));
+      expect([url, served.status, served.headers.get("content-type")?.split("/")[0]]).toEqual([url, 200, "image"]);
+    }
+    await editAndWaitForReload(ARTICLE, () => original, URL_OF_ARTICLE, (p) => !p.html.includes("dev-photo-"));
   });
 
   it("serves the error instead of pages while the front matter is broken, stays up, and recovers", async () => {

@@ -62,7 +62,7 @@ export async function runCheck(values: Values<"check">, io: Output): Promise<num
   }
   const started = performance.now();
   const result = await pipeline(
-    { contentDir: values.content, templatesDir: values.templates, outDir: "public", now: resolveNow(io.env), strict: values.strict, dryRun: true },
+    { contentDir: values.content, templatesDir: values.templates, outDir: "public", now: resolveNow(io.env), strict: values.strict, dryRun: true, encodeImages: false },
     io,
   );
   if (!result) return 70;

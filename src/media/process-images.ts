@@ -22,9 +22,11 @@ export interface ImageOptions {
   urls: Pick<Urls, "imageVariant">;
   encoder?: ImageEncoder;
   /**
-   * False for a dry run (`check`): an image without variants in the cache is read through, so that it fails
-   * as it would in a build, but not encoded (12 encodes, AVIF's the slowest, where a check needs none), and
-   * the cache is left as it was. Its variants are planned with the sizes an encode gives; none is a file.
+   * False for `check`: an image without variants in the cache is read through, so that it fails as it would in
+   * a build, but not encoded (12 encodes, AVIF's the slowest, where a check needs none), and the cache is left
+   * as it was. Its variants are planned, not made: their heights are the exact ratio's, where a resize may
+   * round a large JPEG's a pixel the other way (nothing shows them: a check writes no page). A picture whose
+   * variants would pass an encoder's size limit is encoded (and the result dropped), since that fails a build.
    */
   encode?: boolean;
 }
@@ -161,7 +163,10 @@ function variantJobs(size: Probed): { format: ImageFormat; width: number }[] {
 
 const unreadable = (cause: unknown) => ({ problem: `is not a readable image (${firstLine(cause)})`, missing: false as const });
 
-/** A dry run's image: read through and probed, its variants planned (heights as a resize rounds them), not made. */
+/** The largest side WebP can encode (AVIF's is 16,384): a taller variant fails the build's encode. */
+const ENCODER_LIMIT = 16_383;
+
+/** A check's image: read through and probed, its variants planned, not made (see ImageOptions.encode). */
 async function planned(input: Uint8Array, encoder: ImageEncoder): Promise<Manifest | { problem: string; missing: false }> {
   let size: Probed;
   try {
@@ -170,7 +175,16 @@ async function planned(input: Uint8Array, encoder: ImageEncoder): Promise<Manife
   } catch (cause) {
     return unreadable(cause);
   }
-  const variants = variantJobs(size).map(({ format, width }) => ({ format, width, height: Math.max(1, Math.round((size.height * width) / size.width)), file: "" }));
+  const jobs = variantJobs(size);
+  const variants = jobs.map(({ format, width }) => ({ format, width, height: Math.max(1, Math.round((size.height * width) / size.width)), file: "" }));
+  if (variants.some((v) => v.height > ENCODER_LIMIT)) {
+    // Encoded as a build would, in the same order, so that the first failure is the build's.
+    try {
+      for (const job of jobs) await encoder.encode(input, job.width, job.format);
+    } catch (cause) {
+      return unreadable(cause);
+    }
+  }
   return { width: size.width, height: size.height, fallback: fallbackOf(size), variants };
 }
 
@@ -206,7 +220,9 @@ function imageDiagnostic(r: ImageRequest, problem: string, missing: boolean): Di
     field: r.field,
     hint: missing
       ? "Put the file in content/media/ and write its path, e.g. /media/2024/photo.jpg"
-      : "Export the picture again as JPEG, PNG, WebP or AVIF and replace the file.",
+      : /too large/i.test(problem)
+        ? "AVIF and WebP stop at 16,383 pixels a side: crop the picture, or split a tall graphic into parts."
+        : "Export the picture again as JPEG, PNG, WebP or AVIF and replace the file.",
   });
 }
 
