@@ -38,6 +38,8 @@ describe("the heap-capped build", () => {
     expect(wantsHeapCap([], CAPPED, 35)).toBe(true);
     expect(wantsHeapCap([], { BROADSHEET_CAP_FROM: "100" }, 99)).toBe(false);
     expect(wantsHeapCap([], { BROADSHEET_CAP_FROM: "100" }, 100)).toBe(true);
+    expect(wantsHeapCap([], { BROADSHEET_CAP_FROM: "abc" }, 35)).toBe(false);
+    expect(wantsHeapCap([], { BROADSHEET_CAP_FROM: "" }, CAP_FROM_FILES)).toBe(true);
     expect(wantsHeapCap([], UNCAPPED, CAP_FROM_FILES)).toBe(false);
     expect(wantsHeapCap(["--max-old-space-size=4096"], CAPPED)).toBe(false);
   });

@@ -22,7 +22,7 @@ export function outOfMemoryAdvice(): string {
 }
 
 /**
- * Input files (articles, pages, templates, configuration) from which a build runs in the capped worker. Below,
+ * Input files (articles, pages, media, templates, configuration) from which a build runs in the capped worker. Below,
  * it runs in the main thread: measured uncapped, such a build's memory is what the cap leaves it (peak RSS at
  * 10,000 articles 420-460 MB either way, at 40,000 745-770 MB), and the worker's start, its copy of the modules
  * and its own heap cost 5-8% of the build (cold, 4,000 articles: 2.56 s → 2.34 s, medians of 10 interleaved
@@ -37,8 +37,9 @@ export const CAP_FROM_FILES = 40_000;
  */
 export function wantsHeapCap(execArgv: string[], env: NodeJS.ProcessEnv, inputs?: number): boolean {
   if ([...execArgv, env.NODE_OPTIONS ?? ""].some((a) => a.includes("--max-old-space-size"))) return false;
-  const from = env.BROADSHEET_CAP_FROM === undefined || env.BROADSHEET_CAP_FROM === "" ? CAP_FROM_FILES : Number(env.BROADSHEET_CAP_FROM);
-  return inputs === undefined || !(inputs < from);
+  // Anything but a count (unset, empty, "abc") leaves the default.
+  const from = /^\d+$/.test(env.BROADSHEET_CAP_FROM ?? "") ? Number(env.BROADSHEET_CAP_FROM) : CAP_FROM_FILES;
+  return inputs === undefined || inputs >= from;
 }
 
 /** `build(options)` in a worker with a capped heap; rejects with OutOfMemoryError, or the worker's own error. */
