@@ -1,3 +1,5 @@
+import { cp, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FIXTURE_NOW } from "./helpers.js";
 import { build } from "../src/build.js";
@@ -135,5 +137,25 @@ describe("every bad input is reported precisely and nothing is written", () => {
 
   it(`tries ${CASES.length} bad inputs`, () => {
     expect(CASES.length).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe("a template that fails", () => {
+  it.each([
+    ["throws a value that is not an Error", "<% throw 42 %>", /^42 \(while rendering \/politics\/ok\/\)$/],
+    ["reads a field of nothing", "<%= it.missing.field %>", /^Cannot read properties of undefined \(reading 'field'\) \(while rendering \/politics\/ok\/\)$/],
+  ])("is reported at its line with what it threw: %s", async (_name, line, message) => {
+    const s = await writeSmallSite({});
+    sites.push(s);
+    const templates = path.join(path.dirname(s.content), "templates");
+    await cp(TEMPLATES, templates, { recursive: true });
+    const file = path.join(templates, "article.eta");
+    const text = (await readFile(file, "utf8")).split("\n");
+    await writeFile(file, [...text.slice(0, 2), line, ...text.slice(2)].join("\n"));
+    const result = await build({ contentDir: s.content, templatesDir: templates, outDir: s.out, now: FIXTURE_NOW });
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.map((d) => [d.code, path.relative(templates, d.file), d.line])).toEqual([["template-error", "article.eta", 3]]);
+    expect(result.diagnostics[0]!.message).toMatch(message);
+    expect(nothingWritten(s)).toBe(true);
   });
 });

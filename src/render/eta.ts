@@ -68,6 +68,10 @@ function makeEta(sources: TemplateSource[], debug: boolean, diagnostics: Diagnos
     autoTrim: [false, "nl"],
     escapeFunction: escapeHtml,
   });
+  // Debug mode reports a failure by its `message`: a template that throws a value that is not an Error
+  // (`throw 42`) would be reported as "undefined".
+  const runtimeError = eta.RuntimeErr;
+  eta.RuntimeErr = (cause: unknown, text, line, file) => runtimeError(cause instanceof Error ? cause : new Error(String(cause)), text, line, file);
   for (const source of sources) {
     let compiled: TemplateFunction;
     try {
