@@ -11,6 +11,21 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe("broadsheet new", () => {
+  it("makes a short slug of a long or Cyrillic headline, cut after a whole word, and the file builds", async () => {
+    const epoch = String(Date.UTC(2024, 6, 10, 9, 0) / 1000);
+    const long = `${"Parliament debates the extraordinary budget amendments again ".repeat(5)}today`;
+    const made = await cli(dir, ["new", long, "--category", "politics"], { SOURCE_DATE_EPOCH: epoch });
+    expect(made).toEqual({ code: 0, stdout: "content/articles/2024/07/parliament-debates-the-extraordinary-budget-amendments-again-parliament-debates.md\n", stderr: "" });
+    const cyrillic = await cli(dir, ["new", "Газопровод «Южный поток»: объём", "--category", "politics"], { SOURCE_DATE_EPOCH: epoch });
+    expect(cyrillic).toEqual({ code: 0, stdout: "content/articles/2024/07/gazoprovod-yuzhnyy-potok-obyom.md\n", stderr: "" });
+    expect((await cli(dir, ["new", "Story", "--category", "politics", "--slug", "x".repeat(201)], { SOURCE_DATE_EPOCH: epoch })).code).toBe(2);
+    const built = await cli(dir, ["build", "--drafts", "--future"], { SOURCE_DATE_EPOCH: epoch });
+    expect(built.code).toBe(0);
+    expect(existsSync(path.join(dir, "public/politics/gazoprovod-yuzhnyy-potok-obyom/index.html"))).toBe(true);
+    await rm(path.join(dir, made.stdout.trim()));
+    await rm(path.join(dir, cyrillic.stdout.trim()));
+  });
+
   it("creates a draft in the month of the site zone, with a transliterated slug, and the file builds", async () => {
     // 2024-07-31T21:30Z is already 1 August, 01:30 in Asia/Baku: the article belongs to August.
     const epoch = String(Date.UTC(2024, 6, 31, 21, 30) / 1000);

@@ -78,6 +78,11 @@ const CASES: Case[] = [
   { name: "updated before date", files: bad(fields({ updated: "2024-06-30 10:00" })), expect: [`updated-before-date ${A}:5:10 updated`] },
   // Slugs and URLs
   { name: "invalid slug", files: bad(fields({ slug: "Hello World" })), expect: [`invalid-slug ${A}:5:7 slug`], says: "slug: hello-world" },
+  { name: "slug too long for a folder name", files: bad(fields({ slug: "extraordinary-".repeat(19) + "end" })), expect: [`invalid-slug ${A}:5:7 slug`], says: "at most 200 characters" },
+  { name: "file name too long for a slug", files: { [`articles/${"long-".repeat(41)}x.md`]: article(fields({})) }, expect: [`invalid-slug articles/${"long-".repeat(41)}x.md:2:1 slug`], says: "at most 200 characters" },
+  { name: "tag too long for a URL", files: bad(fields({ tags: `[oil, "${"Very long tag ".repeat(16)}"]` })), expect: [`invalid-tag ${A}:5:13 tags`], says: "at most 200 characters" },
+  { name: "tag with nothing a URL can be made of", strict: true, files: bad(fields({ tags: '[oil, "🚀"]' })), expect: [`tag-without-page ${A}:5:13 tags`], says: "gets no page" },
+  { name: "alias with a part too long for a folder name", files: bad(fields({ aliases: `[/politics/${"x".repeat(201)}/]` })), expect: [`invalid-alias ${A}:5:11 aliases`], says: "longer than 200 characters" },
   { name: "file name that is not a slug", files: { "articles/Breaking News!.md": article(fields({})) }, expect: ["invalid-slug articles/Breaking News!.md:2:1 slug"] },
   { name: "two files with one URL (file names)", files: { "articles/a/same.md": GOOD, "articles/b/same.md": GOOD }, expect: ["duplicate-slug articles/b/same.md:1:1 slug"], says: "articles/a/same.md" },
   { name: "two files with one URL (slug:)", files: { "articles/z.md": article(fields({ slug: "ok" })) }, expect: ["duplicate-slug articles/z.md:5:1 slug"], says: "content/articles/ok.md" },

@@ -60,5 +60,9 @@ describe("slugify", () => {
     expect(slugify("Şəki’s “new” deal & more: why?")).toBe("sekis-new-deal-more-why");
     expect(slugify("central asia")).toBe("central-asia");
     expect(slugify("İstanbul ılık")).toBe("istanbul-ilik");
+    expect(slugify("Россия и Щёлково: Объём")).toBe("rossiya-i-shchyolkovo-obyom");
+    expect(slugify("Україна, Їжак і Ґанок")).toBe("ukrayina-yizhak-i-ganok");
+    expect(slugify("Газ oil")).toBe("gaz-oil");
+    expect(slugify("🚀 مرحبا")).toBe("");
   });
 });

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { loadConfig, ID_PATTERN } from "../config/load-config.js";
+import { loadConfig, ID_PATTERN, MAX_SLUG } from "../config/load-config.js";
 import { loadContent } from "../content/load-content.js";
 import { createFileOnce, newArticleFile } from "../content/new-article.js";
 import { hasErrors } from "../errors/diagnostic.js";
@@ -32,7 +32,7 @@ export async function runNew(values: Values<"new">, positionals: string[], io: O
   if (values.author !== undefined && !authors.includes(values.author)) {
     throw new UsageError(`unknown author "${values.author}". ${didYouMean(values.author, authors)}Authors in authors.yml: ${authors.join(", ") || "(none)"}`);
   }
-  const slug = values.slug ?? slugify(headline);
+  const slug = values.slug ?? shortSlug(slugify(headline));
   if (!ID_PATTERN.test(slug)) {
     throw new UsageError(
       values.slug === undefined
@@ -40,6 +40,7 @@ export async function runNew(values: Values<"new">, positionals: string[], io: O
         : `--slug must be lower-case letters, digits and dashes, e.g. budget-vote`,
     );
   }
+  if (slug.length > MAX_SLUG) throw new UsageError(`--slug is ${slug.length} characters long: at most ${MAX_SLUG}`);
 
   const file = newArticleFile(
     {
@@ -72,3 +73,13 @@ async function slugOwner(contentDir: string, config: SiteConfig, slug: string): 
   const valid = validateContent(await loadContent(contentDir), config, { drafts: true });
   return [...valid.articles, ...valid.pages].find((doc) => doc.slug === slug)?.file;
 }
+
+/** A slug made from a headline, cut after its last whole word within SHORT_SLUG characters. */
+function shortSlug(slug: string): string {
+  if (slug.length <= SHORT_SLUG) return slug;
+  const cut = slug.slice(0, SHORT_SLUG + 1);
+  return cut.slice(0, cut.lastIndexOf("-") > 0 ? cut.lastIndexOf("-") : SHORT_SLUG).replace(/-+$/, "");
+}
+
+/** The longest slug `new` makes from a headline: a URL to read, not the whole headline. */
+const SHORT_SLUG = 80;

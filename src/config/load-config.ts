@@ -16,6 +16,14 @@ export const SITE_KEYS = [
 const AUTHOR_KEYS = ["name", "bio", "url"] as const;
 export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
+/**
+ * The longest slug or id, in characters (they are ASCII): each becomes a folder name in the output, which file
+ * systems cap at 255 bytes; a longer one failed the build when it wrote the page.
+ */
+export const MAX_SLUG = 200;
+/** Hint for a slug or id over MAX_SLUG. */
+export const SHORTEN_SLUG = `Shorten it to at most ${MAX_SLUG} characters: it becomes a folder name in the site, and short URLs read better.`;
+
 export interface ConfigOverrides {
   baseUrl?: string;
 }
@@ -151,6 +159,10 @@ function readCategories(f: FieldReader): Category[] {
       nested.fail("config-category-id", id, `category id "${id}" may use only a-z, 0-9 and single dashes`, "Category ids become URLs: write them in lower case, e.g. world-news.", "key");
       continue;
     }
+    if (id.length > MAX_SLUG) {
+      nested.fail("config-category-id", id, `category id "${id.slice(0, 40)}…" is ${id.length} characters long`, SHORTEN_SLUG, "key");
+      continue;
+    }
     if (RESERVED_SLUGS.includes(id)) {
       nested.fail("config-category-id", id, `category id "${id}" is a path the site uses itself (/${id}/)`, `Choose another id, e.g. ${id}-desk.`, "key");
       continue;
@@ -184,6 +196,10 @@ function readAuthors(f: FieldReader): Author[] {
   for (const id of Object.keys(f.map)) {
     if (!ID_PATTERN.test(id)) {
       f.fail("config-author-id", id, `author id "${id}" may use only a-z, 0-9 and single dashes`, "Author ids become URLs: e.g. anna-karimova.", "key");
+      continue;
+    }
+    if (id.length > MAX_SLUG) {
+      f.fail("config-author-id", id, `author id "${id.slice(0, 40)}…" is ${id.length} characters long`, SHORTEN_SLUG, "key");
       continue;
     }
     if (!isRecord(f.map[id])) {

@@ -2,9 +2,10 @@ import { error, warning, type Diagnostic } from "../errors/diagnostic.js";
 import { didYouMean } from "../errors/suggest.js";
 import type { Alias, Article, Page, RawDocument, SiteConfig } from "../model.js";
 import { FieldReader, describe, isRecord } from "../yaml/fields.js";
-import { ID_PATTERN } from "../config/load-config.js";
+import { ID_PATTERN, MAX_SLUG, SHORTEN_SLUG } from "../config/load-config.js";
 import { mediaFile } from "../routes/urls.js";
 import { parseDate } from "./dates.js";
+import { slugify } from "../site/slugify.js";
 
 export const ARTICLE_KEYS = [
   "title", "subtitle", "category", "author", "date", "updated", "tags", "image", "imageAlt", "imageCaption", "imageCredit", "video", "slug", "draft", "aliases",
@@ -40,6 +41,7 @@ export function readArticle(doc: RawDocument, config: SiteConfig, media: Readonl
     f.fail("updated-before-date", "updated", "updated is earlier than date", "An update comes after publication: check both times.");
   }
   const tags = f.stringList("tags", { single: false });
+  checkTagSlugs(f, tags);
   const slug = readSlug(f, doc);
   const image = f.string("image");
   if (image !== undefined && !/^https?:\/\//.test(image)) {
@@ -93,6 +95,22 @@ export function readArticle(doc: RawDocument, config: SiteConfig, media: Readonl
 // One clean path: "/" then segments of URL-safe characters, no "." or ".." segments, no query or fragment.
 const ALIAS_PATH = /^\/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*\/)*(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*)?$/;
 
+/** A tag's page is at /tags/<slug>/: a tag with no letter or digit to make one of has no page, a very long one cannot. */
+function checkTagSlugs(f: FieldReader, tags: string[]): void {
+  tags.forEach((tag, i) => {
+    const at = Array.isArray(f.map.tags) ? f.at(["tags", i]) : f.at("tags");
+    const slug = slugify(tag);
+    if (slug === "" && tag.trim() !== "") {
+      f.diagnostics.push(warning("tag-without-page", f.file, at, `tag "${tag}" has no letter or digit a URL can be made of: it gets no page and no link`, {
+        field: "tags",
+        hint: "Latin and Cyrillic letters and digits make a tag's URL; add a word in one of them, e.g. \"Space 🚀\" instead of \"🚀\".",
+      }));
+    } else if (slug.length > MAX_SLUG) {
+      f.diagnostics.push(error("invalid-tag", f.file, at, `tag "${tag.slice(0, 40)}…" makes a ${slug.length}-character URL`, { field: "tags", hint: SHORTEN_SLUG }));
+    }
+  });
+}
+
 /**
  * Old paths of the article. A last segment without an extension means a folder ("/x" is "/x/"), as
  * static hosts serve it; any other extension than .html cannot be served as a redirect page.
@@ -113,6 +131,7 @@ function readAliases(f: FieldReader): Alias[] {
     const path = last === "" || !last.includes(".") ? given.replace(/\/?$/, "/") : given;
     if (last.includes(".") && !/\.html?$/.test(last)) return fail(`alias "${given}" must end with "/" or ".html": a redirect page cannot be served as another file type`);
     if (path === "/") return fail('alias "/" is the home page');
+    if (path.split("/").some((segment) => Buffer.byteLength(segment) > MAX_SLUG)) return fail(`alias "${given.slice(0, 40)}…" has a part longer than ${MAX_SLUG} characters: it cannot be a folder in the site`);
     out.push({ path, ...at });
   });
   return out;
@@ -177,10 +196,18 @@ function readSlug(f: FieldReader, doc: RawDocument): string | undefined {
       f.fail("invalid-slug", "slug", `slug "${given}" may use only a-z, 0-9 and single dashes`, `For example: slug: ${suggestSlug(given) || "my-story"}`);
       return undefined;
     }
+    if (given.length > MAX_SLUG) {
+      f.fail("invalid-slug", "slug", `slug "${given.slice(0, 40)}…" is ${given.length} characters long`, SHORTEN_SLUG);
+      return undefined;
+    }
     return given;
   }
   if (!ID_PATTERN.test(doc.name)) {
     f.fail("invalid-slug", "slug", `the file name "${doc.name}" cannot be a URL slug`, `Rename the file to ${suggestSlug(doc.name) || "my-story"}.md or set slug: in the front matter.`, "file");
+    return undefined;
+  }
+  if (doc.name.length > MAX_SLUG) {
+    f.fail("invalid-slug", "slug", `the file name "${doc.name.slice(0, 40)}…" is ${doc.name.length} characters long`, `${SHORTEN_SLUG} Rename the file, or set slug: in the front matter.`, "file");
     return undefined;
   }
   return doc.name;
