@@ -89,7 +89,7 @@ describe("RSS and Atom, read by feedparser", () => {
       expect(deal!.summary).toBe(file === "feed.xml" ? "The dek &amp; its &lt;em&gt;markup&lt;/em&gt;" : "The dek & its <em>markup</em>");
       expect(deal!.pubdate?.toISOString()).toBe("2024-07-05T13:38:00.000Z");
       expect(deal!.categories).toEqual(["Politics", "oil & gas", "Türkiye"]);
-      expect(deal!.enclosures.map((e) => e.url)).toEqual(["https://synd.example/sub/media/photo.jpg"]);
+      expect(deal!.enclosures.map((e) => e.url)).toEqual(["https://synd.example/sub/media/photo-1200w.04049a51af.jpg"]);
       expect(deal!.enclosures[0]!.type).toBe("image/jpeg");
       // The third item has no dek: its summary is an excerpt of the body.
       expect(items[2]!.summary).toBe("The season closed with Leyli and Majnun.");
@@ -147,7 +147,7 @@ describe("JSON Feed 1.1", () => {
       { name: "Bob Tran", url: "https://synd.example/sub/authors/bob-t/" },
     ]);
     expect(deal.summary).toBe("The dek & its <em>markup</em>");
-    expect(deal.image).toBe("https://synd.example/sub/media/photo.jpg");
+    expect(deal.image).toBe("https://synd.example/sub/media/photo-1200w.04049a51af.jpg");
     expect(deal.date_published).toBe("2024-07-05T17:38:00+04:00");
     expect(deal.date_modified).toBe("2024-07-06T09:00:00+04:00");
     expect(deal.tags).toEqual(["Politics", "oil & gas", "Türkiye"]);

@@ -52,7 +52,7 @@ describe("an article's head", () => {
     const $ = await site.page("/politics/port-deal/");
     expect(meta($, "property", "og:type")).toEqual(["article"]);
     expect(meta($, "property", "og:title")).toEqual(["Quotes \"here\" & <tags> — Türkiye’s Azərbaycan deal"]);
-    expect(meta($, "property", "og:image")).toEqual(["https://synd.example/sub/media/photo.jpg"]);
+    expect(meta($, "property", "og:image")).toEqual(["https://synd.example/sub/media/photo-1200w.04049a51af.jpg"]);
     expect(meta($, "property", "article:published_time")).toEqual(["2024-07-05T17:38:00+04:00"]);
     expect(meta($, "property", "article:modified_time")).toEqual(["2024-07-06T09:00:00+04:00"]);
     expect(meta($, "property", "article:section")).toEqual(["Politics"]);
@@ -80,7 +80,7 @@ describe("an article's head", () => {
         url: "https://synd.example/sub/",
         logo: { "@type": "ImageObject", url: "https://synd.example/sub/media/logo.png" },
       },
-      image: ["https://synd.example/sub/media/photo.jpg"],
+      image: ["https://synd.example/sub/media/photo-1200w.04049a51af.jpg"],
       mainEntityOfPage: { "@type": "WebPage", "@id": "https://synd.example/sub/politics/port-deal/" },
       url: "https://synd.example/sub/politics/port-deal/",
       inLanguage: "en-GB",

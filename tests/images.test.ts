@@ -10,6 +10,7 @@ import { socialVariant } from "../src/render/picture.js";
 import { makeUrls } from "../src/routes/urls.js";
 import { build } from "../src/build.js";
 import { FIXTURE_NOW, TEMPLATES, buildSite, fixture, type BuiltSite } from "./helpers.js";
+import { article, writeSmallSite } from "./small-site.js";
 
 // tests/fixtures/images holds the articles; the pictures are drawn here with sharp, in a temporary copy.
 
@@ -310,6 +311,35 @@ describe("image problems", () => {
       await Promise.all([built.cleanup(), again.cleanup()]);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a picture with a space in its name, in a format browsers do not show (TIFF)", () => {
+  it("is linked by URLs that resolve to its variants, and shared as the 1200-wide JPEG", async () => {
+    const tiff = await sharp({ create: { width: 1600, height: 900, channels: 3, background: "#2b5d8a" } }).tiff().toBuffer();
+    const fields = "title: Harbour\ncategory: politics\ndate: 2024-07-01 10:00\nimage: /media/harbour view.tif\nimageAlt: The harbour";
+    const small = await writeSmallSite({ "articles/harbour.md": article(fields, "![The quay](/media/harbour%20view.tif)\n"), "media/harbour view.tif": new Uint8Array(tiff) });
+    const built = await buildSite(small.content, { outDir: small.out, cacheDir: path.join(small.root, "cache") });
+    try {
+      expect(built.result.diagnostics).toEqual([]);
+      const $ = await built.page("/politics/harbour/");
+      const urls = [
+        ...$("picture source, picture img").map((_, el) => ($(el).attr("srcset") ?? "").split(", ").map((c) => c.split(" ")[0]!)).get(),
+        ...$("picture img").map((_, el) => $(el).attr("src")!).get(),
+      ].filter((u) => u !== "");
+      expect(urls.length).toBeGreaterThan(10);
+      for (const url of urls) {
+        expect(url, url).not.toContain(" ");
+        expect(existsSync(path.join(built.out, decodeURIComponent(url))), url).toBe(true);
+      }
+      const shared = $('meta[property="og:image"]').attr("content")!;
+      expect(shared).toMatch(/^https:\/\/[^ ]+\/media\/harbour%20view-1200w\.[0-9a-f]{10}\.jpg$/);
+      expect(JSON.parse($('script[type="application/ld+json"]').first().text()).image).toEqual([shared]);
+      const rss = await built.text("feed.xml");
+      expect(rss).toContain(`<enclosure url="${shared}" length="0" type="image/jpeg"/>`);
+    } finally {
+      await small.cleanup();
     }
   });
 });

@@ -1,6 +1,7 @@
 import type { Route } from "../model.js";
 import type { FeedFormat } from "../routes/urls.js";
 import { articleJsonLd, homeJsonLd, jsonInScript } from "./json-ld.js";
+import { socialImage } from "./picture.js";
 import { paginationView, type PageMeta } from "./render-pages.js";
 import { categoryOf, type ViewContext } from "./view-model.js";
 
@@ -27,7 +28,8 @@ export function headView(route: Route, page: PageMeta, ctx: ViewContext): HeadVi
   const { config } = index;
   const title = route.kind === "home" ? config.title : page.title;
   const imageSrc = route.kind === "article" ? (route.article.image ?? config.logo) : config.logo;
-  const image = imageSrc === undefined ? undefined : urls.absolute(urls.image(imageSrc));
+  const shared = (src: string) => socialImage(ctx, src).url;
+  const image = imageSrc === undefined ? undefined : shared(imageSrc);
   const properties: [string, string][] = [
     ["og:site_name", config.title],
     ["og:type", route.kind === "article" ? "article" : "website"],
@@ -48,7 +50,7 @@ export function headView(route: Route, page: PageMeta, ctx: ViewContext): HeadVi
     FEED_TYPES.map(([format, type, name]) => ({ type, title: `${label} (${name})`, href: urls.feed(format, category) }));
   const feeds = feedsOf();
   let jsonLd: object[] = [];
-  if (route.kind === "home") jsonLd = homeJsonLd(index, urls);
+  if (route.kind === "home") jsonLd = homeJsonLd(index, urls, shared);
   if (route.kind === "article") {
     const a = route.article;
     properties.push(
@@ -57,7 +59,7 @@ export function headView(route: Route, page: PageMeta, ctx: ViewContext): HeadVi
       ["article:section", categoryOf(config, a.category).name],
       ...a.tags.map((tag): [string, string] => ["article:tag", tag]),
     );
-    jsonLd = articleJsonLd(a, page.description, index, urls, time);
+    jsonLd = articleJsonLd(a, page.description, index, urls, time, shared);
   }
   if (route.kind === "category") feeds.push(...feedsOf(route.category.id, `${config.title}: ${route.category.name}`));
   const { prev, next } = "pagination" in route ? paginationView(route.pagination) : {};

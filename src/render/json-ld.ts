@@ -19,18 +19,21 @@ export function jsonInScript(value: unknown): string {
 }
 const UNSAFE_IN_SCRIPT = /[<>&\u2028\u2029]/;
 
-export function organization(index: SiteIndex, urls: Urls): Json {
+/** The absolute URL of an image to share (see socialImage). */
+type SharedImage = (src: string) => string;
+
+export function organization(index: SiteIndex, urls: Urls, shared: SharedImage): Json {
   const { config } = index;
   return {
     "@type": "Organization",
     name: config.title,
     url: urls.absolute(urls.home()),
-    ...(config.logo !== undefined && { logo: { "@type": "ImageObject", url: urls.absolute(urls.image(config.logo)) } }),
+    ...(config.logo !== undefined && { logo: { "@type": "ImageObject", url: shared(config.logo) } }),
   };
 }
 
 /** The home page: the site and the newsroom behind it. */
-export function homeJsonLd(index: SiteIndex, urls: Urls): Json[] {
+export function homeJsonLd(index: SiteIndex, urls: Urls, shared: SharedImage): Json[] {
   const { config } = index;
   const website = {
     "@context": "https://schema.org",
@@ -40,14 +43,14 @@ export function homeJsonLd(index: SiteIndex, urls: Urls): Json[] {
     inLanguage: config.language,
     ...(config.description !== undefined && { description: config.description }),
   };
-  return [website, { "@context": "https://schema.org", ...organization(index, urls) }];
+  return [website, { "@context": "https://schema.org", ...organization(index, urls, shared) }];
 }
 
 /** An article: NewsArticle, then its BreadcrumbList (Home → category → article). */
-export function articleJsonLd(article: Article, description: string, index: SiteIndex, urls: Urls, time: TimeFormatter): Json[] {
+export function articleJsonLd(article: Article, description: string, index: SiteIndex, urls: Urls, time: TimeFormatter, shared: SharedImage): Json[] {
   const url = urls.absolute(urls.article(article));
   const category = categoryOf(index.config, article.category);
-  const publisher = organization(index, urls);
+  const publisher = organization(index, urls, shared);
   const authors = article.authors.map((id) => {
     const author = index.authors.get(id);
     return { "@type": "Person", name: author?.name ?? id, url: author?.url ?? urls.absolute(urls.author(id)) };
@@ -62,7 +65,7 @@ export function articleJsonLd(article: Article, description: string, index: Site
     // A story without a byline is the newsroom's own.
     author: authors.length > 0 ? authors : [publisher],
     publisher,
-    ...(article.image !== undefined && { image: [urls.absolute(urls.image(article.image))] }),
+    ...(article.image !== undefined && { image: [shared(article.image)] }),
     mainEntityOfPage: { "@type": "WebPage", "@id": url },
     url,
     inLanguage: index.config.language,

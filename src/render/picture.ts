@@ -1,4 +1,5 @@
-import type { ImageFormat, ProcessedImage } from "../model.js";
+import type { ImageFormat, ImageMap, ProcessedImage } from "../model.js";
+import { mediaFile, type Urls } from "../routes/urls.js";
 import { escapeHtml } from "./eta.js";
 
 export interface PictureOptions {
@@ -50,4 +51,17 @@ export function socialVariant(image: ProcessedImage): { path: string; width: num
   const fallback = image.variants.filter((v) => v.format === image.fallback).sort((a, b) => a.width - b.width);
   const pick = fallback.filter((v) => v.width <= SOCIAL_WIDTH).at(-1) ?? fallback[0]!;
   return { path: pick.path, width: pick.width, height: pick.height, type: MIME[pick.format] };
+}
+
+/**
+ * The absolute URL of the image to share for `src` (a lead image or the logo, as front matter or site.yml gives
+ * it): a processed picture's social variant (with its size and type), a remote or unprocessed one as it is.
+ */
+export function socialImage(ctx: { urls: Pick<Urls, "absolute" | "media">; images: ImageMap }, src: string): { url: string; width?: number; height?: number; type?: string } {
+  const local = mediaFile(src, { frontMatter: true });
+  if (local === undefined) return { url: src };
+  const image = ctx.images.get(local);
+  if (!image) return { url: ctx.urls.absolute(ctx.urls.media(local)) };
+  const social = socialVariant(image);
+  return { url: ctx.urls.absolute(ctx.urls.media(social.path)), width: social.width, height: social.height, type: social.type };
 }

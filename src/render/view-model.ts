@@ -4,7 +4,7 @@ import { slugify } from "../site/slugify.js";
 import { escapeHtml } from "./eta.js";
 import type { TimeFormatter, TimeView } from "./dates.js";
 import type { MarkdownRenderer } from "./markdown.js";
-import { pictureHtml, socialVariant } from "./picture.js";
+import { pictureHtml, socialImage } from "./picture.js";
 
 // What templates see. Every value is plain data, already formatted; URLs come from routes/urls.ts.
 
@@ -140,16 +140,15 @@ function imageView(ctx: ViewContext, article: Article & { image: string }): Imag
   if (local === undefined || !image) {
     const url = local === undefined ? article.image : urls.media(local);
     const html = `<img src="${escapeHtml(url)}" alt="${escapeHtml(alt)}" fetchpriority="high">`;
-    return { url, ...text, html, social: { url: local === undefined ? url : urls.absolute(url) } };
+    return { url, ...text, html, social: socialImage(ctx, article.image) };
   }
-  const social = socialVariant(image);
   return {
     url: urls.media(local),
     ...text,
     width: image.width,
     height: image.height,
     html: pictureHtml(image, { alt, sizes: LEAD_SIZES, lead: true, url: urls.media }),
-    social: { url: urls.absolute(urls.media(social.path)), width: social.width, height: social.height, type: social.type },
+    social: socialImage(ctx, article.image),
   };
 }
 

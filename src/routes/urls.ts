@@ -26,8 +26,6 @@ export interface Urls {
   robots(): string;
   /** An alias as written in front matter ("/politics/old/"), within the site's base path. */
   alias(path: string): string;
-  /** An article's image or the site logo: absolute URLs as they are, media paths under /media/. */
-  image(src: string): string;
   /** Output path of one processed variant of a content image: "media/demo/port-800w.3f2a9c1b0e.webp". */
   imageVariant(src: string, hash: string, width: number, ext: string): string;
   /** Absolute URL (with scheme and host) for a site URL. */
@@ -54,7 +52,8 @@ export function makeUrls(config: Pick<SiteConfig, "basePath" | "baseUrl">): Urls
     }
     return prefix !== null && PLAIN_PATH.test(rel) ? prefix + rel : new URL(rel, config.baseUrl).href;
   };
-  const media = (file: string) => `${base}media/${file.replace(/^\/?(media\/)?/, "")}`;
+  // A file's name as a URL: each part percent-encoded, so that a space or comma cannot end it in a srcset.
+  const media = (file: string) => `${base}media/${file.replace(/^\/?(media\/)?/, "").split("/").map(encodeURIComponent).join("/")}`;
   const paged = (prefix: string, page = 1) => (page <= 1 ? prefix : `${prefix}page/${page}/`);
   return {
     home: () => base,
@@ -72,7 +71,6 @@ export function makeUrls(config: Pick<SiteConfig, "basePath" | "baseUrl">): Urls
     newsSitemap: () => `${base}news-sitemap.xml`,
     robots: () => `${base}robots.txt`,
     alias: (p) => `${base}${p.replace(/^\//, "")}`,
-    image: (src) => (/^https?:\/\//.test(src) ? src : media(src)),
     imageVariant: (src, hash, width, ext) => `media/${src.replace(/\.[^./]+$/, "")}-${width}w.${hash}.${ext}`,
     absolute,
   };

@@ -1,6 +1,7 @@
 import type { Article, Instant } from "../../model.js";
 import type { FeedFormat } from "../../routes/urls.js";
 import { excerpt } from "../excerpt.js";
+import { socialImage } from "../picture.js";
 import { categoryOf, type ViewContext } from "../view-model.js";
 
 // One description of a feed, written out three ways (RSS, Atom, JSON Feed). URLs here are absolute:
@@ -66,7 +67,8 @@ export function feedItem(ctx: ViewContext, article: Article): FeedItem {
   const { index, urls } = ctx;
   const url = urls.absolute(urls.article(article));
   const html = ctx.markdown.render(article.body, { absoluteFrom: url });
-  const image = article.image === undefined ? undefined : urls.absolute(urls.image(article.image));
+  const shared = article.image === undefined ? undefined : socialImage(ctx, article.image);
+  const image = shared?.url;
   const extension = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(image ?? "")?.[1]?.toLowerCase() ?? "";
   return {
     url,
@@ -81,6 +83,6 @@ export function feedItem(ctx: ViewContext, article: Article): FeedItem {
     }),
     category: categoryOf(index.config, article.category).name,
     tags: article.tags,
-    ...(image !== undefined && { image: { url: image, type: IMAGE_TYPES[extension] ?? "image/jpeg" } }),
+    ...(image !== undefined && { image: { url: image, type: shared?.type ?? IMAGE_TYPES[extension] ?? "image/jpeg" } }),
   };
 }
