@@ -41,6 +41,12 @@ describe("broadsheet --help and --version", () => {
     expect(flag.code).toBe(2);
     expect(flag.stderr).toMatch(/^broadsheet build: Unknown option '--frobnicate'/);
     expect((await cli(dir, ["check", "--format", "xml"])).stderr).toContain('unknown --format "xml": use text, json, github');
+    // A bad --base-url is the command line's mistake, not site.yml's baseUrl it replaces.
+    const base = await cli(dir, ["build", "--base-url", "notaurl"]);
+    expect(base.code).toBe(2);
+    expect(base.stderr).toContain('--base-url must be an absolute http(s) address, not "notaurl"');
+    expect(base.stderr).not.toContain("site.yml");
+    expect(existsSync(path.join(dir, "public"))).toBe(false);
   });
 });
 

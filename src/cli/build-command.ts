@@ -1,5 +1,6 @@
 import type { BuildOptions } from "../build.js";
 import { checkStamp } from "../build-stamp.js";
+import { isHttpUrl } from "../config/http-url.js";
 import { resolveNow } from "./now.js";
 import type { BuildSummary } from "../write/site-stamp.js";
 import { UsageError, type Values } from "./args.js";
@@ -15,6 +16,10 @@ import { count, paintFor, printDiagnostics, withProgress, type Output } from "./
 
 export async function runBuild(values: Values<"build">, io: Output): Promise<number> {
   const started = performance.now();
+  // A mistake in a flag is the command line's, not site.yml's (whose baseUrl it replaces).
+  if (values["base-url"] !== undefined && !isHttpUrl(values["base-url"])) {
+    throw new UsageError(`--base-url must be an absolute http(s) address, not ${JSON.stringify(values["base-url"])}, e.g. --base-url https://staging.example.com/`);
+  }
   const options: BuildOptions = {
     contentDir: values.content,
     templatesDir: values.templates,

@@ -8,6 +8,7 @@ import { decodeText } from "../content/scan.js";
 import { RESERVED_SLUGS } from "../routes/urls.js";
 import { parseYaml } from "../yaml/parse-yaml.js";
 import { FieldReader, describe, isRecord } from "../yaml/fields.js";
+import { isHttpUrl } from "./http-url.js";
 
 export const SITE_KEYS = [
   "title", "baseUrl", "language", "timeZone", "dateFormat", "latestNewsCount", "readAlsoCount",
@@ -98,11 +99,8 @@ function readSite(f: FieldReader, authors: Author[], overrides: ConfigOverrides,
 
   let url: URL | undefined;
   if (baseUrl !== undefined) {
-    url = URL.canParse(baseUrl) ? new URL(baseUrl) : undefined;
-    if (!url || !/^https?:$/.test(url.protocol)) {
-      f.fail("config-base-url", "baseUrl", `baseUrl must be an absolute http(s) address, not "${baseUrl}"`, 'For example: baseUrl: "https://news.example.com/"');
-      url = undefined;
-    }
+    url = isHttpUrl(baseUrl) ? new URL(baseUrl) : undefined;
+    if (!url) f.fail("config-base-url", "baseUrl", `baseUrl must be an absolute http(s) address, not "${baseUrl}"`, 'For example: baseUrl: "https://news.example.com/"');
   }
   if (language !== undefined && !isLanguageTag(language)) {
     f.fail("config-language", "language", `"${language}" is not a BCP 47 language tag`, "For example: en, en-GB, az, tr.");
