@@ -42,6 +42,14 @@ describe("parseDate", () => {
     expect(iso("2024-10-27 03:30", "Europe/Berlin")).toBe("2024-10-27T02:30:00.000Z");
     expect(iso("2024-07-01 12:00", "America/Los_Angeles")).toBe("2024-07-01T19:00:00.000Z");
   });
+
+  it("reads a day without a time as its first instant, which is not midnight where the clocks skip midnight", () => {
+    // Chile's clocks go from 00:00 to 01:00 on 6 September 2026: the day starts at 01:00 (-03:00).
+    expect(iso("2026-09-06", "America/Santiago")).toBe("2026-09-06T04:00:00.000Z");
+    expect(iso("2026-09-06 00:30", "America/Santiago")).toMatch(/^error: 2026-09-06 00:30 does not exist in America\/Santiago/);
+    expect(iso("2026-09-05", "America/Santiago")).toBe("2026-09-05T04:00:00.000Z");
+    expect(iso("2026-03-29", "Europe/Berlin")).toBe("2026-03-28T23:00:00.000Z");
+  });
 });
 
 describe("the time formatter of pages and feeds", () => {

@@ -34,7 +34,7 @@ export function parseDate(text: string, timeZone: string): DateResult {
     const parts = toParts(y!, mo!, d!, h ?? "00", mi ?? "00", s, undefined);
     const problem = checkParts(parts);
     if (problem) return problem;
-    return fromZonedWallClock(parts, timeZone, value);
+    return fromZonedWallClock(parts, timeZone, value, h === undefined);
   }
   return invalid(`"${value}" is not a date Broadsheet can read`);
 }
@@ -79,13 +79,22 @@ function wallClock(p: Parts): number {
   return t.getTime();
 }
 
-function fromZonedWallClock(p: Parts, timeZone: string, text: string): DateResult {
+/**
+ * The instant of a wall clock in `timeZone`. `dayOnly`: the text gave no time, so it means the day's first
+ * instant, which is not midnight where the clocks skip midnight (Chile, Cuba, formerly Brazil...).
+ */
+function fromZonedWallClock(p: Parts, timeZone: string, text: string, dayOnly = false): DateResult {
   const wall = wallClock(p);
   // A zone's offset near this time is one of the offsets a day either side; try each, keep those that
   // give back the same wall clock, and take the earliest.
   const candidates = new Set<number>();
   for (const probe of [wall - 86_400_000, wall, wall + 86_400_000]) candidates.add(wall - offsetMs(probe, timeZone));
   const matches = [...candidates].filter((t) => t + offsetMs(t, timeZone) === wall).sort((a, b) => a - b);
+  if (matches.length === 0 && dayOnly) {
+    // Midnight was skipped: the day starts when the clocks jump, the earliest candidate that falls within it.
+    const within = [...candidates].filter((t) => t + offsetMs(t, timeZone) > wall && t + offsetMs(t, timeZone) < wall + 86_400_000).sort((a, b) => a - b);
+    if (within.length > 0) return { ok: true, instant: within[0]! };
+  }
   if (matches.length === 0) {
     return invalid(
       `${text} does not exist in ${timeZone}: the clocks skip that hour (daylight saving time)`,
