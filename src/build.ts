@@ -5,7 +5,7 @@ import { loadContent } from "./content/load-content.js";
 import { contentCacheDir, openParseCache, type ParseCache } from "./content/parse-cache.js";
 import { error, hasErrors, sortDiagnostics, type Diagnostic } from "./errors/diagnostic.js";
 import { imageRequests } from "./media/image-requests.js";
-import { processImages } from "./media/process-images.js";
+import { missingBodyImages, processImages } from "./media/process-images.js";
 import type { ImageEncoder } from "./media/sharp-encoder.js";
 import type { Instant, OutputFile, Route, SiteIndex } from "./model.js";
 import { planAssets } from "./render/assets.js";
@@ -254,7 +254,14 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
 
   run.push(...valid.diagnostics);
   run.mark("validate");
-  if (run.failed()) return stop();
+  const mediaDir = path.join(options.contentDir, "media");
+  if (run.failed()) {
+    // The stories that passed are indexed all the same, for the mistakes found only later: body pictures
+    // missing from content/media are listed with the others, not after they are fixed.
+    const partial = buildSiteIndex(valid.articles, valid.pages, config, options.now, { future: options.future ?? false });
+    run.push(...missingBodyImages(imageRequests(partial), mediaDir));
+    return stop();
+  }
 
   const index = buildSiteIndex(valid.articles, valid.pages, config, options.now, { future: options.future ?? false });
   const routes = planRoutes(index);
@@ -265,7 +272,7 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
   const urls = makeUrls(config);
   const assets = planAssets(theme.assets, urls);
   const images = await processImages(imageRequests(index), {
-    mediaDir: path.join(options.contentDir, "media"),
+    mediaDir,
     cacheDir,
     urls,
     ...(options.imageEncoder && { encoder: options.imageEncoder }),

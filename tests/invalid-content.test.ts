@@ -68,6 +68,11 @@ const CASES: Case[] = [
   { name: "unknown author", files: bad(fields({ author: "ana" })), expect: [`unknown-author ${A}:5:9 author`], says: 'Did you mean "anna"?' },
   { name: "unknown author in a list", files: bad(fields({ author: "[anna, bob]" })), expect: [`unknown-author ${A}:5:16 author`] },
   { name: "image missing from content/media", files: bad(fields({ image: "/media/missing.jpg", imageAlt: "A photo" })), expect: [`image-missing ${A}:5:8 image`] },
+  {
+    name: "a body picture missing, beside another file's mistake (both in one run)",
+    files: { ...bad(fields({ category: "sport" })), "articles/one.md": article(fields({}), "Text.\n\n![A chart](/media/missing.png)\n") },
+    expect: [`unknown-category ${A}:3:11 category`, "image-missing articles/one.md:8:1 body"],
+  },
   { name: "image as a javascript: URL", files: bad(fields({ image: '"javascript:alert(1)"', imageAlt: "A photo" })), expect: [`image-missing ${A}:5:8 image`] },
   // Dates
   { name: "date that does not parse", files: bad(fields({ date: "next tuesday" })), expect: [`invalid-date ${A}:4:7 date`] },

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { statSync } from "node:fs";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { error, type Diagnostic } from "../errors/diagnostic.js";
@@ -213,6 +214,24 @@ async function encodeAll(input: Uint8Array, folder: string, encoder: ImageEncode
   // The manifest is written last, through a rename: a build killed mid-way leaves no half cache entry.
   await writeAtomically(path.join(folder, "manifest.json"), JSON.stringify(manifest));
   return manifest;
+}
+
+/**
+ * The body pictures missing from content/media, as processImages reports them: a build that stops at its other
+ * mistakes (before processing) reports these too, so that every mistake shows in one run.
+ */
+export function missingBodyImages(requests: ImageRequest[], mediaDir: string): Diagnostic[] {
+  return requests
+    .filter((r) => r.field === "body" && RASTER.test(r.src))
+    .filter((r) => {
+      try {
+        statSync(path.join(mediaDir, r.src));
+        return false;
+      } catch (cause) {
+        return (cause as NodeJS.ErrnoException).code === "ENOENT";
+      }
+    })
+    .map((r) => imageDiagnostic(r, "is not in content/media", true));
 }
 
 function imageDiagnostic(r: ImageRequest, problem: string, missing: boolean): Diagnostic {
