@@ -255,15 +255,14 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
   run.push(...valid.diagnostics);
   run.mark("validate");
   const mediaDir = path.join(options.contentDir, "media");
+  const index = buildSiteIndex(valid.articles, valid.pages, config, options.now, { future: options.future ?? false });
   if (run.failed()) {
     // The stories that passed are indexed all the same, for the mistakes found only later: body pictures
     // missing from content/media are listed with the others, not after they are fixed.
-    const partial = buildSiteIndex(valid.articles, valid.pages, config, options.now, { future: options.future ?? false });
-    run.push(...missingBodyImages(imageRequests(partial), mediaDir));
+    run.push(...missingBodyImages(imageRequests(index), mediaDir));
     return stop();
   }
 
-  const index = buildSiteIndex(valid.articles, valid.pages, config, options.now, { future: options.future ?? false });
   const routes = planRoutes(index);
   const { redirects, diagnostics: aliasProblems } = planRedirects(index, routes);
   run.push(...aliasProblems);
