@@ -46,6 +46,7 @@ describe("broadsheet --help and --version", () => {
     expect(base.code).toBe(2);
     expect(base.stderr).toContain('--base-url must be an absolute http(s) address, not "notaurl"');
     expect(base.stderr).not.toContain("site.yml");
+    expect((await cli(dir, ["build", "--base-url", "https://x.example/#top"])).code).toBe(2);
     expect(existsSync(path.join(dir, "public"))).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { FIXTURE_NOW } from "./helpers.js";
 import { build } from "../src/build.js";
 import { TEMPLATES } from "./helpers.js";
-import { AUTHORS_YML, GOOD, SITE_YML, article, describeDiagnostic, nothingWritten, writeSmallSite, type FileSpec, type SmallSite } from "./small-site.js";
+import { AUTHORS_YML, BASE, GOOD, SITE_YML, article, describeDiagnostic, nothingWritten, writeSmallSite, type FileSpec, type SmallSite } from "./small-site.js";
 
 // One bad input per case, in a small site that is otherwise valid. Each case lists every diagnostic the
 // build must report ("code file:line:column field", file relative to content/), and the build must write nothing.
@@ -83,6 +83,13 @@ const CASES: Case[] = [
   { name: "updated before date", files: bad(fields({ updated: "2024-06-30 10:00" })), expect: [`updated-before-date ${A}:5:10 updated`] },
   // Slugs and URLs
   { name: "invalid slug", files: bad(fields({ slug: "Hello World" })), expect: [`invalid-slug ${A}:5:7 slug`], says: "slug: hello-world" },
+  { name: "slug in Cyrillic", files: bad(fields({ slug: "Газпром новости" })), expect: [`invalid-slug ${A}:5:7 slug`], says: "For example: slug: gazprom-novosti" },
+  {
+    name: "body picture whose name is too long for its resized copies",
+    files: { [`media/${"ф".repeat(120)}.jpg`]: BASE["media/photo.jpg"]!, ...bad(fields({}), `Text.\n\n![x](/media/${"ф".repeat(120)}.jpg)\n`) },
+    expect: [`image-unreadable ${A}:8:1 body`],
+    says: "too long for its resized copies",
+  },
   { name: "slug too long for a folder name", files: bad(fields({ slug: "extraordinary-".repeat(19) + "end" })), expect: [`invalid-slug ${A}:5:7 slug`], says: "at most 200 characters" },
   { name: "file name too long for a slug", files: { [`articles/${"long-".repeat(41)}x.md`]: article(fields({})) }, expect: [`invalid-slug articles/${"long-".repeat(41)}x.md:2:1 slug`], says: "at most 200 characters" },
   { name: "tag too long for a URL", files: bad(fields({ tags: `[oil, "${"Very long tag ".repeat(16)}"]` })), expect: [`invalid-tag ${A}:5:13 tags`], says: "at most 200 characters" },
@@ -114,6 +121,7 @@ const CASES: Case[] = [
   { name: "bad date-fns pattern (YYYY)", files: site("dateFormat: DD.MM.YYYY\n"), expect: ["config-date-format site.yml:8:13 dateFormat"], says: "write yyyy for the year" },
   { name: "12-hour dateFormat without AM/PM", strict: true, files: site("dateFormat: dd.MM.yyyy hh:mm\n"), expect: ["config-12-hour site.yml:8:13 dateFormat"] },
   { name: "non-absolute baseUrl", files: { "site.yml": SITE_YML.replace("https://news.example/", "/news/") }, expect: ["config-base-url site.yml:2:10 baseUrl"] },
+  { name: "baseUrl with a query", files: { "site.yml": SITE_YML.replace("https://news.example/", '"https://news.example/?edition=1"') }, expect: ["config-base-url site.yml:2:10 baseUrl"] },
   { name: "baseUrl not http(s)", files: { "site.yml": SITE_YML.replace("https://news.example/", "ftp://news.example/") }, expect: ["config-base-url site.yml:2:10 baseUrl"] },
   { name: "pageSize 0", files: site("pageSize: 0\n"), expect: ["field-range site.yml:8:11 pageSize"] },
   { name: "latestNewsCount -1", files: site("latestNewsCount: -1\n"), expect: ["field-range site.yml:8:18 latestNewsCount"] },

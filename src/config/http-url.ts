@@ -1,4 +1,9 @@
-/** Whether `text` is an absolute http(s) address, as a site's baseUrl (or `--base-url`) must be. */
+/**
+ * Whether `text` is an absolute http(s) address a site can live at, as its baseUrl (or `--base-url`) must be:
+ * no query or fragment, which every page's URL would carry in the middle.
+ */
 export function isHttpUrl(text: string): boolean {
-  return URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return /^https?:$/.test(url.protocol) && url.search === "" && url.hash === "" && !/[?#]/.test(text);
 }

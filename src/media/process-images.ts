@@ -100,7 +100,17 @@ async function saveKnown(cacheDir: string, encoder: string, images: Known): Prom
 
 type Outcome = { image: ProcessedImage; files: OutputFile[] } | { problem: string; missing: boolean };
 
+/** The longest file name a variant adds to its picture's name: "-1600w.", a 10-digit hash, ".avif". */
+const VARIANT_SUFFIX = "-1600w.0123456789.avif";
+/** The longest file name file systems take, in bytes. */
+const NAME_MAX = 255;
+
 async function processOne(src: string, options: ImageOptions, encoder: ImageEncoder, known: Known, seen: Known): Promise<Outcome> {
+  // A name the picture itself can have may be too long once a variant's suffix is added.
+  const stem = path.basename(src).replace(/\.[^.]+$/, "");
+  if (Buffer.byteLength(stem + VARIANT_SUFFIX) > NAME_MAX) {
+    return { problem: `has a file name too long for its resized copies (${Buffer.byteLength(stem)} bytes before the extension)`, missing: false };
+  }
   const file = path.join(options.mediaDir, src);
   let input: Uint8Array | undefined;
   let hash: string;
@@ -241,7 +251,9 @@ function imageDiagnostic(r: ImageRequest, problem: string, missing: boolean): Di
       ? "Put the file in content/media/ and write its path, e.g. /media/2024/photo.jpg"
       : /too large/i.test(problem)
         ? "AVIF and WebP stop at 16,383 pixels a side: crop the picture, or split a tall graphic into parts."
-        : "Export the picture again as JPEG, PNG, WebP or AVIF and replace the file.",
+        : /too long/.test(problem)
+          ? `Rename the file: at most ${NAME_MAX - VARIANT_SUFFIX.length} bytes before the extension (a Latin letter is 1, a Cyrillic one 2).`
+          : "Export the picture again as JPEG, PNG, WebP or AVIF and replace the file.",
   });
 }
 

@@ -213,6 +213,5 @@ function readSlug(f: FieldReader, doc: RawDocument): string | undefined {
   return doc.name;
 }
 
-function suggestSlug(text: string): string {
-  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
-}
+/** The slug `new` would make of `text`. */
+const suggestSlug = (text: string): string => slugify(text);
