@@ -193,7 +193,7 @@ function readSlug(f: FieldReader, doc: RawDocument): string | undefined {
   const given = f.string("slug");
   if (given !== undefined) {
     if (!ID_PATTERN.test(given)) {
-      f.fail("invalid-slug", "slug", `slug "${given}" may use only a-z, 0-9 and single dashes`, `For example: slug: ${suggestSlug(given) || "my-story"}`);
+      f.fail("invalid-slug", "slug", `slug "${given}" may use only a-z, 0-9 and single dashes`, `For example: slug: ${slugify(given) || "my-story"}`);
       return undefined;
     }
     if (given.length > MAX_SLUG) {
@@ -203,7 +203,7 @@ function readSlug(f: FieldReader, doc: RawDocument): string | undefined {
     return given;
   }
   if (!ID_PATTERN.test(doc.name)) {
-    f.fail("invalid-slug", "slug", `the file name "${doc.name}" cannot be a URL slug`, `Rename the file to ${suggestSlug(doc.name) || "my-story"}.md or set slug: in the front matter.`, "file");
+    f.fail("invalid-slug", "slug", `the file name "${doc.name}" cannot be a URL slug`, `Rename the file to ${slugify(doc.name) || "my-story"}.md or set slug: in the front matter.`, "file");
     return undefined;
   }
   if (doc.name.length > MAX_SLUG) {
@@ -212,6 +212,3 @@ function readSlug(f: FieldReader, doc: RawDocument): string | undefined {
   }
   return doc.name;
 }
-
-/** The slug `new` would make of `text`. */
-const suggestSlug = (text: string): string => slugify(text);
