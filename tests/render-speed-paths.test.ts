@@ -8,6 +8,7 @@ import { makeTimeFormatter } from "../src/render/dates.js";
 import { createMarkdown } from "../src/render/markdown.js";
 import { markdownSpeed } from "../src/render/markdown-speed.js";
 import { excerpt } from "../src/render/excerpt.js";
+import { utf8 } from "../src/render/render-pages.js";
 import { makeArticle } from "./bench/generate.js";
 
 // Shortcuts taken for speed must give exactly what the plain way gives.
@@ -27,6 +28,16 @@ describe("excerpt", () => {
     for (const body of bodies) expect(excerpt(md.render(body))).toBe(plainExcerpt(md.render(body)));
     const tagsFirst = `${'<a href="/x">'.repeat(200)}${"word ".repeat(100)}`;
     expect(excerpt(tagsFirst)).toBe(plainExcerpt(tagsFirst));
+  });
+});
+
+describe("pages encoded through a scratch buffer", () => {
+  it("are the bytes Buffer.from gives, each in a buffer of its own, whatever the text and its length", () => {
+    const texts = ["", "plain ASCII <p>", "Latin-1: café", "Azərbaycan — Bakı", "emoji 📰 and a lone surrogate \ud800 end", "x".repeat(200_000), "ə".repeat(70_000)];
+    const made = texts.map((text) => utf8(text));
+    // Compared after every text is encoded: a result that shared the scratch buffer would have changed since.
+    texts.forEach((text, i) => expect(Buffer.from(made[i]!).equals(Buffer.from(text, "utf8"))).toBe(true));
+    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 300 }), (text) => Buffer.from(utf8(text)).equals(Buffer.from(text, "utf8"))), { seed: 7, numRuns: 2000 });
   });
 });
 

