@@ -1,14 +1,21 @@
 import { cp, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../src/cli.js";
 import { CAP_FROM_FILES, OutOfMemoryError, buildWithHeapCap, wantsHeapCap } from "../src/cli/heap-cap.js";
 import { cli } from "./cli-spawn.js";
 import { FIXTURE_NOW, ROOT, fixture } from "./helpers.js";
 
 // `build` and `check` run the pipeline in a heap-capped worker when the site is big (BROADSHEET_CAP_FROM=0
-// makes every build "big") unless a heap size was chosen; a build with nothing to do never starts it. Either
+// makes every site "big") unless a heap size was chosen; a build with nothing to do never starts it. Either
 // way the user must see the same words.
+
+// The capped worker's entry is counted (and runs as it is): which builds and checks go there is what is tested.
+vi.mock("../src/cli/heap-cap.js", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../src/cli/heap-cap.js")>();
+  return { ...actual, buildWithHeapCap: vi.fn(actual.buildWithHeapCap) };
+});
 
 let dir: string;
 beforeAll(async () => {
@@ -54,14 +61,33 @@ describe("the heap-capped build", () => {
     expect(await times(path.join(dir, "public"))).toEqual(before);
   });
 
+  it("checks a small site in this thread, and a big one (every one, with BROADSHEET_CAP_FROM=0) in the worker", async () => {
+    const check = async (env: NodeJS.ProcessEnv) => {
+      const said: string[] = [];
+      const io = { out: { write: (t: string) => said.push(t) }, err: { write: (t: string) => said.push(t) }, env: { ...env, SOURCE_DATE_EPOCH: String(FIXTURE_NOW / 1000) } };
+      const code = await main(["check", "--content", path.join(dir, "content"), "--templates", path.join(dir, "templates")], io);
+      return { code, said: withoutTime(said.join("")) };
+    };
+    const capped = vi.mocked(buildWithHeapCap);
+    capped.mockClear();
+    const here = await check({});
+    expect(capped).not.toHaveBeenCalled();
+    expect(here).toEqual({ code: 0, said: "Checked 30 articles: no errors (N ms)\n" });
+    expect(await check(CAPPED)).toEqual(here);
+    expect(capped).toHaveBeenCalledTimes(1);
+    expect(await check({ BROADSHEET_CAP_FROM: "36" })).toEqual(here);
+    expect(capped).toHaveBeenCalledTimes(2);
+  });
+
   it("reports the mistakes a check finds in the worker exactly as without the cap", async () => {
     await writeFile(path.join(dir, "content/articles/broken.md"), "---\ntitle: Broken story\ncategory: poltics\ndate: 2024-07-01\n---\nBody.\n");
     try {
       for (const format of ["text", "json", "github"]) {
-        const capped = await cli(dir, ["check", "--format", format]);
+        const capped = await cli(dir, ["check", "--format", format], CAPPED);
         expect(capped.code).toBe(1);
         expect(capped.stdout + capped.stderr).toMatch(/unknown category \\?"poltics/);
         expect(await cli(dir, ["check", "--format", format], UNCAPPED)).toEqual(capped);
+        expect(await cli(dir, ["check", "--format", format])).toEqual(capped);
       }
       const build = await cli(dir, ["build"], CAPPED);
       expect(build.code).toBe(1);

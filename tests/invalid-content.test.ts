@@ -2,7 +2,8 @@ import { cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FIXTURE_NOW } from "./helpers.js";
-import { build } from "../src/build.js";
+import { build, prepareSite } from "../src/build.js";
+import { renderPages } from "../src/render/render-pages.js";
 import { TEMPLATES } from "./helpers.js";
 import { AUTHORS_YML, BASE, GOOD, SITE_YML, article, describeDiagnostic, nothingWritten, writeSmallSite, type FileSpec, type SmallSite } from "./small-site.js";
 
@@ -175,5 +176,27 @@ describe("a template that fails", () => {
     expect(result.diagnostics.map((d) => [d.code, path.relative(templates, d.file), d.line])).toEqual([["template-error", "article.eta", 3]]);
     expect(result.diagnostics[0]!.message).toMatch(message);
     expect(nothingWritten(s)).toBe(true);
+    // `check` renders every page, so it finds the same failure, and keeps none of them.
+    const check = await build({ contentDir: s.content, templatesDir: templates, outDir: s.out, now: FIXTURE_NOW, dryRun: true, keepFiles: false });
+    expect(check).toMatchObject({ ok: false, diagnostics: result.diagnostics, files: [] });
+  });
+});
+
+describe("a check", () => {
+  it("keeps no page, where any other dry run lists them all", async () => {
+    const s = await writeSmallSite({});
+    sites.push(s);
+    const options = { contentDir: s.content, templatesDir: TEMPLATES, outDir: s.out, now: FIXTURE_NOW, dryRun: true };
+    const listed = await build(options);
+    expect(listed.ok).toBe(true);
+    expect(listed.files.filter((f) => f.path.endsWith("index.html")).length).toBeGreaterThan(5);
+    expect(await build({ ...options, keepFiles: false })).toMatchObject({ ok: true, diagnostics: listed.diagnostics, files: [] });
+    // Nor does the render stage hold them until it ends.
+    const { site } = await prepareSite(options);
+    const { routes, ctx, templates } = site!;
+    const held = await renderPages(routes, ctx, templates, undefined, { threshold: Infinity });
+    const dropped = await renderPages(routes, ctx, templates, undefined, { threshold: Infinity, drop: true });
+    expect(held.files.length).toBe(routes.length);
+    expect(dropped).toMatchObject({ files: [], diagnostics: [], counts: { rendered: routes.length } });
   });
 });

@@ -8,9 +8,9 @@ import { reportOf, type BuildReport } from "./build-report.js";
 import type { Format } from "./formats.js";
 import { count, paintFor, printDiagnostics, withProgress, type Output } from "./output.js";
 
-// The pipeline (src/build.ts and all it loads) is imported only when there is something to build, and runs in
-// a heap-capped worker when the site is big (see CAP_FROM_FILES) unless a heap size was chosen, else in this
-// thread; a no-op build ends at the stamp check in this thread,
+// The pipeline (src/build.ts and all it loads) is imported only when there is something to build or check, and
+// runs in a heap-capped worker when the site is big (see CAP_FROM_FILES) unless a heap size was chosen, else in
+// this thread; a no-op build ends at the stamp check in this thread,
 // and loads only what that check and the summary need. A build that resumes from the last build's snapshot
 // (article bodies edited, see build-resume.ts) runs in this thread.
 
@@ -66,10 +66,12 @@ export async function runCheck(values: Values<"check">, io: Output): Promise<num
     throw new UsageError(`unknown --format ${JSON.stringify(formatName)}: use ${FORMATS.join(", ")}`);
   }
   const started = performance.now();
-  const result = await pipeline(
-    { contentDir: values.content, templatesDir: values.templates, outDir: "public", now: resolveNow(io.env), strict: values.strict, dryRun: true, encodeImages: false },
-    io,
-  );
+  const options: BuildOptions = { contentDir: values.content, templatesDir: values.templates, outDir: "public", now: resolveNow(io.env), strict: values.strict, dryRun: true, encodeImages: false, keepFiles: false };
+  // The walk a build's stamp check makes: its count decides, as for a build, whether the check needs the
+  // heap-capped worker, and loading reuses the sizes and times it took. A check never resumes a build.
+  const { inputStamp } = await import("../content/input-stamp.js");
+  const { stats } = await inputStamp(options.contentDir, options.templatesDir, null);
+  const result = await pipeline({ ...options, checked: { stats, candidate: false } }, io);
   if (!result) return 70;
   const ms = Math.round(performance.now() - started);
   const code = result.ok ? 0 : 1;

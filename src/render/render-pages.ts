@@ -88,6 +88,8 @@ export async function renderPages(
   parallel?: ParallelOptions & {
     /** The only documents changed since the last build, when the caller knows (pages that show none are kept). */
     touched?: ReadonlySet<Article | Page>;
+    /** Without a sink: drop each page once rendered (`check`), rather than list them all. */
+    drop?: boolean;
   },
 ): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[]; counts: PageCounts }> {
   const counts: PageCounts = { rendered: 0, spliced: 0, splicedByWorker: 0, kept: 0, byWorker: 0 };
@@ -120,6 +122,7 @@ export async function renderPages(
       }
       const base = bases[route];
       // Kept in memory (no sink: a dry run), every page is HTML text, whichever thread rendered it.
+      if (!sink && parallel?.drop) continue;
       const page = "html" in result ? { contents: result.html } : sink ? { contents: result.bytes, hash: result.hash } : { contents: decoder.decode(result.bytes) };
       files.push({ path: routes[route]!.outPath, ...page, ...(inputs && { inputs }), ...(base && { base }) });
     }
