@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { error, warning, type Diagnostic, type Location } from "../errors/diagnostic.js";
 import { closest } from "../errors/suggest.js";
 import type { YamlData } from "./parse-yaml.js";
@@ -48,7 +49,8 @@ export class FieldReader {
       return undefined;
     }
     if (typeof value !== "string") {
-      this.fail("field-type", key, `${this.fieldName(key)} must be text, not ${describe(value)}`, `Put the value in double quotes: ${key}: "${String(value)}"`);
+      const text = typeof value === "object" ? undefined : (this.written(key) ?? String(value));
+      this.fail("field-type", key, `${this.fieldName(key)} must be text, not ${describe(value)}`, text === undefined ? `Write text: ${key}: "..."` : `Put the value in double quotes: ${key}: "${text}"`);
       return undefined;
     }
     if (hasControl(value)) {
@@ -120,6 +122,23 @@ export class FieldReader {
         }),
       );
     }
+  }
+
+  /**
+   * The scalar at `key` as the file writes it, for a hint: `0123`, `1e3` or `0x1F` where YAML read 123, 1000 or
+   * 31. Undefined unless it is one plain word on its line (read again from the file: only on a mistake).
+   */
+  private written(key: string): string | undefined {
+    const at = this.at(key, "value");
+    let text: string;
+    try {
+      text = readFileSync(this.file, "utf8");
+    } catch {
+      return undefined;
+    }
+    const line = text.replace(/^\uFEFF/, "").split(/\r\n?|\n/)[at.line - 1] ?? "";
+    const word = line.slice(at.column - 1).replace(/\s+#.*$/, "").trim();
+    return /^[^\s"'#!&*,[\]{}]+$/.test(word) ? word : undefined;
   }
 
   fail(code: string, key: string, message: string, hint: string, where: "key" | "value" | "file" = "value"): void {
