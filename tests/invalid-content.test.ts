@@ -75,6 +75,19 @@ const CASES: Case[] = [
     files: { ...bad(fields({ category: "sport" })), "articles/one.md": article(fields({}), "Text.\n\n![A chart](/media/missing.png)\n") },
     expect: [`unknown-category ${A}:3:11 category`, "image-missing articles/one.md:8:1 body"],
   },
+  { name: "a body SVG missing from content/media", files: bad(fields({}), "Text.\n\n![A map](/media/map.svg)\n"), expect: [`image-missing ${A}:8:1 body`] },
+  {
+    name: "a body picture whose name has a # (a fragment in a link)",
+    files: { ...bad(fields({}), "Text.\n\n![The hall](</media/hall #2.jpg>)\n"), "media/hall #2.jpg": BASE["media/photo.jpg"]! },
+    expect: [`image-missing ${A}:8:1 body`],
+    says: "Write %23 for a # in a file name",
+  },
+  {
+    name: "a body picture named by a folder and a query",
+    files: { ...bad(fields({}), "Text.\n\n![The hall](/media/2024?v=2)\n"), "media/2024/photo.jpg": BASE["media/photo.jpg"]! },
+    expect: [`image-missing ${A}:8:1 body`],
+    says: "? starts a query",
+  },
   { name: "image as a javascript: URL", files: bad(fields({ image: '"javascript:alert(1)"', imageAlt: "A photo" })), expect: [`image-missing ${A}:5:8 image`] },
   // Dates
   { name: "date that does not parse", files: bad(fields({ date: "next tuesday" })), expect: [`invalid-date ${A}:4:7 date`] },

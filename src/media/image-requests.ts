@@ -18,20 +18,22 @@ export function imageRequests(index: Pick<SiteIndex, "articles" | "pages">): Ima
     // Every Markdown image, inline or by reference, starts with "![": most bodies need no parse (nor reading).
     if (!doc.bodyHasImages) continue;
     for (const found of bodyImages(md, doc.body)) {
-      out.push({ src: found.src, file: doc.file, line: doc.bodyLine + found.line, field: "body" });
+      out.push({ src: found.src, file: doc.file, line: doc.bodyLine + found.line, field: "body", ...(found.cut && { cut: found.cut }) });
     }
   }
   return out;
 }
 
 /** Local images in a Markdown body, with their 0-based line in it. */
-function bodyImages(md: InstanceType<typeof MarkdownIt>, body: string): { src: string; line: number }[] {
-  const out: { src: string; line: number }[] = [];
+function bodyImages(md: InstanceType<typeof MarkdownIt>, body: string): { src: string; line: number; cut?: "?" | "#" }[] {
+  const out: { src: string; line: number; cut?: "?" | "#" }[] = [];
   for (const token of md.parse(body, {})) {
     for (const child of token.children ?? []) {
       if (child.type !== "image") continue;
-      const src = mediaFile(String(child.attrGet("src") ?? ""));
-      if (src !== undefined) out.push({ src, line: token.map?.[0] ?? 0 });
+      const link = String(child.attrGet("src") ?? "");
+      const src = mediaFile(link);
+      const cut = /[?#]/.exec(link)?.[0] as "?" | "#" | undefined;
+      if (src !== undefined) out.push({ src, line: token.map?.[0] ?? 0, ...(cut && { cut }) });
     }
   }
   return out;

@@ -14,6 +14,8 @@ export interface ImageRequest {
   file: string;
   line: number;
   field: string;
+  /** The link had a `?` or `#`, which starts a query or a fragment: not part of the file's name. */
+  cut?: "?" | "#";
 }
 
 export interface ImageOptions {
@@ -61,7 +63,8 @@ export async function processImages(requests: ImageRequest[], options: ImageOpti
   for (const r of requests) if (RASTER.test(r.src)) bySrc.set(r.src, [...(bySrc.get(r.src) ?? []), r]);
   const images = new Map<string, ProcessedImage>();
   const files: OutputFile[] = [];
-  const diagnostics: Diagnostic[] = [];
+  // Other files a body shows as images (SVG, or a name cut short by a ? or #) are copied as they are, if there.
+  const diagnostics = missingBodyImages(requests.filter((r) => !RASTER.test(r.src)), options.mediaDir);
   // Images are hashed with the encoder's version, so the index of those hashes is the encoder's too: after an
   // upgrade of sharp or new settings, each image is hashed again, and gets new variants.
   const known = bySrc.size > 0 ? await readKnown(options.cacheDir, encoder.version) : {};
@@ -232,11 +235,11 @@ async function encodeAll(input: Uint8Array, folder: string, encoder: ImageEncode
  */
 export function missingBodyImages(requests: ImageRequest[], mediaDir: string): Diagnostic[] {
   return requests
-    .filter((r) => r.field === "body" && RASTER.test(r.src))
+    .filter((r) => r.field === "body")
     .filter((r) => {
       try {
-        statSync(path.join(mediaDir, r.src));
-        return false;
+        // A folder is not a picture either (`/media/2024?x` names the folder 2024).
+        return !statSync(path.join(mediaDir, r.src)).isFile();
       } catch (cause) {
         return (cause as NodeJS.ErrnoException).code === "ENOENT";
       }
@@ -247,7 +250,9 @@ export function missingBodyImages(requests: ImageRequest[], mediaDir: string): D
 function imageDiagnostic(r: ImageRequest, problem: string, missing: boolean): Diagnostic {
   return error(missing ? "image-missing" : "image-unreadable", r.file, { line: r.line, column: 1 }, `image "/media/${r.src}" ${problem}`, {
     field: r.field,
-    hint: missing
+    hint: missing && r.cut
+      ? `In a link, ${r.cut === "#" ? "# starts a fragment" : "? starts a query"}: the file name ends before it. Write ${r.cut === "#" ? "%23" : "%3F"} for a ${r.cut} in a file name, or rename the file.`
+      : missing
       ? "Put the file in content/media/ and write its path, e.g. /media/2024/photo.jpg"
       : /too large/i.test(problem)
         ? "AVIF and WebP stop at 16,383 pixels a side: crop the picture, or split a tall graphic into parts."
