@@ -5,7 +5,7 @@ import { loadContent } from "./content/load-content.js";
 import { contentCacheDir, openParseCache, type ParseCache } from "./content/parse-cache.js";
 import { error, hasErrors, sortDiagnostics, type Diagnostic } from "./errors/diagnostic.js";
 import { imageRequests } from "./media/image-requests.js";
-import { missingBodyImages, processImages } from "./media/process-images.js";
+import { processImages } from "./media/process-images.js";
 import type { ImageEncoder } from "./media/sharp-encoder.js";
 import type { Instant, OutputFile, Route, SiteIndex } from "./model.js";
 import { planAssets } from "./render/assets.js";
@@ -262,10 +262,20 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
   run.mark("validate");
   const mediaDir = path.join(options.contentDir, "media");
   const index = buildSiteIndex(valid.articles, valid.pages, config, options.now, { future: options.future ?? false });
+  const urls = makeUrls(config);
+  const pictures = () =>
+    processImages(imageRequests(index), {
+      mediaDir,
+      cacheDir,
+      urls,
+      ...(options.imageEncoder && { encoder: options.imageEncoder }),
+      encode: options.encodeImages !== false,
+    });
   if (run.failed()) {
-    // The stories that passed are indexed all the same, for the mistakes found only later: body pictures
-    // missing from content/media are listed with the others, not after they are fixed.
-    run.push(...missingBodyImages(imageRequests(index), mediaDir));
+    // The stories that passed are indexed all the same, for the mistakes found only later: their pictures are
+    // read (and encoded, as a build does) so that one missing or broken is listed with the others, not after
+    // they are fixed.
+    run.push(...(await pictures()).diagnostics);
     return stop();
   }
 
@@ -274,15 +284,8 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
   run.push(...aliasProblems);
   run.mark("index");
   if (run.failed()) return stop(index);
-  const urls = makeUrls(config);
   const assets = planAssets(theme.assets, urls);
-  const images = await processImages(imageRequests(index), {
-    mediaDir,
-    cacheDir,
-    urls,
-    ...(options.imageEncoder && { encoder: options.imageEncoder }),
-    encode: options.encodeImages !== false,
-  });
+  const images = await pictures();
   run.push(...images.diagnostics);
   run.mark("images");
   if (run.failed()) return stop(index);

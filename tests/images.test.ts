@@ -299,13 +299,13 @@ describe("image problems", () => {
       const built = await buildSite(path.join(dir, "content"), { cacheDir: path.join(dir, "cache") });
       const errors = built.result.diagnostics.map((d) => [d.code, d.file.split("/").slice(-2).join("/"), d.line, d.field]);
       expect(built.result.ok).toBe(false);
-      // The missing body image is listed with the front matter's mistake; the unreadable file only once
-      // processing runs, when the front matter is right.
+      // The unreadable picture and the missing body image are listed with the front matter's mistake, in one run.
       expect(errors).toEqual([
+        ["image-unreadable", "articles/broken-file.md", 5, "image"],
         ["image-missing", "articles/missing-body-image.md", 8, "body"],
         ["image-alt-missing", "articles/no-alt.md", 5, "imageAlt"],
       ]);
-      // With the alt text given, processing runs and finds the other two.
+      // With the alt text given, the other two remain.
       await writeFile(path.join(dir, "content", "articles", "no-alt.md"), (await readFile(path.join(dir, "content", "articles", "no-alt.md"), "utf8")).replace("image:", "imageAlt: A fine photo\nimage:"));
       const again = await buildSite(path.join(dir, "content"), { cacheDir: path.join(dir, "cache") });
       expect(again.result.diagnostics.map((d) => [d.code, d.file.split("/").slice(-2).join("/"), d.line, d.field])).toEqual([

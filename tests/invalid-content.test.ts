@@ -133,6 +133,11 @@ const CASES: Case[] = [
   { name: "site.yml missing", files: { "site.yml": null }, expect: ["config-missing site.yml:0:0"] },
   { name: "site.yml YAML error", files: { "site.yml": SITE_YML + "pageSize: [1\n" }, expect: ["yaml-syntax site.yml:9:1"] },
   { name: "unknown IANA zone", files: { "site.yml": SITE_YML.replace("Europe/Berlin", "Europe/Berln") }, expect: ["config-time-zone site.yml:4:11 timeZone"] },
+  {
+    name: "a missing logo beside another mistake in site.yml (both in one run)",
+    files: site("logo: /media/logo.png\npageSize: 0\n"),
+    expect: ["config-logo site.yml:8:7 logo", "field-range site.yml:9:11 pageSize"],
+  },
   { name: "bad date-fns pattern (YYYY)", files: site("dateFormat: DD.MM.YYYY\n"), expect: ["config-date-format site.yml:8:13 dateFormat"], says: "write yyyy for the year" },
   { name: "12-hour dateFormat without AM/PM", strict: true, files: site("dateFormat: dd.MM.yyyy hh:mm\n"), expect: ["config-12-hour site.yml:8:13 dateFormat"] },
   { name: "non-absolute baseUrl", files: { "site.yml": SITE_YML.replace("https://news.example/", "/news/") }, expect: ["config-base-url site.yml:2:10 baseUrl"] },

@@ -40,10 +40,13 @@ export async function loadConfig(
   const authors = authorsFile ? readAuthors(authorsFile) : [];
   if (!site) return { diagnostics };
   const config = readSite(site, authors, overrides, diagnostics);
-  if (config?.logo !== undefined && !/^https?:\/\//.test(config.logo)) {
-    const rel = config.logo.replace(/^\/?(media\/)?/, "");
+  // Looked for even when site.yml has other mistakes (there is no config then), so that all show in one run.
+  const raw = site.map.logo;
+  const logo = config ? config.logo : typeof raw === "string" && raw.trim() !== "" && !diagnostics.some((d) => d.field === "logo") ? raw : undefined;
+  if (logo !== undefined && !/^https?:\/\//.test(logo)) {
+    const rel = logo.replace(/^\/?(media\/)?/, "");
     const found = await stat(path.join(contentDir, "media", rel)).then((s) => s.isFile(), () => false);
-    if (!found) site.fail("config-logo", "logo", `logo "${config.logo}" is not in content/media`, "Put the file in content/media/ and write its path, e.g. logo: /media/logo.png");
+    if (!found) site.fail("config-logo", "logo", `logo "${logo}" is not in content/media`, "Put the file in content/media/ and write its path, e.g. logo: /media/logo.png");
   }
   return { config, diagnostics };
 }

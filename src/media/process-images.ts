@@ -229,11 +229,8 @@ async function encodeAll(input: Uint8Array, folder: string, encoder: ImageEncode
   return manifest;
 }
 
-/**
- * The body pictures missing from content/media, as processImages reports them: a build that stops at its other
- * mistakes (before processing) reports these too, so that every mistake shows in one run.
- */
-export function missingBodyImages(requests: ImageRequest[], mediaDir: string): Diagnostic[] {
+/** The body images missing from content/media (or naming a folder). */
+function missingBodyImages(requests: ImageRequest[], mediaDir: string): Diagnostic[] {
   return requests
     .filter((r) => r.field === "body")
     .filter((r) => {
