@@ -273,9 +273,11 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
     });
   if (run.failed()) {
     // The stories that passed are indexed all the same, for the mistakes found only later: their pictures are
-    // read (and encoded, as a build does) so that one missing or broken is listed with the others, not after
+    // read (and encoded, as a build does), so that one missing or broken is listed with the others, not after
     // they are fixed.
     run.push(...(await pictures()).diagnostics);
+    // Aliases too, against the pages of those stories (a subset of the site's: no collision found is false).
+    run.push(...planRedirects(index, planRoutes(index)).diagnostics);
     return stop();
   }
 

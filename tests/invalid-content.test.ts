@@ -109,6 +109,11 @@ const CASES: Case[] = [
   { name: "file name too long for a slug", files: { [`articles/${"long-".repeat(41)}x.md`]: article(fields({})) }, expect: [`invalid-slug articles/${"long-".repeat(41)}x.md:2:1 slug`], says: "at most 200 characters" },
   { name: "tag too long for a URL", files: bad(fields({ tags: `[oil, "${"Very long tag ".repeat(16)}"]` })), expect: [`invalid-tag ${A}:5:13 tags`], says: "at most 200 characters" },
   { name: "tag with nothing a URL can be made of", strict: true, files: bad(fields({ tags: '[oil, "🚀"]' })), expect: [`tag-without-page ${A}:5:13 tags`], says: "gets no page" },
+  {
+    name: "an alias that takes a category's page, beside another file's mistake (both in one run)",
+    files: { ...bad(fields({ category: "sport" })), "articles/one.md": article(fields({ aliases: "[/politics/]" })) },
+    expect: [`unknown-category ${A}:3:11 category`, "alias-collision articles/one.md:5:11 aliases"],
+  },
   { name: "alias with a part too long for a folder name", files: bad(fields({ aliases: `[/politics/${"x".repeat(201)}/]` })), expect: [`invalid-alias ${A}:5:11 aliases`], says: "longer than 200 characters" },
   { name: "file name that is not a slug", files: { "articles/Breaking News!.md": article(fields({})) }, expect: ["invalid-slug articles/Breaking News!.md:2:1 slug"] },
   { name: "two files with one URL (file names)", files: { "articles/a/same.md": GOOD, "articles/b/same.md": GOOD }, expect: ["duplicate-slug articles/b/same.md:1:1 slug"], says: "articles/a/same.md" },
