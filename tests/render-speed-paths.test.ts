@@ -9,6 +9,7 @@ import { createMarkdown } from "../src/render/markdown.js";
 import { markdownSpeed } from "../src/render/markdown-speed.js";
 import { excerpt } from "../src/render/excerpt.js";
 import { utf8 } from "../src/render/render-pages.js";
+import { spliceBlock } from "../src/render/splice.js";
 import { makeArticle } from "./bench/generate.js";
 
 // Shortcuts taken for speed must give exactly what the plain way gives.
@@ -38,6 +39,20 @@ describe("pages encoded through a scratch buffer", () => {
     // Compared after every text is encoded: a result that shared the scratch buffer would have changed since.
     texts.forEach((text, i) => expect(Buffer.from(made[i]!).equals(Buffer.from(text, "utf8"))).toBe(true));
     fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 300 }), (text) => Buffer.from(utf8(text)).equals(Buffer.from(text, "utf8"))), { seed: 7, numRuns: 2000 });
+  });
+});
+
+describe("a page spliced with the new Latest news", () => {
+  it("has every old block replaced, in a buffer of its own that the second thread can hand over, however small", () => {
+    const [before, after] = [Buffer.from("<ol>old</ol>"), Buffer.from("<ol>new, longer</ol>")];
+    for (const size of [10, 1000, 3000, 9000]) {
+      const text = `<p>${"x".repeat(size)}</p><ol>old</ol><p>y</p><ol>old</ol>`;
+      const spliced = spliceBlock(Buffer.from(text), before, after)!;
+      expect(spliced.toString()).toBe(text.replaceAll("<ol>old</ol>", "<ol>new, longer</ol>"));
+      // Node's pool (a small Buffer.concat's) would share its ArrayBuffer with other buffers.
+      expect([spliced.byteOffset, spliced.buffer.byteLength]).toEqual([0, spliced.length]);
+    }
+    expect(spliceBlock(Buffer.from("<p>no block</p>"), before, after)).toBeUndefined();
   });
 });
 

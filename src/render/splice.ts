@@ -60,7 +60,15 @@ export function spliceBlock(old: Uint8Array, before: Uint8Array, after: Uint8Arr
   }
   if (parts.length === 0) return undefined;
   parts.push(page.subarray(from));
-  return Buffer.concat(parts);
+  // A buffer of its own, not Buffer.concat's: that takes a page under 4 KB from Node's shared pool, whose
+  // ArrayBuffer the second thread cannot hand over (Node 20 copies the whole pool; Node 22 throws).
+  const out = Buffer.allocUnsafeSlow(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /**
