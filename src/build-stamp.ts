@@ -5,6 +5,7 @@ import type { ResumeCandidate } from "./resume-candidate.js";
 import { recoverJournal } from "./write/journal.js";
 import { dropStamp, readStamp, type SiteStamp } from "./write/site-stamp.js";
 import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
+import { outputFolderProblem } from "./write/output-folder.js";
 
 // Before a build reads anything: a build whose inputs (every file, by size and time, and the options) are
 // those of the last build into the same output folder, before that build's site could change with the clock,
@@ -31,7 +32,8 @@ export interface Checked {
 
 /** `unchanged` when there is nothing to do; else the stamp to record once this build has committed. */
 export async function checkStamp(options: BuildOptions): Promise<Checked> {
-  if (options.dryRun || overlappingFolder(options.outDir, [options.contentDir, options.templatesDir]) !== undefined) return {};
+  // An output folder the build refuses: the build reports why (see prepareSite).
+  if (options.dryRun || overlappingFolder(options.outDir, [options.contentDir, options.templatesDir]) !== undefined || outputFolderProblem(options.outDir)) return {};
   const started = performance.now();
   const out = path.resolve(options.outDir);
   // A killed build is finished or undone first: the stamp describes the output folder as it is.

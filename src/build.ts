@@ -22,6 +22,7 @@ import { buildSiteIndex } from "./site/build-site-index.js";
 import { validateContent, type ArticleMemo } from "./validate/validate-content.js";
 import { secondThreadFor, type SecondThread } from "./parallel/second-thread.js";
 import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
+import { outputFolderProblem } from "./write/output-folder.js";
 import { openSiteWriter, type WriteReport } from "./write/site-writer.js";
 import { hasManifest, loadManifest } from "./write/manifest.js";
 import { writeStamp, type BuildSummary } from "./write/site-stamp.js";
@@ -223,6 +224,11 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
     run.push(error("out-dir-unsafe", options.outDir, { line: 0, column: 0 }, `the output folder overlaps ${clash}`, {
       hint: "Build into a folder of its own (e.g. --out public): the build replaces the output folder as a whole.",
     }));
+    return run.done();
+  }
+  const unfit = options.dryRun ? undefined : outputFolderProblem(options.outDir);
+  if (unfit) {
+    run.push(error("out-dir-unsafe", options.outDir, { line: 0, column: 0 }, unfit.problem, { hint: unfit.hint }));
     return run.done();
   }
   // A build killed between the two renames of the swap left the previous site aside: put it back first,

@@ -1,3 +1,4 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -110,5 +111,38 @@ describe("robust reading", () => {
     expect(result.ok).toBe(false);
     expect(problems).toEqual(["out-dir-unsafe public:0:0"]);
     expect(await listFiles(s.content)).toEqual(["articles/ok.md", "authors.yml", "media/photo.jpg", "site.yml"]);
+  });
+
+  it("refuses, and leaves as it was, a file given as the output folder, or a folder of other files", async () => {
+    const cases: [string, (root: string) => void, string][] = [
+      ["notes.txt", (root) => writeFileSync(path.join(root, "notes.txt"), "precious"), "the output folder notes.txt is a file"],
+      ["notes.txt/site", (root) => writeFileSync(path.join(root, "notes.txt"), "precious"), "notes.txt/site cannot be made: "],
+      ["docs", (root) => mkdirSync(path.join(root, "docs")) ?? writeFileSync(path.join(root, "docs", "important.md"), "mine"), "the output folder docs holds files Broadsheet did not make (important.md)"],
+    ];
+    for (const [out, make, says] of cases) {
+      let root = "";
+      const { result, problems } = await buildFiles({}, { outDir: (site) => ((root = site.root), make(root), path.join(root, out)) });
+      expect(result.ok).toBe(false);
+      expect(problems).toEqual([`out-dir-unsafe ${path.relative(path.join(root, "content"), path.join(root, out))}:0:0`]);
+      expect(result.diagnostics[0]!.message.replaceAll(root + path.sep, "")).toContain(says);
+      if (out === "docs") expect(await listFiles(path.join(root, "docs"))).toEqual(["important.md"]);
+      else expect(readFileSync(path.join(root, "notes.txt"), "utf8")).toBe("precious");
+    }
+  });
+
+  it("stops, rather than retrying forever, where a folder exists but cannot hold a new one (/proc)", async () => {
+    const s = await writeSmallSite({});
+    sites.push(s);
+    await expect(build({ contentDir: s.content, templatesDir: TEMPLATES, outDir: "/proc/self/broadsheet-site", now: FIXTURE_NOW })).rejects.toThrow(/ENOENT/);
+  }, 20_000);
+
+  it("takes an empty folder, or a site whose cache is gone (an index.html at its top), and replaces it", async () => {
+    for (const make of [(out: string) => mkdirSync(out), (out: string) => mkdirSync(out) ?? writeFileSync(path.join(out, "index.html"), "old") ?? writeFileSync(path.join(out, "stale.html"), "old")]) {
+      const { result, problems, html } = await buildFiles({}, { outDir: (site) => { const out = path.join(site.root, "site"); make(out); return out; } });
+      expect(problems).toEqual([]);
+      expect(result.ok).toBe(true);
+      expect(await html("index.html")).toContain("<!doctype html>");
+      await expect(html("stale.html")).rejects.toThrow(/ENOENT/);
+    }
   });
 });

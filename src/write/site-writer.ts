@@ -1,9 +1,9 @@
-import { stat, mkdir, rm } from "node:fs/promises";
+import { stat, rm } from "node:fs/promises";
 import path from "node:path";
 import type { OutputFile } from "../model.js";
 import { applyJournal, commitJournal, forgetJournal, recoverJournal } from "./journal.js";
 import { hashBytes, loadBlocks, loadManifest, saveBlocks, saveManifest, type Manifest, type ManifestEntry } from "./manifest.js";
-import { recoverInterruptedSwap, stagingFolder, swapInto, writeFiles } from "./write-site.js";
+import { makeStaging, recoverInterruptedSwap, swapInto, writeFiles } from "./write-site.js";
 
 // The write stage. Files arrive in batches as they are rendered (so the whole site is never held in
 // memory) and are staged beside the output folder; nothing in the output folder changes before commit().
@@ -59,8 +59,7 @@ export async function openSiteWriter(outDir: string, options: { cache: boolean; 
   await recoverJournal(out);
   await recoverInterruptedSwap(out);
   const previous = options.cache ? await (options.manifest ?? loadManifest(out)) : undefined;
-  const staging = stagingFolder(out);
-  await mkdir(staging, { recursive: true });
+  const staging = await makeStaging(out);
   const next: Record<string, ManifestEntry> = {};
   // A manifest checked against a folder it did not describe is saved for this one, even if no file changes.
   const state = { moves: [] as [string, string][], changedEntries: previous?.rehomed === true, made: new Set<string>() };

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type { OutputFile } from "../model.js";
@@ -14,8 +14,7 @@ const PREVIOUS = ".previous-";
 export async function writeSite(files: OutputFile[], outDir: string): Promise<void> {
   const out = path.resolve(outDir);
   await recoverInterruptedSwap(out);
-  const staging = stagingFolder(out);
-  await mkdir(staging, { recursive: true });
+  const staging = await makeStaging(out);
   try {
     await writeFiles(files, staging);
     await swapInto(staging, out);
@@ -45,6 +44,24 @@ function isWithin(parent: string, child: string): boolean {
 /** A fresh folder name beside `out`, on the same file system (so renames are atomic). */
 export function stagingFolder(out: string): string {
   return `${out}${STAGING}${process.pid}-${Date.now().toString(36)}`;
+}
+
+/** A new staging folder beside `out`, made with the folders above it that are missing. */
+export async function makeStaging(out: string): Promise<string> {
+  const staging = stagingFolder(out);
+  // One mkdir per missing folder: Node's recursive mkdir retries forever where a folder exists but cannot
+  // hold a new one (`--out /proc/self/site` never ended); here that is an error at once.
+  const missing: string[] = [];
+  for (let at = staging; !existsSync(at); at = path.dirname(at)) {
+    missing.push(at);
+    if (path.dirname(at) === at) break;
+  }
+  for (const folder of missing.reverse()) {
+    await mkdir(folder).catch((cause: NodeJS.ErrnoException) => {
+      if (cause.code !== "EEXIST") throw cause;
+    });
+  }
+  return staging;
 }
 
 /**
