@@ -1,6 +1,7 @@
 import path from "node:path";
 import { loadConfig } from "./config/load-config.js";
 import { loadTemplates } from "./config/load-templates.js";
+import { missingFolders } from "./config/source-folders.js";
 import { loadContent } from "./content/load-content.js";
 import { contentCacheDir, openParseCache, type ParseCache } from "./content/parse-cache.js";
 import { error, hasErrors, sortDiagnostics, type Diagnostic } from "./errors/diagnostic.js";
@@ -234,6 +235,11 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
   // A build killed between the two renames of the swap left the previous site aside: put it back first,
   // even if this build then fails.
   if (!options.dryRun) await recoverInterruptedSwap(path.resolve(options.outDir));
+  const missing = missingFolders(options.contentDir, options.templatesDir);
+  if (missing.length > 0) {
+    run.push(...missing);
+    return run.done();
+  }
 
   const cacheDir = contentCacheDir(options.contentDir, options.cacheDir);
   // A dry run (`check`) reads the cache but leaves it as it was.

@@ -14,6 +14,30 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const cli = (args: string[]) => run(dir, args);
 
+describe("a content or templates folder that is not there, or is a file", () => {
+  it("is said as such by build and check (exit 1), not as a missing site.yml, a missing template or an internal error", async () => {
+    const root = path.join(dir, "folders");
+    await mkdir(root);
+    await writeFile(path.join(root, "afile"), "not a folder");
+    const templates = path.join(ROOT, "templates");
+    const content = fixture("newsroom");
+    const cases: [string[], string[]][] = [
+      [["--content", "afile", "--templates", templates], ["afile  -  error: the content folder afile is a file  [content-missing]"]],
+      [["--content", "nothere", "--templates", templates], ["nothere  -  error: there is no content folder nothere  [content-missing]"]],
+      [["--content", content, "--templates", "nothere"], ["nothere  -  error: there is no templates folder nothere  [templates-missing]"]],
+      [["--content", "nothere", "--templates", "afile"], ["afile  -  error: the templates folder afile is a file  [templates-missing]", "nothere  -  error: there is no content folder nothere  [content-missing]"]],
+    ];
+    for (const [args, said] of cases) {
+      for (const command of ["build", "check"]) {
+        const result = await run(root, [command, ...args]);
+        expect(result.code).toBe(1);
+        expect(result.stderr.split("\n").filter((l) => l.includes("error:"))).toEqual(said);
+      }
+    }
+    expect(existsSync(path.join(root, "public"))).toBe(false);
+  });
+});
+
 describe("a build with mistakes in the content", () => {
   it("names each file from the working folder, or by its full path when the content lies outside it", async () => {
     const root = path.join(dir, "names");

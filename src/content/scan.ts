@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { compareText } from "../errors/diagnostic.js";
 
@@ -66,9 +66,18 @@ function scanFilesSync(root: string, dir: string, outside: string[], seen: WalkS
       }
     }
   }
-  if (lstatSync(start, { throwIfNoEntry: false }) === undefined) return [];
+  // A folder that is not there, or is a file: nothing in it (the build says which, see missingFolders).
+  if (!isFolder(start)) return [];
   walk(start, "", realPath(start));
   return found;
+}
+
+function isFolder(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function realPath(file: string): string | undefined {
