@@ -164,10 +164,10 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
   const writer = options.dryRun ? undefined : await openSiteWriter(options.outDir, { cache: !options.noCache, ...(previous && { manifest: previous }) });
   const plan = planSyndication(routes, ctx, writer && ((group, inputs) => writer.reuse(group, inputs)), site.resumed !== undefined);
   // The second thread gets the site now, and makes the feeds and sitemaps while this thread starts on the pages.
-  const thread = second?.render({ recipe: { index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources });
+  const drop = options.keepFiles === false;
+  const thread = second?.render({ recipe: { index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources, drop });
   const syndicated = thread && second?.syndicate(plan, redirects);
   await site.saveParseCache?.();
-  const drop = options.keepFiles === false;
   const rendered = await renderPages(routes, ctx, templates, writer, { threshold, drop, ...(thread && second && { thread, second }), ...(site.resumed && { touched: site.resumed.edited }) });
   run.push(...rendered.diagnostics);
   const { rendered: made, spliced, splicedByWorker, kept, byWorker } = rendered.counts;

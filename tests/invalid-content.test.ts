@@ -201,8 +201,10 @@ describe("a template that fails", () => {
     expect(result.diagnostics[0]!.message).toMatch(message);
     expect(nothingWritten(s)).toBe(true);
     // `check` renders every page, so it finds the same failure, and keeps none of them.
-    const check = await build({ contentDir: s.content, templatesDir: templates, outDir: s.out, now: FIXTURE_NOW, dryRun: true, keepFiles: false });
-    expect(check).toMatchObject({ ok: false, diagnostics: result.diagnostics, files: [] });
+    for (const workerThreshold of [Infinity, 0]) {
+      const check = await build({ contentDir: s.content, templatesDir: templates, outDir: s.out, now: FIXTURE_NOW, dryRun: true, keepFiles: false, workerThreshold });
+      expect(check).toMatchObject({ ok: false, diagnostics: result.diagnostics, files: [] });
+    }
   });
 });
 
@@ -219,8 +221,12 @@ describe("a check", () => {
     const { site } = await prepareSite(options);
     const { routes, ctx, templates } = site!;
     const held = await renderPages(routes, ctx, templates, undefined, { threshold: Infinity });
-    const dropped = await renderPages(routes, ctx, templates, undefined, { threshold: Infinity, drop: true });
     expect(held.files.length).toBe(routes.length);
-    expect(dropped).toMatchObject({ files: [], diagnostics: [], counts: { rendered: routes.length } });
+    // Whichever thread renders them (threshold 0: a second thread takes part from the first page).
+    for (const threshold of [Infinity, 0]) {
+      const dropped = await renderPages(routes, ctx, templates, undefined, { threshold, drop: true });
+      expect(dropped).toMatchObject({ files: [], diagnostics: [], counts: { rendered: routes.length } });
+      if (threshold === 0) expect(dropped.counts.byWorker).toBeGreaterThan(0);
+    }
   });
 });

@@ -22,6 +22,8 @@ export interface WorkerInit {
   recipe: ViewRecipe;
   routes: Route[];
   templates: readonly TemplateSource[];
+  /** Pages are rendered to be checked, and dropped (`check`): only a failure comes back. */
+  drop?: boolean;
 }
 
 export type Request =
@@ -53,7 +55,9 @@ export type Reply =
   | { ready: true };
 
 const port = parentPort!;
-let site: { renderer: PageRenderer; routes: Route[]; ctx: ViewContext } | undefined;
+let site: { renderer: PageRenderer; routes: Route[]; ctx: ViewContext; drop: boolean } | undefined;
+/** What a dropped page comes back as (see WorkerInit.drop). */
+const DROPPED = { html: "" } as const;
 
 async function start(init: WorkerInit): Promise<void> {
   // Bodies came as file and offset (see withBodyFrom): this copy reads them itself.
@@ -63,7 +67,7 @@ async function start(init: WorkerInit): Promise<void> {
   const renderer = templates && pageRenderer(ctx, templates);
   // The main thread got past the same steps; if they fail here, throwing hands every job back to it.
   if (!renderer || "diagnostic" in renderer) throw new Error("second thread: the templates did not compile as on the main thread");
-  site = { renderer, routes: init.routes, ctx };
+  site = { renderer, routes: init.routes, ctx, drop: init.drop === true };
   port.postMessage({ ready: true } satisfies Reply);
 }
 
@@ -86,9 +90,12 @@ async function answer(request: Request): Promise<void> {
     const moved = spliced.flatMap((r) => (r ? [r.bytes.buffer as ArrayBuffer] : []));
     port.postMessage({ id: request.id, spliced } satisfies Reply, moved);
   } else if ("routes" in request) {
-    const { renderer, routes } = site!;
+    const { renderer, routes, drop } = site!;
     // Pages go back encoded and hashed, their bytes moved rather than copied: the main thread only writes them.
-    const results = request.routes.map((i) => asPageBytes(renderer.render(routes[i]!)));
+    const results = request.routes.map((i) => {
+      const result = renderer.render(routes[i]!);
+      return drop && "html" in result ? DROPPED : asPageBytes(result);
+    });
     const moved = results.flatMap((r) => ("bytes" in r ? [r.bytes.buffer as ArrayBuffer] : []));
     port.postMessage({ id: request.id, results } satisfies Reply, moved);
   }

@@ -88,8 +88,6 @@ export async function renderPages(
   parallel?: ParallelOptions & {
     /** The only documents changed since the last build, when the caller knows (pages that show none are kept). */
     touched?: ReadonlySet<Article | Page>;
-    /** Without a sink: drop each page once rendered (`check`), rather than list them all. */
-    drop?: boolean;
   },
 ): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[]; counts: PageCounts }> {
   const counts: PageCounts = { rendered: 0, spliced: 0, splicedByWorker: 0, kept: 0, byWorker: 0 };

@@ -18,6 +18,8 @@ export interface ParallelOptions {
   thread?: RenderThread;
   /** The second thread that `thread` runs in, which also takes pages to splice (see render-pages.ts). */
   second?: SecondThread;
+  /** Without a sink: drop each page once rendered (`check`), rather than list them all. */
+  drop?: boolean;
 }
 
 /**
@@ -118,7 +120,7 @@ export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewCo
   };
   const open = () => {
     own = openSecondThread();
-    thread = own.render({ recipe: { index: ctx.index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources });
+    thread = own.render({ recipe: { index: ctx.index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources, drop: parallel.drop === true });
     return own;
   };
   // The worker's replies arrive between macrotasks: let them in after each chunk rendered here.
