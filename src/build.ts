@@ -161,10 +161,22 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
   // Pages stream into the write stage, which changes the output folder only at commit (see src/write/).
   // The manifest the second thread loaded; loaded here if that thread failed.
   const previous = manifest?.then((loaded) => (loaded ? loaded.manifest : loadManifest(options.outDir)));
-  const writer = options.dryRun ? undefined : await openSiteWriter(options.outDir, { cache: !options.noCache, ...(previous && { manifest: previous }) });
+  let writer: Awaited<ReturnType<typeof openSiteWriter>> | undefined;
+  try {
+    writer = options.dryRun ? undefined : await openSiteWriter(options.outDir, { cache: !options.noCache, ...(previous && { manifest: previous }) });
+  } catch (cause) {
+    const { code, path: where } = cause as NodeJS.ErrnoException;
+    if (!["ENOENT", "EACCES", "EPERM", "EROFS", "ENOTDIR"].includes(code ?? "")) throw cause;
+    await second?.close();
+    run.push(error("out-dir-unsafe", options.outDir, { line: 0, column: 0 }, `the output folder ${options.outDir} cannot be made (${code} at ${where ?? options.outDir})`, {
+      hint: "Build into a folder you can write, e.g. --out public.",
+    }));
+    return run.done(index);
+  }
   const plan = planSyndication(routes, ctx, writer && ((group, inputs) => writer.reuse(group, inputs)), site.resumed !== undefined);
   // The second thread gets the site now, and makes the feeds and sitemaps while this thread starts on the pages.
-  const drop = options.keepFiles === false;
+  // Only a dry run may drop pages: with a writer, a dropped page would be written empty.
+  const drop = options.keepFiles === false && !writer;
   const thread = second?.render({ recipe: { index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources, drop });
   const syndicated = thread && second?.syndicate(plan, redirects);
   await site.saveParseCache?.();
@@ -275,19 +287,20 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
   const mediaDir = path.join(options.contentDir, "media");
   const index = buildSiteIndex(valid.articles, valid.pages, config, options.now, { future: options.future ?? false });
   const urls = makeUrls(config);
-  const pictures = () =>
+  const pictures = (encode = true) =>
     processImages(imageRequests(index), {
       mediaDir,
       cacheDir,
       urls,
       ...(options.imageEncoder && { encoder: options.imageEncoder }),
-      encode: options.encodeImages !== false,
+      encode: encode && options.encodeImages !== false,
     });
   if (run.failed()) {
     // The stories that passed are indexed all the same, for the mistakes found only later: their pictures are
     // read (and encoded, as a build does), so that one missing or broken is listed with the others, not after
     // they are fixed.
-    run.push(...(await pictures()).diagnostics);
+    // Read through and probed as check does, not encoded: the encodes wait for a build that can use them.
+    run.push(...(await pictures(false)).diagnostics);
     // Aliases too, against the pages of those stories (a subset of the site's: no collision found is false).
     run.push(...planRedirects(index, planRoutes(index)).diagnostics);
     return stop();

@@ -23,9 +23,9 @@ describe("a content or templates folder that is not there, or is a file", () => 
     const content = fixture("newsroom");
     const cases: [string[], string[]][] = [
       [["--content", "afile", "--templates", templates], ["afile  -  error: the content folder afile is a file  [content-missing]"]],
-      [["--content", "nothere", "--templates", templates], ["nothere  -  error: there is no content folder nothere  [content-missing]"]],
-      [["--content", content, "--templates", "nothere"], ["nothere  -  error: there is no templates folder nothere  [templates-missing]"]],
-      [["--content", "nothere", "--templates", "afile"], ["afile  -  error: the templates folder afile is a file  [templates-missing]", "nothere  -  error: there is no content folder nothere  [content-missing]"]],
+      [["--content", "nothere", "--templates", templates], ["nothere  -  error: the content folder nothere is not there  [content-missing]"]],
+      [["--content", content, "--templates", "nothere"], ["nothere  -  error: the templates folder nothere is not there  [templates-missing]"]],
+      [["--content", "nothere", "--templates", "afile"], ["afile  -  error: the templates folder afile is a file  [templates-missing]", "nothere  -  error: the content folder nothere is not there  [content-missing]"]],
     ];
     for (const [args, said] of cases) {
       for (const command of ["build", "check"]) {

@@ -296,9 +296,17 @@ describe("image problems", () => {
       const media = path.join(dir, "content", "media");
       await drawImage(path.join(media, "fine.jpg"), 300, 200);
       await writeFile(path.join(media, "broken.jpg"), "this is not a jpeg");
-      const built = await buildSite(path.join(dir, "content"), { cacheDir: path.join(dir, "cache") });
+      // A story with no mistake, and a new picture of its own.
+      await drawImage(path.join(media, "quay.jpg"), 300, 200);
+      await writeFile(path.join(dir, "content", "articles", "quay.md"), "---\ntitle: The quay\ncategory: local\ndate: 2024-07-01 11:00\n---\nText.\n\n![The quay](/media/quay.jpg)\n");
+      const counted = countingEncoder();
+      const built = await buildSite(path.join(dir, "content"), { cacheDir: path.join(dir, "cache"), imageEncoder: counted });
       const errors = built.result.diagnostics.map((d) => [d.code, d.file.split("/").slice(-2).join("/"), d.line, d.field]);
       expect(built.result.ok).toBe(false);
+      // The pictures of a build that fails are read through, as a check reads them, not encoded: its mistakes
+      // are not kept waiting for encodes (~1.3 s a picture).
+      expect(counted.calls.decode).toBe(1);
+      expect(counted.calls.encode).toBe(0);
       // The unreadable picture and the missing body image are listed with the front matter's mistake, in one run.
       expect(errors).toEqual([
         ["image-unreadable", "articles/broken-file.md", 5, "image"],

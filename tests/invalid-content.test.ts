@@ -57,7 +57,7 @@ const CASES: Case[] = [
   { name: "a number as title", files: bad(fields({ title: "12" })), expect: [`field-type ${A}:2:8 title`], says: 'title: "12"' },
   { name: "a NUL character in the title", files: bad(fields({ title: '"Nul\\u0000here"' })), expect: [`field-control-char ${A}:2:8 title`], says: "U+0000" },
   { name: "a control character in a tag", files: bad(fields({ tags: '[ok, "bell\\u0007"]' })), expect: [`field-control-char ${A}:5:12 tags`] },
-  { name: "a list as title", files: bad(fields({ title: "[a, b]" })), expect: [`field-type ${A}:2:8 title`], says: 'Write text: title: "..."' },
+  { name: "a list as title", files: bad(fields({ title: "[a, b]" })), expect: [`field-type ${A}:2:8 title`], says: 'Write text in double quotes: title: "..."' },
   { name: "a string as tags", files: bad(fields({ tags: "oil, gas" })), expect: [`field-type ${A}:5:7 tags`] },
   { name: "a number among tags", files: bad(fields({ tags: "[oil, 42]" })), expect: [`field-type ${A}:5:13 tags`] },
   { name: "slug: 0123 (a number to YAML)", files: bad(fields({ slug: "0123" })), expect: [`field-type ${A}:5:7 slug`], says: 'slug: "0123"' },
@@ -86,8 +86,10 @@ const CASES: Case[] = [
     name: "a body picture named by a folder and a query",
     files: { ...bad(fields({}), "Text.\n\n![The hall](/media/2024?v=2)\n"), "media/2024/photo.jpg": BASE["media/photo.jpg"]! },
     expect: [`image-missing ${A}:8:1 body`],
-    says: "? starts a query",
+    says: 'image "/media/2024" is a folder, not a file',
   },
+  { name: "a body picture missing, linked with a query", files: bad(fields({}), "Text.\n\n![A chart](/media/chart.png?v=2)\n"), expect: [`image-missing ${A}:8:1 body`], says: "Put the file in content/media/" },
+  { name: "a body image under a file's name (/media/photo.jpg/x.svg)", files: bad(fields({}), "Text.\n\n![A map](/media/photo.jpg/x.svg)\n"), expect: [`image-missing ${A}:8:1 body`] },
   { name: "image as a javascript: URL", files: bad(fields({ image: '"javascript:alert(1)"', imageAlt: "A photo" })), expect: [`image-missing ${A}:5:8 image`] },
   // Dates
   { name: "date that does not parse", files: bad(fields({ date: "next tuesday" })), expect: [`invalid-date ${A}:4:7 date`] },
@@ -217,6 +219,14 @@ describe("a check", () => {
     expect(listed.ok).toBe(true);
     expect(listed.files.filter((f) => f.path.endsWith("index.html")).length).toBeGreaterThan(5);
     expect(await build({ ...options, keepFiles: false })).toMatchObject({ ok: true, diagnostics: listed.diagnostics, files: [] });
+    // A build that writes its pages writes them whole, whatever it is told to keep (the second thread renders too).
+    const written = await build({ ...options, dryRun: false, keepFiles: false, workerThreshold: 0 });
+    expect(written.ok).toBe(true);
+    const home = await readFile(path.join(s.out, "index.html"), "utf8");
+    expect(home).toContain("</html>");
+    const made = listed.files.flatMap((f) => ("contents" in f ? [{ path: f.path, text: Buffer.from(f.contents).toString("utf8") }] : []));
+    expect(made.map((f) => f.path)).toContain("feed.xml");
+    for (const file of made) expect(await readFile(path.join(s.out, file.path), "utf8")).toBe(file.text);
     // Nor does the render stage hold them until it ends.
     const { site } = await prepareSite(options);
     const { routes, ctx, templates } = site!;

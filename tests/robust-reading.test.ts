@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -118,6 +118,10 @@ describe("robust reading", () => {
       ["notes.txt", (root) => writeFileSync(path.join(root, "notes.txt"), "precious"), "the output folder notes.txt is a file"],
       ["notes.txt/site", (root) => writeFileSync(path.join(root, "notes.txt"), "precious"), "notes.txt/site cannot be made: "],
       ["docs", (root) => mkdirSync(path.join(root, "docs")) ?? writeFileSync(path.join(root, "docs", "important.md"), "mine"), "the output folder docs holds files Broadsheet did not make (important.md)"],
+      // A hand-made site: an index.html alone is not the mark of a generated one.
+      ["docs", (root) => mkdirSync(path.join(root, "docs")) ?? writeFileSync(path.join(root, "docs", "index.html"), "mine") ?? writeFileSync(path.join(root, "docs", "important.md"), "mine"), "holds files Broadsheet did not make (important.md, index.html)"],
+      // A deploy branch checked out there: its .git (and any commit not pushed) would go with the folder.
+      ["docs", (root) => { mkdirSync(path.join(root, "docs", ".git"), { recursive: true }); writeFileSync(path.join(root, "docs", "important.md"), "mine"); }, "the output folder docs is a Git checkout (.git)"],
     ];
     for (const [out, make, says] of cases) {
       let root = "";
@@ -125,7 +129,7 @@ describe("robust reading", () => {
       expect(result.ok).toBe(false);
       expect(problems).toEqual([`out-dir-unsafe ${path.relative(path.join(root, "content"), path.join(root, out))}:0:0`]);
       expect(result.diagnostics[0]!.message.replaceAll(root + path.sep, "")).toContain(says);
-      if (out === "docs") expect(await listFiles(path.join(root, "docs"))).toEqual(["important.md"]);
+      if (out === "docs") expect((await listFiles(path.join(root, "docs"))).filter((f) => f !== "index.html")).toEqual(["important.md"]);
       else expect(readFileSync(path.join(root, "notes.txt"), "utf8")).toBe("precious");
     }
   });
@@ -133,11 +137,28 @@ describe("robust reading", () => {
   it("stops, rather than retrying forever, where a folder exists but cannot hold a new one (/proc)", async () => {
     const s = await writeSmallSite({});
     sites.push(s);
-    await expect(build({ contentDir: s.content, templatesDir: TEMPLATES, outDir: "/proc/self/broadsheet-site", now: FIXTURE_NOW })).rejects.toThrow(/ENOENT/);
+    const result = await build({ contentDir: s.content, templatesDir: TEMPLATES, outDir: "/proc/self/broadsheet-site", now: FIXTURE_NOW });
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.map((d) => d.code)).toEqual(["out-dir-unsafe"]);
+    expect(result.diagnostics[0]!.message).toMatch(/cannot be made \(ENOENT/);
   }, 20_000);
 
-  it("takes an empty folder, or a site whose cache is gone (an index.html at its top), and replaces it", async () => {
-    for (const make of [(out: string) => mkdirSync(out), (out: string) => mkdirSync(out) ?? writeFileSync(path.join(out, "index.html"), "old") ?? writeFileSync(path.join(out, "stale.html"), "old")]) {
+  it("refuses a folder of other files put where its output was, although the cache beside it describes an output of that name", async () => {
+    const s = await writeSmallSite({});
+    sites.push(s);
+    const options = { contentDir: s.content, templatesDir: TEMPLATES, outDir: s.out, now: FIXTURE_NOW };
+    expect((await build(options)).ok).toBe(true);
+    rmSync(s.out, { recursive: true });
+    mkdirSync(s.out);
+    writeFileSync(path.join(s.out, "thesis.md"), "mine");
+    const again = await build(options);
+    expect(again.diagnostics.map((d) => d.code)).toEqual(["out-dir-unsafe"]);
+    expect(await listFiles(s.out)).toEqual(["thesis.md"]);
+  });
+
+  it("takes an empty folder, or a site whose cache is gone (index.html and sitemap.xml at its top), and replaces it", async () => {
+    const site = (out: string) => mkdirSync(out) ?? ["index.html", "sitemap.xml", "stale.html"].forEach((f) => writeFileSync(path.join(out, f), "old"));
+    for (const make of [(out: string) => mkdirSync(out), site]) {
       const { result, problems, html } = await buildFiles({}, { outDir: (site) => { const out = path.join(site.root, "site"); make(out); return out; } });
       expect(problems).toEqual([]);
       expect(result.ok).toBe(true);

@@ -20,6 +20,6 @@ export function missingFolders(contentDir: string, templatesDir: string): Diagno
       // not there (or a file on its path)
     }
     const shown = displayPath(dir);
-    return [error(`${name}-missing`, shown, { line: 0, column: 0 }, file ? `the ${name} folder ${shown} is a file` : `there is no ${name} folder ${shown}`, { hint })];
+    return [error(`${name}-missing`, shown, { line: 0, column: 0 }, file ? `the ${name} folder ${shown} is a file` : `the ${name} folder ${shown} is not there`, { hint })];
   });
 }

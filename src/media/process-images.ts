@@ -229,25 +229,26 @@ async function encodeAll(input: Uint8Array, folder: string, encoder: ImageEncode
   return manifest;
 }
 
-/** The body images missing from content/media (or naming a folder). */
+/** The body images missing from content/media, or naming a folder there (`/media/2024?x` names 2024). */
 function missingBodyImages(requests: ImageRequest[], mediaDir: string): Diagnostic[] {
-  return requests
-    .filter((r) => r.field === "body")
-    .filter((r) => {
-      try {
-        // A folder is not a picture either (`/media/2024?x` names the folder 2024).
-        return !statSync(path.join(mediaDir, r.src)).isFile();
-      } catch (cause) {
-        return (cause as NodeJS.ErrnoException).code === "ENOENT";
-      }
-    })
-    .map((r) => imageDiagnostic(r, "is not in content/media", true));
+  return requests.flatMap((r) => {
+    if (r.field !== "body") return [];
+    try {
+      const info = statSync(path.join(mediaDir, r.src));
+      return info.isFile() ? [] : [imageDiagnostic(r, "is a folder, not a file", true)];
+    } catch (cause) {
+      // ENOTDIR: a file on the way (/media/photo.jpg/x.svg).
+      const code = (cause as NodeJS.ErrnoException).code;
+      return code === "ENOENT" || code === "ENOTDIR" ? [imageDiagnostic(r, "is not in content/media", true)] : [];
+    }
+  });
 }
 
 function imageDiagnostic(r: ImageRequest, problem: string, missing: boolean): Diagnostic {
   return error(missing ? "image-missing" : "image-unreadable", r.file, { line: r.line, column: 1 }, `image "/media/${r.src}" ${problem}`, {
     field: r.field,
-    hint: missing && r.cut
+    // A cut that left a whole file name (photo.jpg?v=2) is a query on a missing file, not a name cut short.
+    hint: missing && r.cut && !/\.[a-z0-9]{2,5}$/i.test(r.src)
       ? `In a link, ${r.cut === "#" ? "# starts a fragment" : "? starts a query"}: the file name ends before it. Write ${r.cut === "#" ? "%23" : "%3F"} for a ${r.cut} in a file name, or rename the file.`
       : missing
       ? "Put the file in content/media/ and write its path, e.g. /media/2024/photo.jpg"

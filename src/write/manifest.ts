@@ -55,6 +55,10 @@ export function hashBytes(contents: string | Uint8Array): string {
 
 /** dev, inode and birth time of the folder: changes when the folder is swapped, removed or restored. */
 export async function folderIdentity(dir: string): Promise<string | undefined> {
+  return folderIdentityNow(dir);
+}
+
+export function folderIdentityNow(dir: string): string | undefined {
   let info;
   try {
     info = statSync(dir, { bigint: true });

@@ -1,12 +1,13 @@
-import { readdirSync, statSync, type Stats } from "node:fs";
+import { readFileSync, readdirSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
-import { hasManifest } from "./manifest.js";
+import { folderIdentityNow, hasManifest, manifestPath } from "./manifest.js";
 
 /**
  * Why `outDir` cannot be the output folder, if it cannot. The build replaces the output folder as a whole, so
- * it takes only a folder that is new, empty, one it made (its manifest is beside it), or a site (an
- * `index.html` at its top: an earlier build whose cache is gone, a deploy branch checked out there). A file
- * given as `--out`, or a folder of other files, was replaced by the site without a word.
+ * it takes only a folder that is new, empty, one it made (its manifest beside it describes this very folder),
+ * or a site (`index.html` and `sitemap.xml` at its top: an earlier build whose cache is gone, restored by CI).
+ * A file given as `--out`, a folder of other files, or a Git checkout (a deploy branch) was replaced by the
+ * site without a word.
  */
 export function outputFolderProblem(outDir: string): { problem: string; hint: string } | undefined {
   const out = path.resolve(outDir);
@@ -28,11 +29,30 @@ export function outputFolderProblem(outDir: string): { problem: string; hint: st
       ? { problem: `the output folder ${outDir} is a file`, hint: `${elsewhere} The build would replace the file with the site.` }
       : { problem: `${outDir} cannot be made: ${at} is a file`, hint: elsewhere };
   }
-  if (at !== out || hasManifest(out)) return undefined;
+  if (at !== out) return undefined;
   const entries = readdirSync(out).sort();
-  if (entries.length === 0 || entries.includes("index.html")) return undefined;
+  if (entries.includes(".git")) {
+    return {
+      problem: `the output folder ${outDir} is a Git checkout (.git)`,
+      hint: `The build replaces the output folder as a whole, and would delete its .git. ${elsewhere} Then copy the site into the checkout.`,
+    };
+  }
+  // Every site Broadsheet writes has both at its top, whatever the theme.
+  const site = entries.includes("index.html") && entries.includes("sitemap.xml");
+  if (entries.length === 0 || site || madeHere(out)) return undefined;
   return {
     problem: `the output folder ${outDir} holds files Broadsheet did not make (${entries.slice(0, 3).join(", ")}${entries.length > 3 ? ", …" : ""})`,
     hint: `The build replaces the output folder as a whole, and would delete them. ${elsewhere} Or move those files away first.`,
   };
+}
+
+/** A manifest beside `out` that describes this very folder (not one since removed and made again by hand). */
+function madeHere(out: string): boolean {
+  if (!hasManifest(out)) return false;
+  try {
+    const { folder } = JSON.parse(readFileSync(manifestPath(out), "utf8")) as { folder?: string };
+    return folder !== undefined && folder === folderIdentityNow(out);
+  } catch {
+    return false;
+  }
 }

@@ -49,8 +49,9 @@ export class FieldReader {
       return undefined;
     }
     if (typeof value !== "string") {
-      const text = typeof value === "object" ? undefined : (this.written(key) ?? String(value));
-      this.fail("field-type", key, `${this.fieldName(key)} must be text, not ${describe(value)}`, text === undefined ? `Write text: ${key}: "..."` : `Put the value in double quotes: ${key}: "${text}"`);
+      // Quoted as the file writes it (YAML reads 0123 as 123); where that cannot be read back, no value is offered.
+      const text = typeof value === "object" ? undefined : this.written(key);
+      this.fail("field-type", key, `${this.fieldName(key)} must be text, not ${describe(value)}`, text === undefined ? `Write text in double quotes: ${key}: "..."` : `Put the value in double quotes: ${key}: "${text}"`);
       return undefined;
     }
     if (hasControl(value)) {
