@@ -87,4 +87,12 @@ describe("broadsheet new", () => {
     expect((await cli(dir, ["new", "Headline"])).stderr).toContain("--category is required");
     expect((await cli(dir, ["new", "«»", "--category", "world"])).stderr).toContain("give one with --slug");
   });
+
+  it("says so when the content folder is not there, and writes nothing", async () => {
+    const missing = await cli(dir, ["new", "X", "--category", "world", "--content", "elsewhere"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("elsewhere  -  error: the content folder elsewhere is not there  [content-missing]");
+    expect(missing.stderr).not.toContain("site.yml");
+    expect(existsSync(path.join(dir, "elsewhere"))).toBe(false);
+  });
 });

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { loadConfig, ID_PATTERN, MAX_SLUG } from "../config/load-config.js";
+import { missingFolder } from "../config/source-folders.js";
 import { loadContent } from "../content/load-content.js";
 import { createFileOnce, newArticleFile } from "../content/new-article.js";
 import { hasErrors } from "../errors/diagnostic.js";
@@ -17,6 +18,11 @@ export async function runNew(values: Values<"new">, positionals: string[], io: O
   if (headline === "") throw new UsageError('give the headline: broadsheet new "Headline" --category ID');
   if (values.category === undefined) throw new UsageError("--category is required");
 
+  const missing = missingFolder(values.content, "content");
+  if (missing.length > 0) {
+    printDiagnostics(io, missing);
+    return 1;
+  }
   const loaded = await loadConfig(values.content);
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
     printDiagnostics(io, loaded.diagnostics);
