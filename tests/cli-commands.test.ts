@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { lstat, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { load } from "cheerio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -95,6 +95,18 @@ describe("broadsheet build", () => {
     expect($(".site-title").attr("href")).toBe("/preview/");
     const plain = await html("public", "politics/budget-vote-delayed");
     expect(plain('link[rel="canonical"]').attr("href")).toBe("https://fixture.example/politics/budget-vote-delayed/");
+  });
+});
+
+describe("broadsheet build --out LINK", () => {
+  it("builds into the folder a symbolic link names, and leaves the link as it is", async () => {
+    expect((await cli(dir, ["build", "--out", "linked-site"])).code).toBe(0);
+    await symlink("linked-site", path.join(dir, "site-link"));
+    const built = await cli(dir, ["build", "--out", "site-link", "--no-cache"]);
+    expect(built.code).toBe(0);
+    expect(built.stdout).toMatch(/^Built \d+ files \(30 articles\) into site-link\/ in \d+ ms/);
+    expect((await lstat(path.join(dir, "site-link"))).isSymbolicLink()).toBe(true);
+    expect(existsSync(path.join(dir, "linked-site", "index.html"))).toBe(true);
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -154,6 +154,20 @@ describe("robust reading", () => {
     const again = await build(options);
     expect(again.diagnostics.map((d) => d.code)).toEqual(["out-dir-unsafe"]);
     expect(await listFiles(s.out)).toEqual(["thesis.md"]);
+  });
+
+  it("takes its own output restored from a backup (another folder, every entry in the manifest), index.html deleted by hand", async () => {
+    const s = await writeSmallSite({});
+    sites.push(s);
+    const options = { contentDir: s.content, templatesDir: TEMPLATES, outDir: s.out, now: FIXTURE_NOW };
+    expect((await build(options)).ok).toBe(true);
+    rmSync(path.join(s.out, "index.html"));
+    cpSync(s.out, `${s.out}.backup`, { recursive: true });
+    rmSync(s.out, { recursive: true });
+    renameSync(`${s.out}.backup`, s.out);
+    const again = await build({ ...options, noCache: true });
+    expect(again.diagnostics).toEqual([]);
+    expect(readFileSync(path.join(s.out, "index.html"), "utf8")).toContain("<!doctype html>");
   });
 
   it("takes an empty folder, or a site whose cache is gone (index.html and sitemap.xml at its top), and replaces it", async () => {

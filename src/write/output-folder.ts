@@ -30,7 +30,17 @@ export function outputFolderProblem(outDir: string): { problem: string; hint: st
       : { problem: `${outDir} cannot be made: ${at} is a file`, hint: elsewhere };
   }
   if (at !== out) return undefined;
-  const entries = readdirSync(out).sort();
+  // The swap renames the output folder: a mount point (a Docker volume) cannot be renamed (EBUSY, after the
+  // whole site was rendered).
+  if (info.dev !== statSync(path.dirname(out)).dev) {
+    return { problem: `the output folder ${outDir} is a mount point`, hint: `The build replaces the output folder with a rename, which a mount point refuses. ${elsewhere} Then copy the site onto the mount.` };
+  }
+  let entries: string[];
+  try {
+    entries = readdirSync(out).sort();
+  } catch (cause) {
+    return { problem: `the output folder ${outDir} cannot be read (${(cause as NodeJS.ErrnoException).code})`, hint: elsewhere };
+  }
   if (entries.includes(".git")) {
     return {
       problem: `the output folder ${outDir} is a Git checkout (.git)`,
@@ -39,19 +49,26 @@ export function outputFolderProblem(outDir: string): { problem: string; hint: st
   }
   // Every site Broadsheet writes has both at its top, whatever the theme.
   const site = entries.includes("index.html") && entries.includes("sitemap.xml");
-  if (entries.length === 0 || site || madeHere(out)) return undefined;
+  if (entries.length === 0 || site || madeHere(out, entries)) return undefined;
   return {
     problem: `the output folder ${outDir} holds files Broadsheet did not make (${entries.slice(0, 3).join(", ")}${entries.length > 3 ? ", …" : ""})`,
     hint: `The build replaces the output folder as a whole, and would delete them. ${elsewhere} Or move those files away first.`,
   };
 }
 
-/** A manifest beside `out` that describes this very folder (not one since removed and made again by hand). */
-function madeHere(out: string): boolean {
+/**
+ * A manifest beside `out` that describes this very folder (not one since removed and made again by hand), or,
+ * for a folder with another identity (restored from a backup, moved across file systems), lists every entry at
+ * its top: a file or folder the manifest does not name is not the build's.
+ */
+function madeHere(out: string, entries: string[]): boolean {
   if (!hasManifest(out)) return false;
   try {
-    const { folder } = JSON.parse(readFileSync(manifestPath(out), "utf8")) as { folder?: string };
-    return folder !== undefined && folder === folderIdentityNow(out);
+    const { folder, files } = JSON.parse(readFileSync(manifestPath(out), "utf8")) as { folder?: string; files?: Record<string, unknown> };
+    if (folder !== undefined && folder === folderIdentityNow(out)) return true;
+    if (typeof files !== "object" || files === null) return false;
+    const tops = new Set(Object.keys(files).map((file) => file.split("/")[0]));
+    return entries.every((entry) => tops.has(entry));
   } catch {
     return false;
   }
