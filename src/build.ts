@@ -23,7 +23,7 @@ import { buildSiteIndex } from "./site/build-site-index.js";
 import { validateContent, type ArticleMemo } from "./validate/validate-content.js";
 import { secondThreadFor, type SecondThread } from "./parallel/second-thread.js";
 import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
-import { outputFolderProblem } from "./write/output-folder.js";
+import { outputFolderProblem, throughLink } from "./write/output-folder.js";
 import { openSiteWriter, type WriteReport } from "./write/site-writer.js";
 import { hasManifest, loadManifest } from "./write/manifest.js";
 import { writeStamp, type BuildSummary } from "./write/site-stamp.js";
@@ -117,7 +117,8 @@ export interface BuildMemory {
 type ManifestLoad = ReturnType<SecondThread["loadManifest"]>;
 
 /** load → validate → index → render → write. Writes nothing unless every stage before succeeded. */
-export async function build(options: BuildOptions): Promise<BuildResult> {
+export async function build(given: BuildOptions): Promise<BuildResult> {
+  const options = { ...given, outDir: throughLink(given.outDir) };
   const threshold = options.workerThreshold ?? WORKER_THRESHOLD;
   let second = options.second;
   try {

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -168,6 +168,17 @@ describe("robust reading", () => {
     const again = await build({ ...options, noCache: true });
     expect(again.diagnostics).toEqual([]);
     expect(readFileSync(path.join(s.out, "index.html"), "utf8")).toContain("<!doctype html>");
+  });
+
+  it("builds into the folder a symbolic link names, and keeps the link", async () => {
+    const s = await writeSmallSite({});
+    sites.push(s);
+    mkdirSync(path.join(s.root, "target"));
+    symlinkSync("target", path.join(s.root, "link"));
+    const result = await build({ contentDir: s.content, templatesDir: TEMPLATES, outDir: path.join(s.root, "link"), now: FIXTURE_NOW });
+    expect(result.diagnostics).toEqual([]);
+    expect(lstatSync(path.join(s.root, "link")).isSymbolicLink()).toBe(true);
+    expect(readFileSync(path.join(s.root, "target", "index.html"), "utf8")).toContain("<!doctype html>");
   });
 
   it("takes an empty folder, or a site whose cache is gone (index.html and sitemap.xml at its top), and replaces it", async () => {

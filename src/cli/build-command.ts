@@ -1,6 +1,6 @@
-import { lstatSync, realpathSync, statSync } from "node:fs";
 import type { BuildOptions } from "../build.js";
 import { checkStamp } from "../build-stamp.js";
+import { throughLink } from "../write/output-folder.js";
 import { isHttpUrl } from "../config/http-url.js";
 import { resolveNow } from "./now.js";
 import type { BuildSummary } from "../write/site-stamp.js";
@@ -37,19 +37,6 @@ export async function runBuild(values: Values<"build">, io: Output): Promise<num
   const result = checked.unchanged ? reportOf(checked.unchanged) : await pipeline({ ...options, checked }, io);
   if (!result) return 70;
   return printBuild(io, values, result, Math.round(performance.now() - started));
-}
-
-/**
- * `--out` given as a symbolic link to a folder: its target. The build replaces the output folder with a rename,
- * which would replace the link itself with a folder and leave the site it points to as it was.
- */
-function throughLink(out: string): string {
-  try {
-    if (!lstatSync(out).isSymbolicLink() || !statSync(out).isDirectory()) return out;
-    return realpathSync(out);
-  } catch {
-    return out; // dangling, or a loop: the build reports it
-  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync, type Stats } from "node:fs";
+import { lstatSync, readFileSync, readdirSync, realpathSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
 import { folderIdentityNow, hasManifest, manifestPath } from "./manifest.js";
 
@@ -71,5 +71,18 @@ function madeHere(out: string, entries: string[]): boolean {
     return entries.every((entry) => tops.has(entry));
   } catch {
     return false;
+  }
+}
+
+/**
+ * The output folder given as a symbolic link to a folder: its target. The build replaces the output folder with
+ * a rename, which would replace the link itself with a folder and leave the site it points to as it was.
+ */
+export function throughLink(out: string): string {
+  try {
+    if (!lstatSync(out).isSymbolicLink() || !statSync(out).isDirectory()) return out;
+    return realpathSync(out);
+  } catch {
+    return out; // not there, dangling, or a loop: the build says what it finds
   }
 }
