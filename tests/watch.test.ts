@@ -174,6 +174,14 @@ function startWatch(site: SmallSite, flags: string[] = []) {
       }
     },
     output: () => ({ out, err }),
+    /** Until neither stream has grown for `quietMs` (a build's --timings reach stderr after its summary line). */
+    async settled(quietMs = 300): Promise<void> {
+      let last = "";
+      for (let now = out + err; now !== last; now = out + err) {
+        last = now;
+        await sleep(quietMs);
+      }
+    },
     stop: async () => {
       child.kill("SIGINT");
       return exited;
@@ -231,6 +239,7 @@ describe("broadsheet build --watch", () => {
     expect(existsSync(soon)).toBe(true);
 
     // Ctrl-C: stops, with nothing printed after.
+    await watch.settled();
     const printed = watch.output();
     expect(await watch.stop()).toBe(0);
     expect(watch.output()).toEqual(printed);
