@@ -1,4 +1,4 @@
-import { cpSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -132,6 +132,19 @@ describe("robust reading", () => {
       if (out === "docs") expect((await listFiles(path.join(root, "docs"))).filter((f) => f !== "index.html")).toEqual(["important.md"]);
       else expect(readFileSync(path.join(root, "notes.txt"), "utf8")).toBe("precious");
     }
+  });
+
+  it("refuses an output folder whose name is too long for the folders named after it, before rendering anything", async () => {
+    const s = await writeSmallSite({});
+    sites.push(s);
+    const out = path.join(s.root, "s".repeat(230));
+    const result = await build({ contentDir: s.content, templatesDir: TEMPLATES, outDir: out, now: FIXTURE_NOW });
+    expect(result.diagnostics.map((d) => [d.code, d.message])).toEqual([["out-dir-unsafe", "the output folder's name is 230 bytes long"]]);
+    expect(result.stages).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+    // 200 bytes is still a name the build can work beside.
+    const fits = await build({ contentDir: s.content, templatesDir: TEMPLATES, outDir: path.join(s.root, "s".repeat(200)), now: FIXTURE_NOW });
+    expect(fits.diagnostics).toEqual([]);
   });
 
   it("stops, rather than retrying forever, where a folder exists but cannot hold a new one (/proc)", async () => {

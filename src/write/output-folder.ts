@@ -9,8 +9,23 @@ import { folderIdentityNow, hasManifest, manifestPath } from "./manifest.js";
  * A file given as `--out`, a folder of other files, or a Git checkout (a deploy branch) was replaced by the
  * site without a word.
  */
+/**
+ * The longest name the output folder may have. The folders and files named after it add up to ~35 bytes to
+ * it: the staging folder beside it and the previous output moved aside 26 (".previous-<pid>-<time>"), a cache
+ * file being written 35 (".site-inputs.v8.<pid>-<thread>-<n>.tmp"). A file system refuses a name over 255
+ * bytes (ENAMETOOLONG: an internal error, once the whole site had been rendered).
+ */
+const MAX_NAME = 200;
+
 export function outputFolderProblem(outDir: string): { problem: string; hint: string } | undefined {
   const out = path.resolve(outDir);
+  const name = Buffer.byteLength(path.basename(out));
+  if (name > MAX_NAME) {
+    return {
+      problem: `the output folder's name is ${name} bytes long`,
+      hint: `Use a name of at most ${MAX_NAME} bytes: the build makes folders and cache files named after it, with some 35 bytes more, and a file system allows 255.`,
+    };
+  }
   let at = out;
   let info: Stats;
   for (;;) {
