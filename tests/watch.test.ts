@@ -174,6 +174,8 @@ function startWatch(site: SmallSite, flags: string[] = []) {
       }
     },
     output: () => ({ out, err }),
+    /** Its exit code, once it has ended by itself. */
+    exited: () => exited,
     /** Until neither stream has grown for `quietMs` (a build's --timings reach stderr after its summary line). */
     async settled(quietMs = 300): Promise<void> {
       let last = "";
@@ -246,6 +248,21 @@ describe("broadsheet build --watch", () => {
 
     // What the watch wrote is what a cold build of the same content writes.
     await expectSameAsColdBuild(site.out, { contentDir: site.content, templatesDir: TEMPLATES, outDir: site.out, now: Date.now() }, path.join(site.root, "cold"));
+  });
+});
+
+describe("broadsheet build --watch into a folder it must not replace", () => {
+  it("says so and stops (exit 1) rather than wait for a change to the content, which could not fix it", { timeout: 30_000 }, async () => {
+    const site = await writeSmallSite({});
+    cleanups.push(() => site.cleanup());
+    await mkdir(path.join(site.root, "docs"));
+    await writeFile(path.join(site.root, "docs", "notes.md"), "mine");
+    const watch = startWatch(site, ["--out", "docs"]);
+    expect(await watch.line(/^Stopped watching: no change to the content or templates can fix that folder\. Fix it, then start again\.$/, "err")).toBeTruthy();
+    expect(watch.output().err).toContain("holds files Broadsheet did not make (notes.md)  [out-dir-unsafe]");
+    expect(watch.output().out).not.toContain("Watching");
+    expect(await watch.exited()).toBe(1);
+    expect(await listFiles(path.join(site.root, "docs"))).toEqual(["notes.md"]);
   });
 });
 

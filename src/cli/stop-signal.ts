@@ -1,5 +1,5 @@
-/** Resolves at Ctrl-C (SIGINT) or SIGTERM: how `dev` and `build --watch` stop (then cleanly, with exit code 0). */
-export function untilStopped(): Promise<void> {
+/** Resolves at Ctrl-C (SIGINT) or SIGTERM (or when `orWhen` resolves): how `dev` and `build --watch` stop (then cleanly, with exit code 0). */
+export function untilStopped(orWhen?: Promise<unknown>): Promise<void> {
   return new Promise<void>((resolve) => {
     const stop = () => {
       process.off("SIGINT", stop);
@@ -8,5 +8,7 @@ export function untilStopped(): Promise<void> {
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
+    // Or when the caller stops by itself: the signals are then the default's again.
+    void orWhen?.then(stop);
   });
 }

@@ -28,6 +28,12 @@ const CHECK_AFTER_MS = 300;
  */
 const REPORTS_SETTLE_MS = 150;
 
+/**
+ * Problems with the folders themselves, which no change to the content or templates fixes: the watch stops
+ * (exit 1) rather than wait for a change that would only fail again.
+ */
+const FOLDER_PROBLEMS = new Set(["out-dir-unsafe", "content-missing", "templates-missing"]);
+
 /** Why a build runs: the first; files the watcher reported; the clock; changes the watcher missed. */
 type Why = { first: true } | { files: string[]; reported: string[] } | { clock: true } | { missed: true };
 
@@ -46,6 +52,9 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
   let check: NodeJS.Timeout | undefined;
   let reports = 0;
   let first = true;
+  let gaveUp: () => void = () => {};
+  const givenUp = new Promise<void>((resolve) => (gaveUp = resolve));
+  let exitCode = 0;
 
   const once = (why: Why): Promise<void> =>
     buildOnce(why)
@@ -56,7 +65,7 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
         else io.err.write(`broadsheet: internal error: ${cause instanceof Error ? cause.message : String(cause)}\n`);
       })
       .finally(() => {
-        if (first) io.out.write(`Watching ${options.contentDir}/ and ${options.templatesDir}/ for changes (Ctrl-C to stop)\n`);
+        if (first && exitCode === 0) io.out.write(`Watching ${options.contentDir}/ and ${options.templatesDir}/ for changes (Ctrl-C to stop)\n`);
         first = false;
       });
   const buildOnce = async (why: Why): Promise<void> => {
@@ -77,6 +86,13 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
           : " as the clock reached a scheduled story or the news sitemap's edge";
     const after = first ? "" : `${cause}${report.written === undefined ? "" : `, ${report.written} written`}`;
     await printBuild(io, values, report, ms, first ? "" : `${paint.dim(new Date().toTimeString().slice(0, 8))} `, after);
+    if (report.diagnostics.some((d) => FOLDER_PROBLEMS.has(d.code))) {
+      io.err.write("Stopped watching: no change to the content or templates can fix that folder. Fix it, then start again.\n");
+      exitCode = 1;
+      stopping = true;
+      gaveUp();
+      return;
+    }
     if (report.eventStamp !== undefined) checkLater(report.eventStamp);
     clearTimeout(clock);
     // A site without published stories changes with any clock (its feeds are dated by it), so its own time
@@ -133,7 +149,7 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
     },
     { onError: (message) => io.err.write(`broadsheet: ${message}\n`) },
   );
-  await untilStopped();
+  await untilStopped(givenUp);
   // A build under way finishes (or fails) as a whole: the output is never left half-written.
   stopping = true;
   unwatch();
@@ -141,7 +157,7 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
   clearTimeout(check);
   await running;
   await builder.close();
-  return 0;
+  return exitCode;
 }
 
 /** With a heap size chosen (no cap), the builds run in this thread, which keeps what the worker would. */
