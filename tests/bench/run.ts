@@ -8,11 +8,11 @@ import { measureWatchEdit } from "./watch-edit.js";
 import { median, medianRun, onPath, snapshot, timed, written, type Run } from "./measure.js";
 
 // npm run bench [-- --sizes 1000,10000,100000 --runs 3 --targets ram,disk --no-hugo --no-dev]
-// Generates each newsroom once, then per output target: cold builds (--no-cache, empty output), then
-// rounds of no-op / one-body-edit / one-new-article rebuilds, CI runs (a fresh checkout with the last
-// build's output and cache restored), the body edit under a running `build --watch`, `cp -r` of our output,
-// and Hugo's cold build of the same corpus when `hugo` is on the PATH; and per size, the dev server's
-// edit-to-served time.
+// Generates each newsroom once, then per output target: cold builds (--no-cache, empty output), each
+// followed by Hugo's cold build of the same corpus when `hugo` is on the PATH; then rounds of no-op /
+// one-body-edit / one-new-article rebuilds, CI runs (a fresh checkout with the last build's output and cache
+// restored), the body edit under a running `build --watch`, and `cp -r` of our output; and per size, the
+// dev server's edit-to-served time.
 // Prints Markdown tables of medians.
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -35,6 +35,8 @@ interface Row {
   watchMs: number;
   copy: number;
   hugo?: Run;
+  /** Median of each of our cold builds' time over Hugo's made right after it (see measureTarget). */
+  ratio?: number;
 }
 
 const { values } = parseArgs({
@@ -88,13 +90,25 @@ async function measureTarget(corpus: Corpus, base: string, target: string): Prom
   const cache = path.join(base, ".broadsheet-cache");
   const build = (...extra: string[]) => timed("node", [CLI, "build", "--content", corpus.content, "--templates", TEMPLATES, "--out", out, "--quiet", ...extra], ENV);
 
+  // Our cold builds alternate with Hugo's, and each of ours is compared with the one of Hugo's right after it:
+  // these machines' speed drifts by ±10% from one build to the next, and by 2x over an hour, so Hugo's runs
+  // made after all of ours (as this bench did) could land in another phase of the machine than ours.
   const cold: Run[] = [];
+  const hugoRuns: Run[] = [];
+  const hugoOut = path.join(base, "hugo-public");
   for (let r = 0; r < runs; r++) {
     await rm(out, { recursive: true, force: true });
     await rm(cache, { recursive: true, force: true });
     cold.push(await build("--no-cache"));
     log(`${corpus.articles} ${target} cold ${cold.at(-1)!.seconds.toFixed(2)} s`);
+    if (!corpus.hugo) continue;
+    await rm(hugoOut, { recursive: true, force: true });
+    hugoRuns.push(await timed("hugo", ["--quiet", "--source", corpus.hugo, "--destination", hugoOut, "--cacheDir", path.join(base, "hugo-cache")]));
+    log(`${corpus.articles} ${target} hugo ${hugoRuns.at(-1)!.seconds.toFixed(2)} s`);
   }
+  await rm(hugoOut, { recursive: true, force: true });
+  const hugo = hugoRuns.length > 0 ? medianRun(hugoRuns) : undefined;
+  const ratio = hugoRuns.length > 0 ? median(cold.map((run, r) => run.seconds / hugoRuns[r]!.seconds)) : undefined;
   const files = (await snapshot(out)).size;
 
   const noop: Run[] = [], edit: Run[] = [], added: Run[] = [];
@@ -156,18 +170,6 @@ async function measureTarget(corpus: Corpus, base: string, target: string): Prom
   }
   await rm(`${out}-copy`, { recursive: true, force: true });
 
-  let hugo: Run | undefined;
-  if (corpus.hugo) {
-    const hugoRuns: Run[] = [];
-    const hugoOut = path.join(base, "hugo-public");
-    for (let r = 0; r < runs; r++) {
-      await rm(hugoOut, { recursive: true, force: true });
-      hugoRuns.push(await timed("hugo", ["--quiet", "--source", corpus.hugo, "--destination", hugoOut, "--cacheDir", path.join(base, "hugo-cache")]));
-      log(`${corpus.articles} ${target} hugo ${hugoRuns.at(-1)!.seconds.toFixed(2)} s`);
-    }
-    await rm(hugoOut, { recursive: true, force: true });
-    hugo = medianRun(hugoRuns);
-  }
   await rm(out, { recursive: true, force: true });
   return {
     articles: corpus.articles,
@@ -181,6 +183,7 @@ async function measureTarget(corpus: Corpus, base: string, target: string): Prom
     watchMs: watch.editMs,
     copy: median(copies),
     ...(hugo && { hugo }),
+    ...(ratio !== undefined && { ratio }),
   };
 }
 
@@ -207,10 +210,10 @@ function table(list: Row[]): string {
       s(r.copy),
       r.hugo ? s(r.hugo.seconds) : "—",
       r.hugo ? mb(r.hugo) : "—",
-      r.hugo ? `${(r.cold.seconds / r.hugo.seconds).toFixed(2)}×` : "—",
+      r.ratio !== undefined ? `${r.ratio.toFixed(2)}×` : "—",
     ].join(" | "),
   );
-  const note = `Medians of ${runs} whole-process runs; peak RSS is the largest of the runs; ${withHugo ? "Hugo from the PATH" : "no hugo on the PATH"}.`;
+  const note = `Medians of ${runs} whole-process runs; peak RSS is the largest of the runs; ${withHugo ? "Hugo from the PATH, its cold builds alternating with ours; ours / Hugo is the median of each of our cold builds over Hugo's right after it" : "no hugo on the PATH"}.`;
   return [...head, ...lines.map((l) => `| ${l} |`), "", note].join("\n");
 }
 
