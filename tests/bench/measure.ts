@@ -11,6 +11,8 @@ export interface Run {
   seconds: number;
   /** Peak resident set size in MB, when /usr/bin/time is installed. */
   rssMb?: number;
+  /** User and system CPU time in seconds, when /usr/bin/time is installed. */
+  cpuSeconds?: number;
 }
 
 const GNU_TIME = "/usr/bin/time";
@@ -33,7 +35,8 @@ export async function timed(command: string, args: string[], env: NodeJS.Process
   const text = await readFile(report, "utf8");
   await rm(report, { force: true });
   const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(text);
-  return { seconds, ...(kb && { rssMb: Number(kb[1]) / 1024 }) };
+  const cpu = ["User", "System"].map((kind) => Number(new RegExp(`${kind} time \\(seconds\\): ([\\d.]+)`).exec(text)?.[1] ?? NaN));
+  return { seconds, ...(kb && { rssMb: Number(kb[1]) / 1024 }), ...(cpu.every(Number.isFinite) && { cpuSeconds: cpu[0]! + cpu[1]! }) };
 }
 
 /** Identity of every file under `dir`: "inode:mtime", by relative path. */
