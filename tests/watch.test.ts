@@ -266,6 +266,23 @@ describe("broadsheet build --watch into a folder it must not replace", () => {
   });
 });
 
+describe("broadsheet build --watch while a deploy swaps the content folder", () => {
+  it("fails the build made while the folder is gone, then builds it when it is back, still watching", { timeout: 30_000 }, async () => {
+    const site = await writeSmallSite({});
+    cleanups.push(() => site.cleanup());
+    const watch = startWatch(site);
+    expect(await watch.line(/^Watching content\/ and .*templates\/ for changes \(Ctrl-C to stop\)$/)).toBeTruthy();
+    await rename(site.content, `${site.content}.old`);
+    expect(await watch.line(/ Build failed after a change to content: 1 error, 0 warnings; nothing was written\.$/, "err")).toBeTruthy();
+    expect(watch.output().err).toContain("[content-missing]");
+    await rename(`${site.content}.old`, site.content);
+    expect(await watch.line(/ Built \d+ files \(1 article\) into public\/ in \d+ ms after a change to content/)).toBeTruthy();
+    expect(watch.output().err).not.toContain("Stopped watching");
+    await watch.settled();
+    expect(await watch.stop()).toBe(0);
+  });
+});
+
 describe("broadsheet build --watch and changes its watcher does not report", () => {
   it("finds them by walking the files once idle, and builds them", { timeout: 60_000 }, async () => {
     const site = await writeSmallSite({ "articles/two.md": article("title: The second story\ncategory: world\ndate: 2024-07-02 10:00") });

@@ -29,10 +29,15 @@ const CHECK_AFTER_MS = 300;
 const REPORTS_SETTLE_MS = 150;
 
 /**
- * Problems with the folders themselves, which no change to the content or templates fixes: the watch stops
- * (exit 1) rather than wait for a change that would only fail again.
+ * Problems with the folders themselves, which no change to the content or templates fixes: at the first build
+ * the watch stops (exit 1) rather than wait for a change that would only fail again.
  */
 const FOLDER_PROBLEMS = new Set(["out-dir-unsafe", "content-missing", "templates-missing"]);
+/**
+ * Later, only the output folder's: a content or templates folder that has gone is one a deploy is swapping
+ * (moved away and back, replaced), and its return is built as a change (see watchFolders).
+ */
+const LATER_FOLDER_PROBLEMS = new Set(["out-dir-unsafe"]);
 
 /** Why a build runs: the first; files the watcher reported; the clock; changes the watcher missed. */
 type Why = { first: true } | { files: string[]; reported: string[] } | { clock: true } | { missed: true };
@@ -65,7 +70,8 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
         else io.err.write(`broadsheet: internal error: ${cause instanceof Error ? cause.message : String(cause)}\n`);
       })
       .finally(() => {
-        if (first && exitCode === 0) io.out.write(`Watching ${options.contentDir}/ and ${options.templatesDir}/ for changes (Ctrl-C to stop)\n`);
+        // Not once stopping: Ctrl-C during the first build, or a folder it refused.
+        if (first && !stopping) io.out.write(`Watching ${options.contentDir}/ and ${options.templatesDir}/ for changes (Ctrl-C to stop)\n`);
         first = false;
       });
   const buildOnce = async (why: Why): Promise<void> => {
@@ -86,7 +92,8 @@ export async function watchBuild(options: BuildOptions, values: Values<"build">,
           : " as the clock reached a scheduled story or the news sitemap's edge";
     const after = first ? "" : `${cause}${report.written === undefined ? "" : `, ${report.written} written`}`;
     await printBuild(io, values, report, ms, first ? "" : `${paint.dim(new Date().toTimeString().slice(0, 8))} `, after);
-    if (report.diagnostics.some((d) => FOLDER_PROBLEMS.has(d.code))) {
+    const unfixable = first ? FOLDER_PROBLEMS : LATER_FOLDER_PROBLEMS;
+    if (report.diagnostics.some((d) => unfixable.has(d.code))) {
       io.err.write("Stopped watching: no change to the content or templates can fix that folder. Fix it, then start again.\n");
       exitCode = 1;
       stopping = true;
