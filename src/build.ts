@@ -23,7 +23,7 @@ import { buildSiteIndex } from "./site/build-site-index.js";
 import { validateContent, type ArticleMemo } from "./validate/validate-content.js";
 import { secondThreadFor, type SecondThread } from "./parallel/second-thread.js";
 import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
-import { outputFolderProblem, throughLink } from "./write/output-folder.js";
+import { outputFolderProblem, outputPathProblem, throughLink } from "./write/output-folder.js";
 import { openSiteWriter, type WriteReport } from "./write/site-writer.js";
 import { hasManifest, loadManifest } from "./write/manifest.js";
 import { writeStamp, type BuildSummary } from "./write/site-stamp.js";
@@ -162,12 +162,17 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
   // Pages stream into the write stage, which changes the output folder only at commit (see src/write/).
   // The manifest the second thread loaded; loaded here if that thread failed.
   const previous = manifest?.then((loaded) => (loaded ? loaded.manifest : loadManifest(options.outDir)));
+  const tooDeep = options.dryRun ? undefined : outputPathProblem(options.outDir, [...routes.map((r) => r.outPath), ...site.files.map((f) => f.path)]);
+  if (tooDeep) {
+    run.push(error("out-dir-unsafe", options.outDir, { line: 0, column: 0 }, tooDeep.problem, { hint: tooDeep.hint }));
+    return run.done(index);
+  }
   let writer: Awaited<ReturnType<typeof openSiteWriter>> | undefined;
   try {
     writer = options.dryRun ? undefined : await openSiteWriter(options.outDir, { cache: !options.noCache, ...(previous && { manifest: previous }) });
   } catch (cause) {
     const { code, path: where } = cause as NodeJS.ErrnoException;
-    if (!["ENOENT", "EACCES", "EPERM", "EROFS", "ENOTDIR"].includes(code ?? "")) throw cause;
+    if (!["ENOENT", "EACCES", "EPERM", "EROFS", "ENOTDIR", "ENAMETOOLONG"].includes(code ?? "")) throw cause;
     await second?.close();
     run.push(error("out-dir-unsafe", options.outDir, { line: 0, column: 0 }, `the output folder ${options.outDir} cannot be made (${code} at ${where ?? options.outDir})`, {
       hint: "Build into a folder you can write, e.g. --out public.",

@@ -147,6 +147,19 @@ describe("robust reading", () => {
     expect(fits.diagnostics).toEqual([]);
   });
 
+  it("refuses an output folder whose path is too long for the site's files, before writing anything", async () => {
+    const s = await writeSmallSite({});
+    sites.push(s);
+    // Folders of 230 bytes, down to a path of ~4,050 bytes: "politics/ok/index.html" cannot be written below it.
+    let deep = s.root;
+    while (Buffer.byteLength(deep) < 3_800) deep = path.join(deep, "d".repeat(230));
+    const out = path.join(deep, "p".repeat(4_050 - Buffer.byteLength(deep) - 1));
+    const result = await build({ contentDir: s.content, templatesDir: TEMPLATES, outDir: out, now: FIXTURE_NOW });
+    expect(result.diagnostics.map((d) => d.code)).toEqual(["out-dir-unsafe"]);
+    expect(result.diagnostics[0]!.message).toMatch(/^the output folder's path is too long for the site: .+ in it would have a path of \d+ bytes \(at most 4095\)$/);
+    expect(existsSync(deep)).toBe(false);
+  });
+
   it("stops, rather than retrying forever, where a folder exists but cannot hold a new one (/proc)", async () => {
     const s = await writeSmallSite({});
     sites.push(s);

@@ -89,6 +89,32 @@ function madeHere(out: string, entries: string[]): boolean {
   }
 }
 
+/** The longest path Linux takes (PATH_MAX, less its closing NUL). */
+const MAX_PATH = 4095;
+/** What the staging folder's name adds to the output folder's (".staging-<pid>-<time>"), at most. */
+const STAGING_SUFFIX = 26;
+
+/**
+ * The output folder's path is so long that a file of the site (`files`: paths relative to it) would have a path
+ * over MAX_PATH in the staging folder: its write would fail (ENAMETOOLONG) after the whole site was rendered.
+ */
+export function outputPathProblem(outDir: string, files: Iterable<string>): { problem: string; hint: string } | undefined {
+  const folder = Buffer.byteLength(path.resolve(outDir)) + STAGING_SUFFIX + 1;
+  let longest = "";
+  let bytes = 0;
+  for (const file of files) {
+    // A UTF-16 unit is at most 3 bytes of UTF-8: most paths are short enough without counting their bytes.
+    if (folder + 3 * file.length <= MAX_PATH) continue;
+    const length = Buffer.byteLength(file);
+    if (length > bytes) [longest, bytes] = [file, length];
+  }
+  if (folder + bytes <= MAX_PATH) return undefined;
+  return {
+    problem: `the output folder's path is too long for the site: ${longest} in it would have a path of ${folder + bytes} bytes (at most ${MAX_PATH})`,
+    hint: "Build into a folder with a shorter path, e.g. --out public.",
+  };
+}
+
 /**
  * The output folder given as a symbolic link to a folder: its target. The build replaces the output folder with
  * a rename, which would replace the link itself with a folder and leave the site it points to as it was.
