@@ -3,27 +3,27 @@ import path from "node:path";
 import { folderIdentityNow, hasManifest, manifestPath } from "./manifest.js";
 
 /**
+ * The longest name the output folder may have. The folders and files named after it add up to ~40 bytes to
+ * it: the staging folder beside it and the previous output moved aside 26 (".previous-<pid>-<time>"), a cache
+ * file being written up to 39 (".site-edits.json.<pid>-<thread>-<n>.tmp"). A file system refuses a name over
+ * 255 bytes (ENAMETOOLONG: an internal error, once the whole site had been rendered).
+ */
+const MAX_NAME = 200;
+
+/**
  * Why `outDir` cannot be the output folder, if it cannot. The build replaces the output folder as a whole, so
  * it takes only a folder that is new, empty, one it made (its manifest beside it describes this very folder),
  * or a site (`index.html` and `sitemap.xml` at its top: an earlier build whose cache is gone, restored by CI).
  * A file given as `--out`, a folder of other files, or a Git checkout (a deploy branch) was replaced by the
- * site without a word.
+ * site without a word. A name too long for the folders named after it is refused too (see MAX_NAME).
  */
-/**
- * The longest name the output folder may have. The folders and files named after it add up to ~35 bytes to
- * it: the staging folder beside it and the previous output moved aside 26 (".previous-<pid>-<time>"), a cache
- * file being written 35 (".site-inputs.v8.<pid>-<thread>-<n>.tmp"). A file system refuses a name over 255
- * bytes (ENAMETOOLONG: an internal error, once the whole site had been rendered).
- */
-const MAX_NAME = 200;
-
 export function outputFolderProblem(outDir: string): { problem: string; hint: string } | undefined {
   const out = path.resolve(outDir);
   const name = Buffer.byteLength(path.basename(out));
   if (name > MAX_NAME) {
     return {
       problem: `the output folder's name is ${name} bytes long`,
-      hint: `Use a name of at most ${MAX_NAME} bytes: the build makes folders and cache files named after it, with some 35 bytes more, and a file system allows 255.`,
+      hint: `Use a name of at most ${MAX_NAME} bytes: the build makes folders and cache files named after it, with up to 40 bytes more, and a file system allows 255.`,
     };
   }
   let at = out;
