@@ -1,4 +1,4 @@
-/** Resolves at Ctrl-C (SIGINT) or SIGTERM (or when `orWhen` resolves): how `dev` and `build --watch` stop (then cleanly, with exit code 0). */
+/** Resolves at Ctrl-C (SIGINT) or SIGTERM, or when `orWhen` resolves: how `dev` and `build --watch` stop (cleanly: a build under way finishes). */
 export function untilStopped(orWhen?: Promise<unknown>): Promise<void> {
   return new Promise<void>((resolve) => {
     const stop = () => {
