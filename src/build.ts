@@ -164,7 +164,7 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
   const previous = manifest?.then((loaded) => (loaded ? loaded.manifest : loadManifest(options.outDir)));
   const tooDeep = options.dryRun ? undefined : outputPathProblem(options.outDir, [...routes.map((r) => r.outPath), ...site.files.map((f) => f.path)]);
   if (tooDeep) {
-    run.push(error("out-dir-unsafe", options.outDir, { line: 0, column: 0 }, tooDeep.problem, { hint: tooDeep.hint }));
+    run.push(outDirUnsafe(options.outDir, tooDeep));
     return run.done(index);
   }
   let writer: Awaited<ReturnType<typeof openSiteWriter>> | undefined;
@@ -174,9 +174,7 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
     const { code, path: where } = cause as NodeJS.ErrnoException;
     if (!["ENOENT", "EACCES", "EPERM", "EROFS", "ENOTDIR", "ENAMETOOLONG"].includes(code ?? "")) throw cause;
     await second?.close();
-    run.push(error("out-dir-unsafe", options.outDir, { line: 0, column: 0 }, `the output folder ${options.outDir} cannot be made (${code} at ${where ?? options.outDir})`, {
-      hint: "Build into a folder you can write, e.g. --out public.",
-    }));
+    run.push(outDirUnsafe(options.outDir, { problem: `the output folder ${options.outDir} cannot be made (${code} at ${where ?? options.outDir})`, hint: "Build into a folder you can write, e.g. --out public." }));
     return run.done(index);
   }
   const plan = planSyndication(routes, ctx, writer && ((group, inputs) => writer.reuse(group, inputs)), site.resumed !== undefined);
@@ -240,14 +238,12 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
   const run = resume(options);
   const clash = overlappingFolder(options.outDir, [options.contentDir, options.templatesDir]);
   if (clash !== undefined && !options.dryRun) {
-    run.push(error("out-dir-unsafe", options.outDir, { line: 0, column: 0 }, `the output folder overlaps ${clash}`, {
-      hint: "Build into a folder of its own (e.g. --out public): the build replaces the output folder as a whole.",
-    }));
+    run.push(outDirUnsafe(options.outDir, { problem: `the output folder overlaps ${clash}`, hint: "Build into a folder of its own (e.g. --out public): the build replaces the output folder as a whole." }));
     return run.done();
   }
   const unfit = options.dryRun ? undefined : outputFolderProblem(options.outDir);
   if (unfit) {
-    run.push(error("out-dir-unsafe", options.outDir, { line: 0, column: 0 }, unfit.problem, { hint: unfit.hint }));
+    run.push(outDirUnsafe(options.outDir, unfit));
     return run.done();
   }
   // A build killed between the two renames of the swap left the previous site aside: put it back first,
@@ -363,6 +359,11 @@ function summaryOf(index: SiteIndex, files: number): BuildSummary {
     moreScheduled: Math.max(0, index.scheduled.length - 1),
     changesAt: sameSiteUntil(index),
   };
+}
+
+/** The output folder refused: said of the folder, with why and what to do. */
+function outDirUnsafe(outDir: string, { problem, hint }: { problem: string; hint: string }): Diagnostic {
+  return error("out-dir-unsafe", outDir, { line: 0, column: 0 }, problem, { hint });
 }
 
 function asError(d: Diagnostic): Diagnostic {
