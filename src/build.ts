@@ -29,6 +29,7 @@ import { hasManifest, loadManifest } from "./write/manifest.js";
 import { writeStamp, type BuildSummary } from "./write/site-stamp.js";
 import { checkStamp, type Checked } from "./build-stamp.js";
 import { resumable, snapshotFiles, type Resumed } from "./build-resume.js";
+import { resumeCandidate } from "./resume-candidate.js";
 import { dropKeptSnapshots, snapshotSiteCommitted, writeSnapshot, writeSnapshotEdits } from "./write/site-snapshot.js";
 import { sameSiteUntil } from "./render/clock.js";
 
@@ -122,8 +123,11 @@ export async function build(given: BuildOptions): Promise<BuildResult> {
   const threshold = options.workerThreshold ?? WORKER_THRESHOLD;
   let second = options.second;
   try {
-    const checked = options.checked ?? (await checkStamp(options));
-    if (checked.unchanged) return checked.unchanged;
+    const stamped = options.checked ?? (await checkStamp(options));
+    if (stamped.unchanged) return stamped.unchanged;
+    // A build with no file it may resume from (a file added or removed, many edited, a restored output folder)
+    // reads every file: asked now, a big site's gets its second thread from the start (see secondThreadFor).
+    const checked = stamped.candidate === undefined ? { ...stamped, candidate: resumeCandidate(options, stamped) ?? (false as const) } : stamped;
     second ??= secondThreadFor({ ...options, checked }, threshold);
     // The second thread loads the last build's manifest meanwhile (and checks a restored folder's files).
     const manifest = second && !options.noCache && !options.dryRun && hasManifest(options.outDir) ? second.loadManifest(options.outDir) : undefined;

@@ -47,10 +47,13 @@ export interface RenderThread {
 /**
  * A cold build of a big site opens its second thread before anything else, even before the pipeline's modules
  * load (see cli/capped-build.ts), so that it is up when the files are parsed. So does an incremental build of a
- * big site that the CLI found cannot resume from the snapshot (a story published, front matter edited): most
- * such builds make thousands of pages again (Latest news is on every page), and the thread was otherwise
- * opened half-way through them (at 4,000 articles, it spliced 10% of the pages). Another incremental build
- * opens one only if it turns out to have enough files to parse or pages to render.
+ * big site that cannot resume from the snapshot (`candidate` false): build() finds so when no file may resume (a
+ * story published or removed, more than 64 files edited, a fresh checkout with the output and cache restored);
+ * the CLI, for a site it builds in the heap-capped worker, also when the edited files' front matter changed. Most
+ * such builds make thousands of pages again (Latest news is on every page), and the thread was otherwise opened
+ * half-way through them (at 4,000 articles, it spliced 10% of the pages); it loads the last build's manifest
+ * meanwhile, which for a restored output folder means reading and hashing every file in it. Another incremental
+ * build (a story's headline edited: a few pages) opens one only if it turns out to have enough pages to make.
  */
 export function secondThreadFor(options: Pick<BuildOptions, "noCache" | "dryRun" | "outDir" | "checked">, threshold: number): SecondThread | undefined {
   const cold = options.noCache === true || options.dryRun === true || !hasManifest(options.outDir);
