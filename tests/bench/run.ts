@@ -11,7 +11,7 @@ import { median, medianRun, onPath, snapshot, timed, written, type Run } from ".
 // Generates each newsroom once, then per output target: cold builds (--no-cache, empty output), each
 // followed by Hugo's cold build of the same corpus when `hugo` is on the PATH; then rounds of no-op /
 // one-body-edit / one-new-article rebuilds, CI runs (a fresh checkout with the last build's output and cache
-// restored), the body edit under a running `build --watch`, and `cp -r` of our output; and per size, the
+// restored; then the same with a story published, the build a newsroom's CI makes most), the body edit under a running `build --watch`, and `cp -r` of our output; and per size, the
 // dev server's edit-to-served time.
 // Prints Markdown tables of medians.
 
@@ -31,6 +31,7 @@ interface Row {
   edit: Run & { files: number };
   added: Run & { files: number };
   restored: Run & { files: number };
+  restoredNew: Run & { files: number };
   /** Median milliseconds from a body edit's write to its page written by a running `build --watch`. */
   watchMs: number;
   copy: number;
@@ -112,7 +113,7 @@ async function measureTarget(corpus: Corpus, base: string, target: string): Prom
   const files = (await snapshot(out)).size;
 
   const noop: Run[] = [], edit: Run[] = [], added: Run[] = [];
-  const counts = { noop: [] as number[], edit: [] as number[], added: [] as number[], restored: [] as number[] };
+  const counts = { noop: [] as number[], edit: [] as number[], added: [] as number[], restored: [] as number[], restoredNew: [] as number[] };
   const measure = async (into: Run[], count: number[], change: () => Promise<void>) => {
     await change();
     const before = await snapshot(out);
@@ -137,16 +138,29 @@ async function measureTarget(corpus: Corpus, base: string, target: string): Prom
   // A CI run: a fresh checkout (every content file has a new time) and the output and cache folders restored
   // (the output is a new folder, with the same files: moved here, as a restore would write them).
   const restored: Run[] = [];
-  const contentFiles = (await readdir(corpus.content, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-  for (let r = 0; r < runs; r++) {
+  const restoredNew: Run[] = [];
+  const checkout = async (r: number) => {
     const at = new Date(BENCH_NOW + (r + 1) * 60_000);
+    const contentFiles = (await readdir(corpus.content, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
     for (const file of contentFiles) await utimes(file, at, at);
     await mkdir(`${out}-restored`);
     for (const name of await readdir(out)) await rename(path.join(out, name), path.join(`${out}-restored`, name));
     await rm(out, { recursive: true });
     await rename(`${out}-restored`, out);
-    await measure(restored, counts.restored, async () => {});
+  };
+  for (let r = 0; r < runs; r++) {
+    await measure(restored, counts.restored, () => checkout(r));
     log(`${corpus.articles} ${target} CI run ${restored.at(-1)!.seconds.toFixed(2)} s`);
+  }
+  // The same with a story published since the last build (pushed, then checked out with its own new time).
+  for (let r = 0; r < runs; r++) {
+    await measure(restoredNew, counts.restoredNew, async () => {
+      const a = makeArticle(corpus.articles + runs + r, SEED);
+      await mkdir(path.dirname(path.join(corpus.content, articlePath(a))), { recursive: true });
+      await writeFile(path.join(corpus.content, articlePath(a)), toBroadsheet(a));
+      await checkout(runs + r);
+    });
+    log(`${corpus.articles} ${target} CI run with a new story ${restoredNew.at(-1)!.seconds.toFixed(2)} s`);
   }
 
   // `build --watch`: the same body edit, written by a watch that is already running.
@@ -161,7 +175,7 @@ async function measureTarget(corpus: Corpus, base: string, target: string): Prom
 
   // The next target starts from the same corpus.
   await writeFile(path.join(corpus.content, articlePath(edited)), toBroadsheet(edited));
-  for (let r = 0; r < runs; r++) await rm(path.join(corpus.content, articlePath(makeArticle(corpus.articles + r, SEED))));
+  for (let r = 0; r < 2 * runs; r++) await rm(path.join(corpus.content, articlePath(makeArticle(corpus.articles + r, SEED))));
 
   const copies: number[] = [];
   for (let r = 0; r < runs; r++) {
@@ -180,6 +194,7 @@ async function measureTarget(corpus: Corpus, base: string, target: string): Prom
     edit: { ...medianRun(edit), files: median(counts.edit) },
     added: { ...medianRun(added), files: median(counts.added) },
     restored: { ...medianRun(restored), files: median(counts.restored) },
+    restoredNew: { ...medianRun(restoredNew), files: median(counts.restoredNew) },
     watchMs: watch.editMs,
     copy: median(copies),
     ...(hugo && { hugo }),
@@ -192,8 +207,8 @@ function table(list: Row[]): string {
   const mb = (run: Run) => (run.rssMb === undefined ? "—" : `${Math.round(run.rssMb)} MB`);
   const share = (run: Run, cold: Run) => `${s(run.seconds)} (${((100 * run.seconds) / cold.seconds).toFixed(0)}%)`;
   const head = [
-    "| articles | output | files | cold | peak RSS | no-op (files written) | one body edit (files) | one body edit, `build --watch` | one new article (files) | CI run, cache restored (files) | `cp -r` of our output | Hugo cold | Hugo RSS | ours / Hugo |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| articles | output | files | cold | peak RSS | no-op (files written) | one body edit (files) | one body edit, `build --watch` | one new article (files) | CI run, cache restored (files) | CI run with a new story (files) | `cp -r` of our output | Hugo cold | Hugo RSS | ours / Hugo |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   const lines = list.map((r) =>
     [
@@ -207,13 +222,14 @@ function table(list: Row[]): string {
       `${Math.round(r.watchMs)} ms (${((100 * r.watchMs) / 1000 / r.cold.seconds).toFixed(1)}%)`,
       `${share(r.added, r.cold)}, ${r.added.files}`,
       `${share(r.restored, r.cold)}, ${r.restored.files}`,
+      `${share(r.restoredNew, r.cold)}, ${r.restoredNew.files}`,
       s(r.copy),
       r.hugo ? s(r.hugo.seconds) : "—",
       r.hugo ? mb(r.hugo) : "—",
       r.ratio !== undefined ? `${r.ratio.toFixed(2)}×` : "—",
     ].join(" | "),
   );
-  const note = `Medians of ${runs} whole-process runs; peak RSS is the largest of the runs; ${withHugo ? "Hugo from the PATH, its cold builds alternating with ours; ours / Hugo is the median of each of our cold builds over Hugo's right after it" : "no hugo on the PATH"}.`;
+  const note = `Medians of ${runs} whole-process runs; peak RSS is the largest of the runs; ${withHugo ? "Hugo from the PATH, its cold builds alternating with ours; ours / Hugo is the median of each of our cold builds over Hugo's right after it" : values["no-hugo"] ? "Hugo not run (--no-hugo)" : "no hugo on the PATH"}.`;
   return [...head, ...lines.map((l) => `| ${l} |`), "", note].join("\n");
 }
 
