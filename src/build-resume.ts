@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import type { BuildOptions } from "./build.js";
 import type { Checked } from "./build-stamp.js";
 import { withBodyFrom } from "./content/body-file.js";
@@ -7,39 +8,46 @@ import type { FileStats } from "./content/input-stamp.js";
 import { parseFile } from "./content/parse-file.js";
 import { displayPath } from "./config/load-config.js";
 import { addToParseCache, contentCacheDir, type ParsedFile } from "./content/parse-cache.js";
-import type { Article, BodyFile, Page, SiteIndex } from "./model.js";
+import type { Diagnostic } from "./errors/diagnostic.js";
+import type { Article, BodyFile, Page, RawDocument, SiteConfig, SiteIndex } from "./model.js";
+import { documentFromParsed } from "./content/load-content.js";
+import { mediaFile } from "./routes/urls.js";
+import { readArticle } from "./validate/read-article.js";
 import { resumeCandidate } from "./resume-candidate.js";
-import { readSnapshotSite, type SiteSnapshot, type SnapshotEdits, type SnapshotFile } from "./write/site-snapshot.js";
+import { readSnapshotSite, type Front, type SiteSnapshot, type SnapshotEdits, type SnapshotFile } from "./write/site-snapshot.js";
 
-// A typo fixed in a story changes one body and nothing any list, index or other page is made from. Such a
-// build resumes from the last build's snapshot (write/site-snapshot.ts) instead of reading, validating and
-// indexing every file again: the edited articles get their new digest, and rendering then goes on as in any
-// incremental build (the manifest says which pages changed). It applies only when the change is provably
-// body-only, and the full pipeline runs otherwise:
+// A typo fixed in a story changes one body and nothing any list, index or other page is made from; a headline
+// fixed changes what the pages that show the story say, but not where it stands in any list. Such a build
+// resumes from the last build's snapshot (write/site-snapshot.ts), with the edits of the builds that resumed
+// since, instead of reading, validating and indexing every file again: the edited articles get their new
+// digest (and headline), and rendering then goes on as in any incremental build (the manifest says which
+// pages changed). It applies only when that is provably all that changed, and the full pipeline runs otherwise:
 // - the last build into this folder left a valid stamp, and the snapshot that stamp vouches for;
 // - the same options, and a clock between that build's and the end of its site's validity (see render/clock.ts);
 // - the same files, and every file that changed is an article or page of that site whose front matter text
-//   is byte for byte the same (same fields, at the same lines: same validation, same warnings);
+//   is byte for byte the same (same fields, at the same lines: same validation, same warnings); or an article
+//   whose headline or dek alone changed (a fix, a better line): its front matter is validated again, and every
+//   other field must come out as before, so the story keeps its place in every list, and only the pages that
+//   show it change (with every page's Latest news when it is there);
 // - neither the old body nor the new one has images (they are processed and checked by line) or is blank
 //   (a warning), since those are the only things validation and indexing take from a body.
 
-/** The last build's site with the edited bodies in, or undefined when this build must read everything. */
+/** The last build's site with the edits in, or undefined when this build must read everything. */
 export function resumable(options: BuildOptions, checked: Checked | undefined): Resumed | undefined {
   const { last } = checked ?? {};
   const candidate = checked?.candidate === undefined ? resumeCandidate(options, checked) : checked.candidate;
   if (!last || !candidate) return undefined;
   const { stored, edited } = candidate;
   const blank = new Set(last.warnings.filter((d) => d.code === "empty-body").map((d) => d.file));
-  const found: { abs: string; parsed: ParsedFile; size: number; mtimeMs: number }[] = [];
-  for (const { abs, doc, ...stat } of edited) {
+  const found: { abs: string; file: string; parsed: ParsedFile; size: number; mtimeMs: number }[] = [];
+  for (const { abs, ...stat } of edited) {
     const file = displayPath(abs);
     if (blank.has(file)) return undefined;
     const outcome = parseFile(abs, file);
     if (!("parsed" in outcome)) return undefined;
     const { parsed, size, mtimeMs } = outcome;
-    const bodyOnly = parsed.head === doc.head && parsed.bodyOffset === doc.offset && parsed.bodyLine === doc.line;
-    if (!bodyOnly || parsed.blankBody || parsed.bodyHasImages || size !== stat.size || mtimeMs !== stat.mtimeMs) return undefined;
-    found.push({ abs, parsed, size, mtimeMs });
+    if (parsed.blankBody || parsed.bodyHasImages || size !== stat.size || mtimeMs !== stat.mtimeMs) return undefined;
+    found.push({ abs, file, parsed, size, mtimeMs });
   }
 
   // Then the site (big).
@@ -51,24 +59,99 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
   const { index } = snapshot.recipe;
   const docs = new Map<string, Article | Page>();
   for (const doc of documents(index)) docs.set(doc.bodyFile.path, doc);
-  // The snapshot is this build's own copy, changed in place; what the next build needs of it is in `edits`.
-  const edits = { ...stored.edits };
-  for (const { abs, parsed, size, mtimeMs } of found) edits[abs] = { source: parsed.source, size, mtimeMs };
-  const editedHere = new Set(found.map((f) => f.abs));
-  const touched = new Set<Article | Page>();
-  for (const [file, { source }] of Object.entries(edits)) {
+  // The last build's site: the snapshot's, with the edits made since (a site `build --watch` kept has them).
+  for (const [file, { source, front }] of Object.entries(stored.edits)) {
     const doc = docs.get(file);
     if (!doc) return undefined;
     doc.source = source;
-    if (editedHere.has(file)) touched.add(doc);
+    if (front && "category" in doc) retitle(doc, front);
   }
+  // What changed since that build: a body, or a front matter whose headline or dek alone changed (validated again).
+  const edits = { ...stored.edits };
+  const touched = new Set<Article | Page>();
+  const retitled: { doc: Article; file: string; front: Front; warnings: Diagnostic[] }[] = [];
+  for (const { abs, file, parsed, size, mtimeMs } of found) {
+    const doc = docs.get(abs);
+    if (!doc?.bodyFile) return undefined;
+    touched.add(doc);
+    if (parsed.head === doc.head && parsed.bodyOffset === doc.bodyFile.offset && parsed.bodyLine === doc.bodyLine) {
+      edits[abs] = { ...edits[abs], source: parsed.source, size, mtimeMs };
+      continue;
+    }
+    // A page's title is in every page's menu.
+    if (!("category" in doc)) return undefined;
+    const now = readAgain(doc, documentFromParsed(options.contentDir, abs, parsed), index.config, options.strict === true);
+    if (!now) return undefined;
+    const front = frontOf(now.now);
+    retitled.push({ doc, file, front, warnings: now.warnings });
+    edits[abs] = { source: parsed.source, size, mtimeMs, front };
+  }
+  // The snapshot is this build's own copy, changed in place; what the next build needs of it is in `edits`.
+  for (const { abs, parsed } of found) docs.get(abs)!.source = parsed.source;
+  for (const { doc, front } of retitled) retitle(doc, front);
   // The parse cache still describes these files as they were: the next full build must not trust it for them.
   const root = path.resolve(options.contentDir);
   const read = found.map(({ abs, parsed, size, mtimeMs }) => ({ rel: path.relative(root, abs).split(path.sep).join("/"), size, mtimeMs, parsed }));
   addToParseCache(contentCacheDir(options.contentDir, options.cacheDir), options.contentDir, read);
   index.now = options.now;
   for (const doc of docs.values()) withBodyFrom(doc);
-  return { snapshot, kept: fromSnapshot.kept, edited: touched, base: stored.base, edits };
+  return {
+    snapshot,
+    kept: fromSnapshot.kept,
+    edited: touched,
+    // Latest news is in the part every page shares, which pages that do not show the story are not asked about.
+    ...(retitled.some(({ doc }) => index.latest.includes(doc)) && { everywhere: true as const }),
+    ...(retitled.length > 0 && { revalidated: { files: new Set(retitled.map((r) => r.file)), warnings: retitled.flatMap((r) => r.warnings) } }),
+    base: stored.base,
+    edits,
+  };
+}
+
+/** Fields a headline or dek edit changes without moving the story anywhere. */
+const SHOWN_ONLY = new Set(["title", "subtitle"]);
+/** Where the story's text lies in its file, and its digests: taken from the file anew whatever changed. */
+const FROM_FILE = new Set(["source", "head", "bodyLine", "bodyFile", "imageLine"]);
+
+/**
+ * The article as its edited front matter makes it, with its warnings, when it validates and only its headline
+ * or dek differ from `before`: every other field, its place in the site, is the same. Undefined otherwise
+ * (the full way reports the errors).
+ */
+function readAgain(before: Article, raw: RawDocument, config: SiteConfig, strict: boolean): { now: Article; warnings: Diagnostic[] } | undefined {
+  // The picture it names is the one it named before, or the comparison below fails: that file is still there
+  // (a media file added, removed or changed means no resume at all).
+  const picture = before.image !== undefined ? mediaFile(before.image, { frontMatter: true }) : undefined;
+  const diagnostics: Diagnostic[] = [];
+  const now = readArticle(raw, config, new Set(picture !== undefined ? [picture] : []), diagnostics);
+  // With --strict a warning fails the build: the full way says so as it always does.
+  if (!now || diagnostics.some((d) => d.severity === "error") || (strict && diagnostics.length > 0)) return undefined;
+  const placed = (a: Article) => Object.keys(a).filter((key) => !SHOWN_ONLY.has(key) && !FROM_FILE.has(key)).sort();
+  const [was, is] = [placed(before), placed(now)];
+  const same = was.length === is.length && was.every((key, i) => key === is[i] && isDeepStrictEqual(before[key as keyof Article], now[key as keyof Article]));
+  return same ? { now, warnings: diagnostics } : undefined;
+}
+
+/** A headline or dek edit as the snapshot's edits keep it: the fields, and where the story's text now lies. */
+function frontOf(a: Article): Front {
+  return {
+    title: a.title,
+    ...(a.subtitle !== undefined && { subtitle: a.subtitle }),
+    head: a.head,
+    bodyLine: a.bodyLine,
+    offset: a.bodyFile!.offset,
+    ...(a.imageLine !== undefined && { imageLine: a.imageLine }),
+  };
+}
+
+/** The site's article as `front` has it. */
+function retitle(doc: Article, front: Front): void {
+  doc.title = front.title;
+  if (front.subtitle === undefined) delete doc.subtitle;
+  else doc.subtitle = front.subtitle;
+  doc.head = front.head;
+  doc.bodyLine = front.bodyLine;
+  if (doc.bodyFile) doc.bodyFile = { ...doc.bodyFile, offset: front.offset };
+  if (front.imageLine !== undefined) doc.imageLine = front.imageLine;
 }
 
 /** What the snapshot's small file records of a build's input files and the site's documents (see write/site-snapshot.ts). */
@@ -95,6 +178,10 @@ export interface Resumed {
   kept: boolean;
   /** The documents this build found edited. */
   edited: Set<Article | Page>;
+  /** A headline or dek edited is in Latest news: every page may change, not only those that show the story. */
+  everywhere?: true;
+  /** Articles whose front matter was validated again: their files, and the warnings they have now. */
+  revalidated?: { files: Set<string>; warnings: Diagnostic[] };
   /** The inputs of the snapshot on disk, and every edit since it was written (this build's included). */
   base: string;
   edits: SnapshotEdits;

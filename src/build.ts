@@ -188,7 +188,7 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
   const thread = second?.render({ recipe: { index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources, drop });
   const syndicated = thread && second?.syndicate(plan, redirects);
   await site.saveParseCache?.();
-  const rendered = await renderPages(routes, ctx, templates, writer, { threshold, drop, ...(thread && second && { thread, second }), ...(site.resumed && { touched: site.resumed.edited }) });
+  const rendered = await renderPages(routes, ctx, templates, writer, { threshold, drop, ...(thread && second && { thread, second }), ...(site.resumed && !site.resumed.everywhere && { touched: site.resumed.edited }) });
   run.push(...rendered.diagnostics);
   const { rendered: made, spliced, splicedByWorker, kept, byWorker } = rendered.counts;
   const shared = (n: number) => (n > 0 ? ` (${n} by a second thread)` : "");
@@ -229,12 +229,19 @@ async function resumeSite(options: BuildOptions): Promise<PrepareResult | undefi
   // The templates are the last build's (their files are unchanged), compiled again.
   const compiled = compileTemplates((await loadTemplates(options.templatesDir)).templates);
   if (!compiled.templates) return undefined;
-  // Validation would warn again of what it warned of last time: the front matter it reads is the same.
-  run.push(...(options.checked?.last?.warnings ?? []));
-  const edited = resumed.edited.size;
-  run.mark(`resume (${edited} ${edited === 1 ? "body" : "bodies"} edited${resumed.kept ? ", the site kept in memory" : ""})`);
+  // Validation would warn again of what it warned of last time, where the front matter it reads is the same; an
+  // article whose front matter changed was validated again, and has the warnings it has now.
+  const { revalidated } = resumed;
+  run.push(...(options.checked?.last?.warnings ?? []).filter((d) => !revalidated?.files.has(d.file)), ...(revalidated?.warnings ?? []));
+  const fronts = revalidated?.files.size ?? 0;
+  const bodies = resumed.edited.size - fronts;
+  const edited = [
+    ...(bodies > 0 || fronts === 0 ? [`${bodies} ${bodies === 1 ? "body" : "bodies"} edited`] : []),
+    ...(fronts > 0 ? [`${fronts} front ${fronts === 1 ? "matter" : "matters"} edited`] : []),
+  ];
+  run.mark(`resume (${edited.join(", ")}${resumed.kept ? ", the site kept in memory" : ""})`);
   const ctx = await viewContext(recipe);
-  return { ...run.done(recipe.index), site: { index: recipe.index, routes, redirects, ctx, templates: compiled.templates, files, resumed: { edited: resumed.edited, kept: resumed.kept, base: resumed.base, edits: resumed.edits } } };
+  return { ...run.done(recipe.index), site: { index: recipe.index, routes, redirects, ctx, templates: compiled.templates, files, resumed: { edited: resumed.edited, kept: resumed.kept, base: resumed.base, edits: resumed.edits, ...(resumed.everywhere && { everywhere: true }) } } };
 }
 
 /** load → validate → index → routes → images: the build up to rendering, which the dev server does on request. */

@@ -85,7 +85,8 @@ describe("a build that changed bodies only", () => {
     const file = article("world/heatwave-europe.md");
     const text = await readFile(file, "utf8");
     await writeFile(file, text.replace("category: world\n", "category: world\nmood: sunny\n"));
-    const warned = await rebuild();
+    // A full build with the warning (a front matter edit would resume too: see the next test).
+    const warned = await rebuild({ noCache: true });
     expect(warned.first).toBe("load");
     expect(warned.result.diagnostics.map((d) => `${d.file}:${d.line} ${d.code}`)).toEqual([expect.stringMatching(/heatwave-europe\.md:4 unknown-field$/)]);
     await appendFile(file, "\nAnother line.\n");
@@ -94,6 +95,73 @@ describe("a build that changed bodies only", () => {
     expect(result.diagnostics).toEqual(warned.result.diagnostics);
     await expectSameAsCold(result);
     await writeFile(file, text);
+  });
+
+  it("resumes when a headline or dek changed, and writes the pages that show the story", async () => {
+    await rebuild({ noCache: true }); // the snapshot of the files as they are
+    const file = article("world/heatwave-europe.md");
+    const text = await readFile(file, "utf8");
+    await writeFile(file, text.replace("title: Heatwave grips southern Europe", "title: Heatwave grips all of Europe # fixed\nsubtitle: Forty degrees in three countries"));
+    const { first, written, result } = await rebuild();
+    expect(first).toBe("resume (1 front matter edited)");
+    expect(written).toContain("world/heatwave-europe/index.html");
+    expect(written).toContain("world/index.html");
+    expect(written).toContain("world/feed.xml");
+    expect(written).not.toContain("economy/index.html");
+    expect(await readFile(path.join(out, "world/heatwave-europe/index.html"), "utf8")).toContain("Forty degrees in three countries");
+    await expectSameAsCold(result);
+    // As it was: a front matter edited again since the last build (whose headline the next builds keep).
+    await writeFile(file, text);
+    const back = await rebuild();
+    expect(back.first).toBe("resume (1 front matter edited)");
+    expect(back.written).toContain("world/heatwave-europe/index.html");
+    await expectSameAsCold(back.result);
+  });
+
+  it("gives an edited front matter the warnings it has now, and none of those it had", async () => {
+    await rebuild({ noCache: true }); // the snapshot of the files as they are
+    const file = article("world/heatwave-europe.md");
+    const text = await readFile(file, "utf8");
+    await writeFile(file, text.replace("category: world\n", "category: world\nmood: sunny\n"));
+    const warned = await rebuild();
+    expect(warned.first).toBe("resume (1 front matter edited)");
+    expect(warned.result.diagnostics.map((d) => `${d.file}:${d.line} ${d.code}`)).toEqual([expect.stringMatching(/heatwave-europe\.md:4 unknown-field$/)]);
+    await expectSameAsCold(warned.result);
+    await writeFile(file, text);
+    const fixed = await rebuild();
+    expect(fixed.result.diagnostics).toEqual([]);
+    await expectSameAsCold(fixed.result);
+  });
+
+  it("keeps a headline an earlier resumed build took, when the next one resumes for another story", async () => {
+    await rebuild({ noCache: true }); // the snapshot of the files as they are
+    const file = article("world/central-asia-water.md");
+    const other = article("economy/tourism-season.md");
+    const text = await readFile(file, "utf8");
+    await writeFile(file, text.replace(/^title: (.*)$/m, "title: $1, signed"));
+    expect((await rebuild()).first).toBe("resume (1 front matter edited)");
+    await appendFile(other, "\nHotels are full.\n");
+    const next = await rebuild();
+    expect(next.first).toBe("resume (1 body edited)");
+    expect(await readFile(path.join(out, "404.html"), "utf8")).toContain(", signed</a>");
+    await expectSameAsCold(next.result);
+    await writeFile(file, text);
+    await expectSameAsCold((await rebuild()).result);
+  });
+
+  it("changes every page when the headline edited is in Latest news", async () => {
+    await rebuild({ noCache: true }); // the snapshot of the files as they are
+    const file = article("world/central-asia-water.md");
+    const text = await readFile(file, "utf8");
+    const title = /^title: (.*)$/m.exec(text)![1]!;
+    await writeFile(file, text.replace(`title: ${title}`, `title: ${title} (updated)`));
+    const { first, written, result } = await rebuild();
+    expect(first).toBe("resume (1 front matter edited)");
+    expect(written).toContain("economy/tourism-season/index.html");
+    expect(written).toContain("about/index.html");
+    await expectSameAsCold(result);
+    await writeFile(file, text);
+    await expectSameAsCold((await rebuild()).result);
   });
 });
 
@@ -105,13 +173,28 @@ describe("the full pipeline runs instead", () => {
     await expectSameAsCold(result, extra);
   };
 
-  it("when a front matter changed, even by a comment, and even to as many bytes", async () => {
+  it("when a field of the front matter other than the headline and dek changed, even to as many bytes", async () => {
     const file = article("world/heatwave-europe.md");
+    const text = await readFile(file, "utf8");
     const edit = (from: string, to: string) => async () => writeFile(file, (await readFile(file, "utf8")).replace(from, to));
-    await fullBuild(edit("title: Heatwave grips southern Europe", "title: Heatwave grips northern Europe"));
-    await fullBuild(edit("category: world\n", "category: world # moved\n"));
-    await fullBuild(edit("# moved\n", "# moves\n"));
-    await fullBuild(edit("title: Heatwave grips northern Europe", "title: Heatwave grips Europe"));
+    await fullBuild(edit("date: 2024-07-07T09:00:00Z", "date: 2024-07-07T09:01:00Z"));
+    await fullBuild(edit("category: world\n", "category: economy\n"));
+    await fullBuild(edit("category: economy\n", "category: world\ntags: [heat]\n"));
+    await fullBuild(edit("tags: [heat]\n", ""));
+    await fullBuild(edit("author: celine-d", "author: celine-d\ndraft: true"));
+    await fullBuild(() => writeFile(file, text));
+  });
+
+  it("when a headline edit comes with a mistake in the front matter, which the full way reports", async () => {
+    const file = article("world/heatwave-europe.md");
+    const text = await readFile(file, "utf8");
+    await writeFile(file, text.replace("title: Heatwave grips southern Europe", "title: Heatwave grips Europe").replace("author: celine-d", "author: nobody"));
+    const result = await build(options());
+    expect(result.ok).toBe(false);
+    expect(result.stages[0]![0]).toBe("load");
+    expect(result.diagnostics.map((d) => `${d.line} ${d.code}`)).toEqual(["4 unknown-author"]);
+    await writeFile(file, text);
+    expect((await build(options())).ok).toBe(true);
   });
 
   it("when a body gains an image, or becomes empty", async () => {
@@ -164,8 +247,9 @@ describe("the full pipeline runs instead", () => {
       await appendFile(file, "\nA correction.\n");
       expect((await rebuild()).first).toBe("resume (1 body edited)");
       await meanwhile();
+      // Another date too, of as many bytes: a headline edit alone resumes, parsing the file itself.
       await fullBuild(async () => {
-        await writeFile(file, first.replace("title: Heatwave", "title: HEATWAVE"));
+        await writeFile(file, first.replace("title: Heatwave", "title: HEATWAVE").replace("T09:00:00Z", "T09:01:00Z"));
         await utimes(file, 1_700_000_000, 1_700_000_000);
       });
       expect(await readFile(path.join(out, "world/heatwave-europe/index.html"), "utf8")).toContain("HEATWAVE grips");
@@ -213,8 +297,11 @@ describe("the full pipeline runs instead", () => {
     expect((await stagesOf())[0]).toBe("load");
     await appendFile(file, "\nA correction.\n");
     expect(await stagesOf()).toEqual(["resume (1 body edited)", "render pages (8 rendered, 0 with new Latest news only, 58 unchanged)", "render feeds and sitemaps", "write"]);
-    // The front matter changed: found only once the file is parsed, in the CLI's thread, which then leaves the build to the worker.
-    await writeFile(file, (await readFile(file, "utf8")).replace("category: world\n", "category: world\nmood: sunny\n"));
+    // A headline edited resumes too.
+    await writeFile(file, (await readFile(file, "utf8")).replace("title: Heatwave grips", "title: Heat grips"));
+    expect((await stagesOf())[0]).toBe("resume (1 front matter edited)");
+    // Another field changed: found only once the file is parsed, in the CLI's thread, which then leaves the build to the worker.
+    await writeFile(file, (await readFile(file, "utf8")).replace("category: world\n", "category: economy\n"));
     expect((await stagesOf())[0]).toBe("load");
     // A body edit, but the site of the snapshot is gone: found once the bundle is loaded; the worker reads everything.
     await appendFile(file, "\nAnother correction.\n");

@@ -78,7 +78,12 @@ export async function loadContent(contentDir: string, cache?: ParseCache, option
 export function readContentFile(contentDir: string, abs: string): { doc?: RawDocument; diagnostics: Diagnostic[] } {
   const outcome = parseFile(abs, displayPath(abs));
   if ("diagnostics" in outcome) return { diagnostics: outcome.diagnostics };
-  return { doc: documentOf({ abs, rel: path.relative(contentDir, abs), file: displayPath(abs), name: path.basename(abs).replace(MARKDOWN, "") }, outcome.parsed), diagnostics: [] };
+  return { doc: documentFromParsed(contentDir, abs, outcome.parsed), diagnostics: [] };
+}
+
+/** A content file parsed already (a resumed build's edit) as loading would make it; `abs` is inside `contentDir`. */
+export function documentFromParsed(contentDir: string, abs: string, parsed: ParsedFile): RawDocument {
+  return documentOf({ abs, rel: path.relative(contentDir, abs), file: displayPath(abs), name: path.basename(abs).replace(MARKDOWN, "") }, parsed);
 }
 
 interface Job {

@@ -56,7 +56,17 @@ export interface SiteSnapshot {
 const VERSION = 2;
 
 /** Documents edited since a snapshot was written, by absolute path: their new digest, size and time. */
-export type SnapshotEdits = Record<string, { source: string; size: number; mtimeMs: number }>;
+export type SnapshotEdits = Record<string, { source: string; size: number; mtimeMs: number; front?: Front }>;
+
+/** An article's headline or dek edited since the snapshot (see build-resume.ts): the fields, and where its body now starts. */
+export interface Front {
+  title: string;
+  subtitle?: string;
+  head: string;
+  bodyLine: number;
+  offset: number;
+  imageLine?: number;
+}
 
 /**
  * A resumed build does not write the whole snapshot again (at 100,000 articles, 0.8 s to serialize and 93 MB
