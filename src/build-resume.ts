@@ -26,9 +26,9 @@ import { readSnapshotSite, type Front, type SiteSnapshot, type SnapshotEdits, ty
 // - the same options, and a clock between that build's and the end of its site's validity (see render/clock.ts);
 // - the same files, and every file that changed is an article or page of that site whose front matter text
 //   is byte for byte the same (same fields, at the same lines: same validation, same warnings); or an article
-//   whose headline or dek alone changed (a fix, a better line): its front matter is validated again, and every
-//   other field must come out as before, so the story keeps its place in every list, and only the pages that
-//   show it change (with every page's Latest news when it is there);
+//   whose headline, dek or picture's words alone changed (a fix, a better line): its front matter is validated
+//   again, and every other field must come out as before, so the story keeps its place in every list, and only
+//   the pages that show it change (with every page's Latest news when it is there);
 // - neither the old body nor the new one has images (they are processed and checked by line) or is blank
 //   (a warning), since those are the only things validation and indexing take from a body.
 
@@ -107,8 +107,9 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
   };
 }
 
-/** Fields a headline or dek edit changes without moving the story anywhere. */
-const SHOWN_ONLY = new Set(["title", "subtitle"]);
+/** Fields only the pages that show the story show (a headline, a dek, a picture's words): editing them moves it nowhere. */
+const OPTIONAL_SHOWN = ["subtitle", "imageAlt", "imageCaption", "imageCredit"] as const;
+const SHOWN_ONLY = new Set<string>(["title", ...OPTIONAL_SHOWN]);
 /** Where the story's text lies in its file, and its digests: taken from the file anew whatever changed. */
 const FROM_FILE = new Set(["source", "head", "bodyLine", "bodyFile", "imageLine"]);
 
@@ -131,11 +132,13 @@ function readAgain(before: Article, raw: RawDocument, config: SiteConfig, strict
   return same ? { now, warnings: diagnostics } : undefined;
 }
 
-/** A headline or dek edit as the snapshot's edits keep it: the fields, and where the story's text now lies. */
+/** A front matter edit as the snapshot's edits keep it: the fields it may change, and where the story's text now lies. */
 function frontOf(a: Article): Front {
+  const shown: Partial<Pick<Article, (typeof OPTIONAL_SHOWN)[number]>> = {};
+  for (const key of OPTIONAL_SHOWN) if (a[key] !== undefined) shown[key] = a[key];
   return {
     title: a.title,
-    ...(a.subtitle !== undefined && { subtitle: a.subtitle }),
+    ...shown,
     head: a.head,
     bodyLine: a.bodyLine,
     offset: a.bodyFile!.offset,
@@ -146,8 +149,10 @@ function frontOf(a: Article): Front {
 /** The site's article as `front` has it. */
 function retitle(doc: Article, front: Front): void {
   doc.title = front.title;
-  if (front.subtitle === undefined) delete doc.subtitle;
-  else doc.subtitle = front.subtitle;
+  for (const key of OPTIONAL_SHOWN) {
+    if (front[key] === undefined) delete doc[key];
+    else doc[key] = front[key];
+  }
   doc.head = front.head;
   doc.bodyLine = front.bodyLine;
   if (doc.bodyFile) doc.bodyFile = { ...doc.bodyFile, offset: front.offset };

@@ -118,6 +118,24 @@ describe("a build that changed bodies only", () => {
     await expectSameAsCold(back.result);
   });
 
+  it("resumes when a picture's description, caption or credit changed", async () => {
+    const file = article("world/heatwave-europe.md");
+    const text = await readFile(file, "utf8");
+    const picture = "image: https://example.com/heat.jpg\nimageAlt: A thermometer in the sun\nimageCaption: Seville at noon\n";
+    await writeFile(file, text.replace("category: world\n", `category: world\n${picture}`));
+    expect((await rebuild()).first).toBe("load");
+    await writeFile(file, text.replace("category: world\n", `category: world\n${picture.replace("Seville at noon", "Seville at 2 pm").replace("in the sun", "in full sun")}imageCredit: Desk photo\n`));
+    const { first, written, result } = await rebuild();
+    expect(first).toBe("resume (1 front matter edited)");
+    expect(written).toContain("world/heatwave-europe/index.html");
+    const page = await readFile(path.join(out, "world/heatwave-europe/index.html"), "utf8");
+    expect(page).toContain("Seville at 2 pm");
+    expect(page).toContain('alt="A thermometer in full sun"');
+    await expectSameAsCold(result);
+    await writeFile(file, text);
+    expect((await rebuild()).first).toBe("load");
+  });
+
   it("gives an edited front matter the warnings it has now, and none of those it had", async () => {
     await rebuild({ noCache: true }); // the snapshot of the files as they are
     const file = article("world/heatwave-europe.md");
