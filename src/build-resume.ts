@@ -26,9 +26,10 @@ import { readSnapshotSite, type Front, type SiteSnapshot, type SnapshotEdits, ty
 // - the same options, and a clock between that build's and the end of its site's validity (see render/clock.ts);
 // - the same files, and every file that changed is an article or page of that site whose front matter text
 //   is byte for byte the same (same fields, at the same lines: same validation, same warnings); or an article
-//   whose headline, dek or picture's words alone changed (a fix, a better line): its front matter is validated
-//   again, and every other field must come out as before, so the story keeps its place in every list, and only
-//   the pages that show it change (with every page's Latest news when it is there);
+//   whose headline, dek, picture's words or update time alone changed (a fix, a better line, a correction): its
+//   front matter is validated again, and every other field must come out as before, so the story keeps its
+//   place in every list, and only the pages that show it change (with every page's Latest news when it is
+//   there, and the sitemap when its update time changed);
 // - neither the old body nor the new one has images (they are processed and checked by line) or is blank
 //   (a warning), since those are the only things validation and indexing take from a body.
 
@@ -70,6 +71,7 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
   const edits = { ...stored.edits };
   const touched = new Set<Article | Page>();
   const retitled: { doc: Article; file: string; front: Front; warnings: Diagnostic[] }[] = [];
+  let redated = false;
   for (const { abs, file, parsed, size, mtimeMs } of found) {
     const doc = docs.get(abs);
     if (!doc?.bodyFile) return undefined;
@@ -83,6 +85,7 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
     const now = readAgain(doc, documentFromParsed(options.contentDir, abs, parsed), index.config, options.strict === true);
     if (!now) return undefined;
     const front = frontOf(now.now);
+    if (now.now.updated !== doc.updated) redated = true;
     retitled.push({ doc, file, front, warnings: now.warnings });
     edits[abs] = { source: parsed.source, size, mtimeMs, front };
   }
@@ -101,14 +104,18 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
     edited: touched,
     // Latest news is in the part every page shares, which pages that do not show the story are not asked about.
     ...(retitled.some(({ doc }) => index.latest.includes(doc)) && { everywhere: true as const }),
+    ...(redated && { redated: true as const }),
     ...(retitled.length > 0 && { revalidated: { files: new Set(retitled.map((r) => r.file)), warnings: retitled.flatMap((r) => r.warnings) } }),
     base: stored.base,
     edits,
   };
 }
 
-/** Fields only the pages that show the story show (a headline, a dek, a picture's words): editing them moves it nowhere. */
-const OPTIONAL_SHOWN = ["subtitle", "imageAlt", "imageCaption", "imageCredit"] as const;
+/**
+ * Fields only the pages that show the story show (a headline, a dek, a picture's words, when it was updated):
+ * editing them moves it nowhere. An update's time is in the sitemap's dates too (see `redated`).
+ */
+const OPTIONAL_SHOWN = ["subtitle", "imageAlt", "imageCaption", "imageCredit", "updated"] as const;
 const SHOWN_ONLY = new Set<string>(["title", ...OPTIONAL_SHOWN]);
 /** Where the story's text lies in its file, and its digests: taken from the file anew whatever changed. */
 const FROM_FILE = new Set(["source", "head", "bodyLine", "bodyFile", "imageLine"]);
@@ -132,10 +139,21 @@ function readAgain(before: Article, raw: RawDocument, config: SiteConfig, strict
   return same ? { now, warnings: diagnostics } : undefined;
 }
 
+type Shown = Partial<Pick<Article, (typeof OPTIONAL_SHOWN)[number]>>;
+
+/** `to` takes the optional shown fields of `from`, and loses those `from` has not. */
+function copyShown(from: Shown, to: Shown): void {
+  const [source, target] = [from as Record<string, unknown>, to as Record<string, unknown>];
+  for (const key of OPTIONAL_SHOWN) {
+    if (source[key] === undefined) delete target[key];
+    else target[key] = source[key];
+  }
+}
+
 /** A front matter edit as the snapshot's edits keep it: the fields it may change, and where the story's text now lies. */
 function frontOf(a: Article): Front {
-  const shown: Partial<Pick<Article, (typeof OPTIONAL_SHOWN)[number]>> = {};
-  for (const key of OPTIONAL_SHOWN) if (a[key] !== undefined) shown[key] = a[key];
+  const shown: Shown = {};
+  copyShown(a, shown);
   return {
     title: a.title,
     ...shown,
@@ -149,10 +167,7 @@ function frontOf(a: Article): Front {
 /** The site's article as `front` has it. */
 function retitle(doc: Article, front: Front): void {
   doc.title = front.title;
-  for (const key of OPTIONAL_SHOWN) {
-    if (front[key] === undefined) delete doc[key];
-    else doc[key] = front[key];
-  }
+  copyShown(front, doc);
   doc.head = front.head;
   doc.bodyLine = front.bodyLine;
   if (doc.bodyFile) doc.bodyFile = { ...doc.bodyFile, offset: front.offset };
@@ -185,6 +200,8 @@ export interface Resumed {
   edited: Set<Article | Page>;
   /** A headline or dek edited is in Latest news: every page may change, not only those that show the story. */
   everywhere?: true;
+  /** A story's update time changed: the sitemap's dates may too. */
+  redated?: true;
   /** Articles whose front matter was validated again: their files, and the warnings they have now. */
   revalidated?: { files: Set<string>; warnings: Diagnostic[] };
   /** The inputs of the snapshot on disk, and every edit since it was written (this build's included). */

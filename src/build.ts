@@ -181,7 +181,7 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
     run.push(outDirUnsafe(options.outDir, { problem: `the output folder ${options.outDir} cannot be made (${code} at ${where ?? options.outDir})`, hint: "Build into a folder you can write, e.g. --out public." }));
     return run.done(index);
   }
-  const plan = planSyndication(routes, ctx, writer && ((group, inputs) => writer.reuse(group, inputs)), site.resumed !== undefined);
+  const plan = planSyndication(routes, ctx, writer && ((group, inputs) => writer.reuse(group, inputs)), site.resumed !== undefined && !site.resumed.redated);
   // The second thread gets the site now, and makes the feeds and sitemaps while this thread starts on the pages.
   // Only a dry run may drop pages: with a writer, a dropped page would be written empty.
   const drop = options.keepFiles === false && !writer;
@@ -241,7 +241,7 @@ async function resumeSite(options: BuildOptions): Promise<PrepareResult | undefi
   ];
   run.mark(`resume (${edited.join(", ")}${resumed.kept ? ", the site kept in memory" : ""})`);
   const ctx = await viewContext(recipe);
-  return { ...run.done(recipe.index), site: { index: recipe.index, routes, redirects, ctx, templates: compiled.templates, files, resumed: { edited: resumed.edited, kept: resumed.kept, base: resumed.base, edits: resumed.edits, ...(resumed.everywhere && { everywhere: true }) } } };
+  return { ...run.done(recipe.index), site: { index: recipe.index, routes, redirects, ctx, templates: compiled.templates, files, resumed: { edited: resumed.edited, kept: resumed.kept, base: resumed.base, edits: resumed.edits, ...(resumed.everywhere && { everywhere: true }), ...(resumed.redated && { redated: true }) } } };
 }
 
 /** load → validate → index → routes → images: the build up to rendering, which the dev server does on request. */

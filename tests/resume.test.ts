@@ -136,6 +136,23 @@ describe("a build that changed bodies only", () => {
     expect((await rebuild()).first).toBe("load");
   });
 
+  it("resumes when a story is marked updated, and the sitemap's dates follow", async () => {
+    await rebuild({ noCache: true }); // the snapshot of the files as they are
+    const file = article("world/heatwave-europe.md");
+    const text = await readFile(file, "utf8");
+    await writeFile(file, `${text.replace("date: 2024-07-07T09:00:00Z\n", "date: 2024-07-07T09:00:00Z\nupdated: 2024-07-08T10:00:00Z\n")}\nCorrection: the record was set in Seville.\n`);
+    const { first, written, result } = await rebuild();
+    expect(first).toBe("resume (1 front matter edited)");
+    expect(written).toContain("sitemap.xml");
+    expect(written).toContain("world/heatwave-europe/index.html");
+    await expectSameAsCold(result);
+    await writeFile(file, text);
+    const back = await rebuild();
+    expect(back.first).toBe("resume (1 front matter edited)");
+    expect(back.written).toContain("sitemap.xml");
+    await expectSameAsCold(back.result);
+  });
+
   it("gives an edited front matter the warnings it has now, and none of those it had", async () => {
     await rebuild({ noCache: true }); // the snapshot of the files as they are
     const file = article("world/heatwave-europe.md");

@@ -58,13 +58,14 @@ const VERSION = 2;
 /** Documents edited since a snapshot was written, by absolute path: their new digest, size and time. */
 export type SnapshotEdits = Record<string, { source: string; size: number; mtimeMs: number; front?: Front }>;
 
-/** An article's headline, dek or picture's words edited since the snapshot (see build-resume.ts), and where its body now starts. */
+/** An article's headline, dek, picture's words or update time edited since the snapshot (see build-resume.ts), and where its body now starts. */
 export interface Front {
   title: string;
   subtitle?: string;
   imageAlt?: string;
   imageCaption?: string;
   imageCredit?: string;
+  updated?: number;
   head: string;
   bodyLine: number;
   offset: number;
