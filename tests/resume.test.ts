@@ -45,6 +45,30 @@ async function expectSameAsCold(resumed: BuildResult, extra: Partial<BuildOption
   expect(resumed.summary).toEqual(cold.summary);
 }
 
+/**
+ * From a snapshot of the files as they are, the story at `rel` with its front matter edited by `edit`: the build
+ * must resume and write what a cold build writes. Returns that build, the file and its text as it was.
+ */
+async function frontMatterEdit(rel: string, edit: (text: string) => string) {
+  await rebuild({ noCache: true });
+  const file = article(rel);
+  const text = await readFile(file, "utf8");
+  await writeFile(file, edit(text));
+  const built = await rebuild();
+  expect(built.first).toBe("resume (1 front matter edited)");
+  await expectSameAsCold(built.result);
+  return { ...built, file, text };
+}
+
+/** The story back as it was: a front matter edited again since the last build, which resumes too. */
+async function putBack(file: string, text: string) {
+  await writeFile(file, text);
+  const back = await rebuild();
+  expect(back.first).toBe("resume (1 front matter edited)");
+  await expectSameAsCold(back.result);
+  return back;
+}
+
 describe("a build that changed bodies only", () => {
   it("resumes from the last build's site, and writes the article's page and the feeds that carry its body", async () => {
     await appendFile(article("world/heatwave-europe.md"), "\nA correction was added.\n");
@@ -98,24 +122,16 @@ describe("a build that changed bodies only", () => {
   });
 
   it("resumes when a headline or dek changed, and writes the pages that show the story", async () => {
-    await rebuild({ noCache: true }); // the snapshot of the files as they are
-    const file = article("world/heatwave-europe.md");
-    const text = await readFile(file, "utf8");
-    await writeFile(file, text.replace("title: Heatwave grips southern Europe", "title: Heatwave grips all of Europe # fixed\nsubtitle: Forty degrees in three countries"));
-    const { first, written, result } = await rebuild();
-    expect(first).toBe("resume (1 front matter edited)");
+    const { written, file, text } = await frontMatterEdit("world/heatwave-europe.md", (text) =>
+      text.replace("title: Heatwave grips southern Europe", "title: Heatwave grips all of Europe # fixed\nsubtitle: Forty degrees in three countries"),
+    );
     expect(written).toContain("world/heatwave-europe/index.html");
     expect(written).toContain("world/index.html");
     expect(written).toContain("world/feed.xml");
     expect(written).not.toContain("economy/index.html");
     expect(await readFile(path.join(out, "world/heatwave-europe/index.html"), "utf8")).toContain("Forty degrees in three countries");
-    await expectSameAsCold(result);
     // As it was: a front matter edited again since the last build (whose headline the next builds keep).
-    await writeFile(file, text);
-    const back = await rebuild();
-    expect(back.first).toBe("resume (1 front matter edited)");
-    expect(back.written).toContain("world/heatwave-europe/index.html");
-    await expectSameAsCold(back.result);
+    expect((await putBack(file, text)).written).toContain("world/heatwave-europe/index.html");
   });
 
   it("resumes when a picture's description, caption or credit changed", async () => {
@@ -137,66 +153,35 @@ describe("a build that changed bodies only", () => {
   });
 
   it("resumes when a story is marked updated, and the sitemap's dates follow", async () => {
-    await rebuild({ noCache: true }); // the snapshot of the files as they are
-    const file = article("world/heatwave-europe.md");
-    const text = await readFile(file, "utf8");
-    await writeFile(file, `${text.replace("date: 2024-07-07T09:00:00Z\n", "date: 2024-07-07T09:00:00Z\nupdated: 2024-07-08T10:00:00Z\n")}\nCorrection: the record was set in Seville.\n`);
-    const { first, written, result } = await rebuild();
-    expect(first).toBe("resume (1 front matter edited)");
+    const { written, file, text } = await frontMatterEdit("world/heatwave-europe.md", (text) =>
+      `${text.replace("date: 2024-07-07T09:00:00Z\n", "date: 2024-07-07T09:00:00Z\nupdated: 2024-07-08T10:00:00Z\n")}\nCorrection: the record was set in Seville.\n`,
+    );
     expect(written).toContain("sitemap.xml");
     expect(written).toContain("world/heatwave-europe/index.html");
-    await expectSameAsCold(result);
-    await writeFile(file, text);
-    const back = await rebuild();
-    expect(back.first).toBe("resume (1 front matter edited)");
-    expect(back.written).toContain("sitemap.xml");
-    await expectSameAsCold(back.result);
+    expect((await putBack(file, text)).written).toContain("sitemap.xml");
   });
 
   it("gives an edited front matter the warnings it has now, and none of those it had", async () => {
-    await rebuild({ noCache: true }); // the snapshot of the files as they are
-    const file = article("world/heatwave-europe.md");
-    const text = await readFile(file, "utf8");
-    await writeFile(file, text.replace("category: world\n", "category: world\nmood: sunny\n"));
-    const warned = await rebuild();
-    expect(warned.first).toBe("resume (1 front matter edited)");
+    const warned = await frontMatterEdit("world/heatwave-europe.md", (text) => text.replace("category: world\n", "category: world\nmood: sunny\n"));
     expect(warned.result.diagnostics.map((d) => `${d.file}:${d.line} ${d.code}`)).toEqual([expect.stringMatching(/heatwave-europe\.md:4 unknown-field$/)]);
-    await expectSameAsCold(warned.result);
-    await writeFile(file, text);
-    const fixed = await rebuild();
-    expect(fixed.result.diagnostics).toEqual([]);
-    await expectSameAsCold(fixed.result);
+    expect((await putBack(warned.file, warned.text)).result.diagnostics).toEqual([]);
   });
 
   it("keeps a headline an earlier resumed build took, when the next one resumes for another story", async () => {
-    await rebuild({ noCache: true }); // the snapshot of the files as they are
-    const file = article("world/central-asia-water.md");
-    const other = article("economy/tourism-season.md");
-    const text = await readFile(file, "utf8");
-    await writeFile(file, text.replace(/^title: (.*)$/m, "title: $1, signed"));
-    expect((await rebuild()).first).toBe("resume (1 front matter edited)");
-    await appendFile(other, "\nHotels are full.\n");
+    const { file, text } = await frontMatterEdit("world/central-asia-water.md", (text) => text.replace(/^title: (.*)$/m, "title: $1, signed"));
+    await appendFile(article("economy/tourism-season.md"), "\nHotels are full.\n");
     const next = await rebuild();
     expect(next.first).toBe("resume (1 body edited)");
     expect(await readFile(path.join(out, "404.html"), "utf8")).toContain(", signed</a>");
     await expectSameAsCold(next.result);
-    await writeFile(file, text);
-    await expectSameAsCold((await rebuild()).result);
+    await putBack(file, text);
   });
 
   it("changes every page when the headline edited is in Latest news", async () => {
-    await rebuild({ noCache: true }); // the snapshot of the files as they are
-    const file = article("world/central-asia-water.md");
-    const text = await readFile(file, "utf8");
-    const title = /^title: (.*)$/m.exec(text)![1]!;
-    await writeFile(file, text.replace(`title: ${title}`, `title: ${title} (updated)`));
-    const { first, written, result } = await rebuild();
-    expect(first).toBe("resume (1 front matter edited)");
+    const { written, file, text } = await frontMatterEdit("world/central-asia-water.md", (text) => text.replace(/^title: (.*)$/m, "title: $1 (updated)"));
     expect(written).toContain("economy/tourism-season/index.html");
     expect(written).toContain("about/index.html");
-    await expectSameAsCold(result);
-    await writeFile(file, text);
-    await expectSameAsCold((await rebuild()).result);
+    await putBack(file, text);
   });
 });
 
