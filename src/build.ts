@@ -192,7 +192,7 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
   run.push(...rendered.diagnostics);
   const { rendered: made, spliced, splicedByWorker, kept, byWorker } = rendered.counts;
   const shared = (n: number) => (n > 0 ? ` (${n} by a second thread)` : "");
-  run.mark(`render pages (${made} rendered${shared(byWorker)}, ${spliced} with new Latest news only${shared(splicedByWorker)}, ${kept} unchanged)`);
+  run.mark(`render pages (${made} rendered${shared(byWorker)}, ${spliced} made from their previous bytes${shared(splicedByWorker)}, ${kept} unchanged)`);
   if (run.failed()) {
     await writer?.abort();
     return run.done(index);

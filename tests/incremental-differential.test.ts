@@ -459,6 +459,31 @@ const templateEdits: Record<string, [string, string][]> = {
   "assets/site.css": [["--accent:", "--unused: 0;\n  --accent:"]],
 };
 
+/**
+ * Puts `mark` in article.eta after the article (or takes it out); then a story is published, which changes
+ * Latest news, and Read also in its category, with the theme in place.
+ */
+function themeOp(name: string, mark: string, says: string): Op {
+  return {
+    name,
+    weight: 1,
+    async run(world) {
+      const { site, rng } = world;
+      const abs = path.join(site.templatesDir, "article.eta");
+      const text = await readFile(abs, "utf8");
+      const on = !text.includes(mark);
+      await writeFile(abs, on ? text.replace("</article>", `</article>${mark}`) : text.replace(mark, ""));
+      const followUp = async () => {
+        const a = site.newArticle(world.now - rng.between(0, 30) * MINUTE);
+        site.articles.push(a);
+        await site.writeArticle(a);
+        return `publish ${a.rel} (newest, ${formatDate(a.date, "iso")})`;
+      };
+      return { what: `${on ? "edit" : "revert"} article.eta: ${says} on stories before July 25`, followUp };
+    },
+  };
+}
+
 const ops: Op[] = [
   {
     name: "body",
@@ -795,28 +820,10 @@ const ops: Op[] = [
       return { what: `authors.yml: ${what}` };
     },
   },
-  {
-    name: "theme-latest",
-    weight: 1,
-    async run(world) {
-      const { site, rng } = world;
-      // A theme that uses Latest news other than as it is, on some pages of a kind only (the README: such a
-      // theme "gets every page rendered").
-      const abs = path.join(site.templatesDir, "article.eta");
-      const text = await readFile(abs, "utf8");
-      const mark = '<% if (it.article.time.iso < "2024-07-25") { %><p data-latest="<%= it.latestNews.length %>"></p><% } %>';
-      const on = !text.includes(mark);
-      await writeFile(abs, on ? text.replace("</article>", `</article>${mark}`) : text.replace(mark, ""));
-      // Then a story is published: Latest news changes with the theme in place.
-      const followUp = async () => {
-        const a = site.newArticle(world.now - rng.between(0, 30) * MINUTE);
-        site.articles.push(a);
-        await site.writeArticle(a);
-        return `publish ${a.rel} (newest, ${formatDate(a.date, "iso")})`;
-      };
-      return { what: `${on ? "edit" : "revert"} article.eta: print the length of Latest news on stories before July 25`, followUp };
-    },
-  },
+  // Themes that use Latest news, or Read also, other than as the default theme prints it, on some pages of a
+  // kind only: the README says such a block is not replaced in pages' previous bytes.
+  themeOp("theme-latest", '<% if (it.article.time.iso < "2024-07-25") { %><p data-latest="<%= it.latestNews.length %>"></p><% } %>', "print the length of Latest news"),
+  themeOp("theme-readalso", '<% if (it.article.time.iso < "2024-07-25") { %><p data-first-also="<%= it.readAlso[0]?.title %>"></p><% } %>', "print the first story of Read also"),
   {
     name: "template",
     weight: 3,

@@ -9,7 +9,7 @@ import { createMarkdown } from "../src/render/markdown.js";
 import { markdownSpeed } from "../src/render/markdown-speed.js";
 import { excerpt } from "../src/render/excerpt.js";
 import { utf8 } from "../src/render/render-pages.js";
-import { spliceBlock } from "../src/render/splice.js";
+import { spliceBlocks } from "../src/render/splice.js";
 import { makeArticle } from "./bench/generate.js";
 
 // Shortcuts taken for speed must give exactly what the plain way gives.
@@ -47,12 +47,22 @@ describe("a page spliced with the new Latest news", () => {
     const [before, after] = [Buffer.from("<ol>old</ol>"), Buffer.from("<ol>new, longer</ol>")];
     for (const size of [10, 1000, 3000, 9000]) {
       const text = `<p>${"x".repeat(size)}</p><ol>old</ol><p>y</p><ol>old</ol>`;
-      const spliced = spliceBlock(Buffer.from(text), before, after)!;
+      const spliced = spliceBlocks(Buffer.from(text), [[before, after]])!;
       expect(spliced.toString()).toBe(text.replaceAll("<ol>old</ol>", "<ol>new, longer</ol>"));
       // Node's pool (a small Buffer.concat's) would share its ArrayBuffer with other buffers.
       expect([spliced.byteOffset, spliced.buffer.byteLength]).toEqual([0, spliced.length]);
     }
-    expect(spliceBlock(Buffer.from("<p>no block</p>"), before, after)).toBeUndefined();
+    expect(spliceBlocks(Buffer.from("<p>no block</p>"), [[before, after]])).toBeUndefined();
+  });
+
+  it("replaces two blocks in one pass, and none when one is missing or they overlap", () => {
+    const b = (text: string) => Buffer.from(text);
+    const page = b("<ul>also</ul><p>body</p><ol>old</ol>");
+    expect(spliceBlocks(page, [[b("<ol>old</ol>"), b("<ol>new</ol>")], [b("<ul>also</ul>"), b("<ul>other, longer</ul>")]])?.toString()).toBe("<ul>other, longer</ul><p>body</p><ol>new</ol>");
+    expect(spliceBlocks(page, [[b("<ol>old</ol>"), b("<ol>new</ol>")], [b("<ul>gone</ul>"), b("<ul>x</ul>")]])).toBeUndefined();
+    // A block found inside another (a Read also that Latest news happens to hold) is not replaced twice.
+    expect(spliceBlocks(page, [[b("<ol>old</ol>"), b("<ol>new</ol>")], [b("old</ol>"), b("x")]])).toBeUndefined();
+    expect(spliceBlocks(page, [])?.equals(page)).toBe(true);
   });
 });
 

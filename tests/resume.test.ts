@@ -316,7 +316,7 @@ describe("the full pipeline runs instead", () => {
     };
     expect((await stagesOf())[0]).toBe("load");
     await appendFile(file, "\nA correction.\n");
-    expect(await stagesOf()).toEqual(["resume (1 body edited)", "render pages (8 rendered, 0 with new Latest news only, 58 unchanged)", "render feeds and sitemaps", "write"]);
+    expect(await stagesOf()).toEqual(["resume (1 body edited)", "render pages (8 rendered, 0 made from their previous bytes, 58 unchanged)", "render feeds and sitemaps", "write"]);
     // A headline edited resumes too.
     await writeFile(file, (await readFile(file, "utf8")).replace("title: Heatwave grips", "title: Heat grips"));
     expect((await stagesOf())[0]).toBe("resume (1 front matter edited)");

@@ -9,7 +9,7 @@ import { makeSyndication, type SyndicationFile, type SyndicationPlan } from "../
 import { viewContext, type ViewRecipe } from "../render/view-context.js";
 import { hashBytes } from "../write/manifest.js";
 import { previousBytes } from "../write/previous-page.js";
-import { spliceBlock } from "../render/splice.js";
+import { spliceBlocks } from "../render/splice.js";
 import type { ViewContext } from "../render/view-model.js";
 import type { Redirect } from "../routes/plan-redirects.js";
 import { loadManifest, type Manifest } from "../write/manifest.js";
@@ -34,12 +34,14 @@ export type Request =
   | { id: number; syndication: SyndicationPlan; redirects: Redirect[] }
   | { id: number; splice: SpliceJob };
 
-/** Pages to make from their previous bytes (output path, hash of those bytes) with the block `before` replaced by `after`. */
+/**
+ * Pages to make from their previous bytes (output path, hash of those bytes, the names of the blocks to
+ * replace in them), with each named block's old bytes replaced by its new ones.
+ */
 export interface SpliceJob {
   folder: string;
-  before: string;
-  after: string;
-  pages: [string, string][];
+  blocks: Record<string, [Uint8Array, Uint8Array]>;
+  pages: [string, string, string[]][];
 }
 
 /** A page made from its previous bytes, or null when they were not as expected (the main thread renders it). */
@@ -80,11 +82,10 @@ async function answer(request: Request): Promise<void> {
     const { routes, ctx } = site!;
     port.postMessage({ id: request.id, files: makeSyndication(request.syndication, routes, request.redirects, ctx) } satisfies Reply);
   } else if ("splice" in request) {
-    const { folder, before, after, pages } = request.splice;
-    const [from, to] = [Buffer.from(before), Buffer.from(after)];
-    const spliced = pages.map(([outPath, hash]): Spliced => {
+    const { folder, blocks, pages } = request.splice;
+    const spliced = pages.map(([outPath, hash, names]): Spliced => {
       const old = previousBytes(folder, outPath, hash);
-      const bytes = old && spliceBlock(old, from, to);
+      const bytes = old && spliceBlocks(old, names.map((name) => blocks[name]!));
       return bytes ? { bytes, hash: hashBytes(bytes) } : null;
     });
     const moved = spliced.flatMap((r) => (r ? [r.bytes.buffer as ArrayBuffer] : []));

@@ -11,7 +11,10 @@ import { readAlso } from "../site/build-site-index.js";
 // unchanged, which is what makes a no-op build of a big site cheap. The key of each kind of page below lists
 // what `pageData` in render-pages.ts uses; tests/incremental.test.ts checks the result against cold builds.
 // render-pages.ts digests Latest news apart (a page's "base" is all of its inputs but that block), so that a
-// page whose base is unchanged can be made from its previous bytes when only Latest news changed.
+// page whose base is unchanged can be made from its previous bytes when only Latest news changed. When the
+// theme prints Read also as it is, an article page that shows its category's newest stories as Read also
+// (any story not among them) names that list in its base instead of listing it: a story published in the
+// category changes that block on each such page, which is then made from its previous bytes too.
 
 /** The digest of what every page shares. */
 export function sharedInputs(parts: Record<string, unknown>): string {
@@ -35,15 +38,38 @@ function articleKey(a: Article, now: number): string {
   return a.date > now ? `${made.key}scheduled` : made.key;
 }
 
-/** The digest of one page's inputs: `shared`, its route, and the articles it shows. */
-export function routeInputs(shared: string, route: Route, index: SiteIndex): string {
+/**
+ * The digest of one page's inputs: `shared`, its route, and the articles it shows; for a page whose Read also
+ * `readAlsoOf` names a category of, that category's shared Read also instead of the stories in it.
+ */
+export function routeInputs(shared: string, route: Route, index: SiteIndex, readAlsoOf: (route: Route) => string | undefined = () => undefined): string {
   const { lists, page } = shownBy(route, index);
   // A pager's links follow from the page's number and the number of pages (and the URLs, in `shared`): its
   // list of every page's URL is not digested, which on a 100,000-article site made the digests quadratic.
   const paging = "pagination" in route ? `${route.pagination.number}/${route.pagination.total}` : "";
   const head = `${shared}\u0002${route.kind}\u0002${route.url}\u0002${paging}${route.kind === "tag" ? route.tag.name : ""}\u0002`;
   if (page) return digest(head + `${page.file}\u0000${page.source}`);
+  const category = readAlsoOf(route);
+  if (category !== undefined) return digest(`${head}${articleKeys(lists[0]!, index.now)}\u0003read also of ${category}`);
   return digest(head + lists.map((list) => articleKeys(list, index.now)).join("\u0003"));
+}
+
+/**
+ * The category of an article page whose Read also is that category's newest `readAlsoCount` stories, the
+ * same list on every page of the category that is not one of them (see readAlso); undefined for other pages.
+ */
+export function sharedReadAlso(route: Route, index: SiteIndex): string | undefined {
+  if (route.kind !== "article") return undefined;
+  const { article } = route;
+  const list = index.byCategory.get(article.category) ?? [];
+  const count = index.config.readAlsoCount;
+  for (let i = 0; i < count && i < list.length; i++) if (list[i] === article) return undefined;
+  return article.category;
+}
+
+/** What a category's shared Read also shows (see sharedReadAlso), as a digest. */
+export function readAlsoInputs(index: SiteIndex, category: string): string {
+  return digest(articleKeys((index.byCategory.get(category) ?? []).slice(0, index.config.readAlsoCount), index.now));
 }
 
 /** Whether a page shows any of `docs` (an incremental build that knows which documents changed skips the others). */

@@ -3,10 +3,10 @@ import type { Article, OutputFile, Page, Pagination, Route } from "../model.js";
 import { readAlso } from "../site/build-site-index.js";
 import type { Templates } from "./eta.js";
 import { headView } from "./head-meta.js";
-import { routeInputs, sharedInputs, showsAny } from "./fingerprint.js";
+import { readAlsoInputs, routeInputs, sharedInputs, sharedReadAlso, showsAny } from "./fingerprint.js";
 import { renderQueue, type ParallelOptions, type RenderedRoute } from "./parallel/render-queue.js";
 import { excerpt } from "./excerpt.js";
-import { splicer } from "./splice.js";
+import { LATEST_NEWS, printsBlockAsIs, printsReadAlsoAsItems, readAlsoBlock, splicer } from "./splice.js";
 import { hashBytes } from "../write/manifest.js";
 import { articleView, embedScriptFor, itemView, siteView, type ItemView, type SiteView, type ViewContext } from "./view-model.js";
 
@@ -97,8 +97,23 @@ export async function renderPages(
   const { site, latestNews } = renderer.shared;
   const common = sink && sharedInputs({ templates: templates.fingerprint, config: ctx.index.config, site, assets: ctx.assets, images: ctx.images });
   const latest = sink && sharedInputs({ latestNews });
-  sink?.keepBlock("latest-news", latestNews);
-  const spliced = splicer(sink, latestNews, renderer, templates.sources);
+  const { index } = ctx;
+  // Each category's shared Read also, and its digest (see sharedReadAlso), made once.
+  const readAlso = new Map<string, string>();
+  if (sink && printsReadAlsoAsItems(templates.sources)) {
+    for (const category of index.byCategory.keys()) {
+      const html = renderer.readAlso(category);
+      if (html !== undefined) readAlso.set(category, html);
+    }
+  }
+  const alsoDigests = new Map<string, string>();
+  const alsoInputs = (category: string) => alsoDigests.get(category) ?? alsoDigests.set(category, readAlsoInputs(index, category)).get(category)!;
+  sink?.keepBlock(LATEST_NEWS, latestNews);
+  for (const [category, html] of readAlso) sink?.keepBlock(readAlsoBlock(category), html);
+  // A theme that prints Read also otherwise: each page's base lists its Read also, as any other list.
+  const readAlsoOf = (route: Route) => (readAlso.size > 0 ? sharedReadAlso(route, index) : undefined);
+  const blocks = { ...(printsBlockAsIs(templates.sources) && { latestNews }), readAlso, readAlsoOf };
+  const spliced = splicer(sink, blocks, renderer);
   const files: RenderedPage[] = [];
   // A batch is written while the next one renders (the file system works in libuv's threads meanwhile).
   let writing: Promise<void> = Promise.resolve();
@@ -157,7 +172,7 @@ export async function renderPages(
       return;
     }
     inFlight++;
-    const job = spliced.job(batch.map((page) => [routes[page.i]!.outPath, page.hash]));
+    const job = spliced.job(batch.map((page) => ({ route: routes[page.i]!, hash: page.hash })));
     away.push(
       helper.splice(job).then((results) => {
         inFlight--;
@@ -179,12 +194,13 @@ export async function renderPages(
     let going = true;
     const changed = parallel?.touched && showsAny(parallel.touched);
     for (const [i, route] of routes.entries()) {
-      if (changed && !changed(route, ctx.index) && sink?.keep(route.outPath)) {
+      if (changed && !changed(route, index) && sink?.keep(route.outPath)) {
         counts.kept++;
         continue;
       }
-      const base = common && routeInputs(common, route, ctx.index);
-      const inputs = base && latest && sharedInputs({ base, latest });
+      const base = common && routeInputs(common, route, index, readAlsoOf);
+      const also = base !== undefined ? readAlsoOf(route) : undefined;
+      const inputs = base && latest && sharedInputs({ base, latest, ...(also !== undefined && { also: alsoInputs(also) }) });
       if (inputs && sink?.unchanged(route.outPath, inputs)) {
         counts.kept++;
         continue;
@@ -216,6 +232,8 @@ export interface PageRenderer {
   /** What every page shows alike, made once: the site view and the Latest news block. */
   shared: { site: SiteView; latestNews: string };
   render(route: Route): PageResult;
+  /** A category's shared Read also (see sharedReadAlso): each story through the item partial; undefined if one fails. */
+  readAlso(category: string): string | undefined;
 }
 
 export type PageResult = { html: string } | { diagnostic: Diagnostic };
@@ -266,6 +284,15 @@ export function pageRenderer(ctx: ViewContext, templates: Templates): PageRender
       const own = pageData(route, ctx, item, site);
       const data = { site, latestNews, ...own, meta: headView(route, own.page, ctx) };
       return templates.render(TEMPLATE[route.kind], data, route.url);
+    },
+    readAlso(category) {
+      let html = "";
+      for (const article of (ctx.index.byCategory.get(category) ?? []).slice(0, ctx.index.config.readAlsoCount)) {
+        const made = templates.render("@partials/item", { item: item(article) }, ctx.urls.category(category));
+        if (!("html" in made)) return undefined;
+        html += made.html;
+      }
+      return html;
     },
   };
 }

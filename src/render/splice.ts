@@ -7,32 +7,72 @@ import type { PageRenderer, PageSink } from "./render-pages.js";
 /**
  * Publishing a story changes Latest news on every page, and little else on most of them. A page whose other
  * inputs are unchanged is made from its previous bytes, the old Latest news block replaced by the new one:
- * a file read instead of Markdown and a template rendered. The default theme prints the block as it is; in
- * case a theme does not, the first page of each kind made this way is also rendered and compared (here), and
- * on any difference this build renders every page. The other pages of a checked kind may be made on the
- * second thread (`away` gives the hash their previous bytes must have).
+ * a file read instead of Markdown and a template rendered. So is the Read also of every other story of the
+ * story's category (see sharedReadAlso). The default theme prints these blocks as they are; in case a theme
+ * does not, the first page of each kind made this way is also rendered and compared (here), and on any
+ * difference this build renders every page. The other pages of a checked kind may be made on the second
+ * thread (`away` gives the hash their previous bytes must have).
  */
 export interface Splicer {
   here(route: Route, base: string): { bytes: Buffer } | undefined;
   away(route: Route, base: string): string | undefined;
-  job(pages: [string, string][]): SpliceJob;
+  job(pages: { route: Route; hash: string }[]): SpliceJob;
 }
 
-export function splicer(sink: PageSink | undefined, latestNews: string, renderer: PageRenderer, sources: readonly TemplateSource[]): Splicer {
-  const previous = sink?.previousBlock("latest-news");
-  if (!sink || previous === undefined || previous === latestNews || previous === "" || !printsBlockAsIs(sources)) return { here: () => undefined, away: () => undefined, job: () => ({ folder: "", before: "", after: "", pages: [] }) };
-  const before = Buffer.from(previous);
-  const after = Buffer.from(latestNews);
-  const checked = new Set<Route["kind"]>();
+/** This build's blocks, when the theme prints them as they are: Latest news, and each category's shared Read also. */
+export interface Blocks {
+  latestNews?: string;
+  readAlso: ReadonlyMap<string, string>;
+  /** The category whose shared Read also a page shows (see sharedReadAlso). */
+  readAlsoOf(route: Route): string | undefined;
+}
+
+export const LATEST_NEWS = "latest-news";
+export const readAlsoBlock = (category: string) => `read-also:${category}`;
+
+export function splicer(sink: PageSink | undefined, blocks: Blocks, renderer: PageRenderer): Splicer {
+  const none: Splicer = { here: () => undefined, away: () => undefined, job: () => ({ folder: "", blocks: {}, pages: [] }) };
+  if (!sink) return none;
+  // Each block a page may hold: unchanged (nothing to replace), changed (old and new), or not to be replaced
+  // (none kept last time, or empty: such a page is rendered).
+  const changes = new Map<string, [Buffer, Buffer] | "same" | "no">();
+  const change = (name: string, now: string | undefined) => {
+    let known = changes.get(name);
+    if (known === undefined) {
+      const before = sink.previousBlock(name);
+      known = now === undefined || before === undefined || before === "" || now === "" ? "no" : before === now ? "same" : [Buffer.from(before), Buffer.from(now)];
+      changes.set(name, known);
+    }
+    return known;
+  };
+  /** The blocks to replace in a page, or undefined when one cannot be. */
+  const replaced = (route: Route): string[] | undefined => {
+    const names = [LATEST_NEWS];
+    const category = blocks.readAlsoOf(route);
+    if (category !== undefined) names.push(readAlsoBlock(category));
+    const now = (name: string) => (name === LATEST_NEWS ? blocks.latestNews : blocks.readAlso.get(category!));
+    const out: string[] = [];
+    for (const name of names) {
+      const known = change(name, now(name));
+      if (known === "no") return undefined;
+      if (known !== "same") out.push(name);
+    }
+    return out;
+  };
+  const pairs = (names: string[]) => names.map((name) => changes.get(name) as [Buffer, Buffer]);
+  const kindOf = (route: Route, names: string[]) => `${route.kind} ${names.map((n) => n.split(":")[0]).join(" ")}`;
+  const checked = new Set<string>();
   let trusted = true;
   return {
     here(route, base) {
-      const hash = trusted ? sink.previousHash(route.outPath, base) : undefined;
+      const names = trusted ? replaced(route) : undefined;
+      const hash = names && sink.previousHash(route.outPath, base);
       const old = hash === undefined ? undefined : previousBytes(sink.folder, route.outPath, hash);
-      const bytes = old && spliceBlock(old, before, after);
+      const bytes = old && spliceBlocks(old, pairs(names!));
       if (!bytes) return undefined;
-      if (!checked.has(route.kind)) {
-        checked.add(route.kind);
+      const kind = kindOf(route, names!);
+      if (!checked.has(kind)) {
+        checked.add(kind);
         const rendered = renderer.render(route);
         if (!("html" in rendered) || !bytes.equals(Buffer.from(rendered.html))) {
           trusted = false;
@@ -41,24 +81,42 @@ export function splicer(sink: PageSink | undefined, latestNews: string, renderer
       }
       return { bytes };
     },
-    away: (route, base) => (trusted && checked.has(route.kind) ? sink.previousHash(route.outPath, base) : undefined),
-    job: (pages) => ({ folder: sink.folder, before: previous, after: latestNews, pages }),
+    away(route, base) {
+      const names = trusted ? replaced(route) : undefined;
+      return names && checked.has(kindOf(route, names)) ? sink.previousHash(route.outPath, base) : undefined;
+    },
+    job(pages) {
+      const used: SpliceJob["blocks"] = {};
+      const made = pages.map(({ route, hash }): [string, string, string[]] => {
+        const names = replaced(route) ?? [];
+        for (const name of names) used[name] ??= changes.get(name) as [Buffer, Buffer];
+        return [route.outPath, hash, names];
+      });
+      return { folder: sink.folder, blocks: used, pages: made };
+    },
   };
 }
 
 /**
- * `old` with every occurrence of the block `before` replaced by `after`, as bytes (a page is neither decoded
- * nor encoded again); undefined when `before` is not in it.
+ * `old` with every occurrence of each block's old bytes replaced by its new ones, as bytes (a page is neither
+ * decoded nor encoded again); undefined when a block is not in it, or two occurrences overlap.
  */
-export function spliceBlock(old: Uint8Array, before: Uint8Array, after: Uint8Array): Buffer | undefined {
+export function spliceBlocks(old: Uint8Array, blocks: readonly (readonly [Uint8Array, Uint8Array])[]): Buffer | undefined {
   const page = Buffer.from(old.buffer, old.byteOffset, old.byteLength);
+  const found: { at: number; length: number; after: Uint8Array }[] = [];
+  for (const [before, after] of blocks) {
+    const count = found.length;
+    for (let at = page.indexOf(before); at !== -1; at = page.indexOf(before, at + before.length)) found.push({ at, length: before.length, after });
+    if (found.length === count) return undefined;
+  }
+  found.sort((a, b) => a.at - b.at);
   const parts: Uint8Array[] = [];
   let from = 0;
-  for (let at = page.indexOf(before); at !== -1; at = page.indexOf(before, from)) {
+  for (const { at, length, after } of found) {
+    if (at < from) return undefined;
     parts.push(page.subarray(from, at), after);
-    from = at + before.length;
+    from = at + length;
   }
-  if (parts.length === 0) return undefined;
   parts.push(page.subarray(from));
   // A buffer of its own, not Buffer.concat's: that takes a page under 4 KB from Node's shared pool, whose
   // ArrayBuffer the second thread cannot hand over (Node 20 copies the whole pool; Node 22 throws).
@@ -78,4 +136,20 @@ export function spliceBlock(old: Uint8Array, before: Uint8Array, after: Uint8Arr
  */
 export function printsBlockAsIs(sources: readonly TemplateSource[]): boolean {
   return sources.every((s) => !s.text.replace(/<%~\s*it\.latestNews\s*%>/g, "").includes("latestNews"));
+}
+
+/** The default theme's Read also: each story through the item partial, nothing between them. */
+const READ_ALSO_LOOP = /<%\s*for\s*\(\s*const\s+item\s+of\s+it\.readAlso\s*\)\s*\{\s*%><%~\s*include\(\s*(["'])@partials\/item\1\s*,\s*\{\s*item\s*\}\s*\)\s*%><%\s*\}\s*%>/g;
+
+/**
+ * True when the templates show Read also only as the default theme does (READ_ALSO_LOOP, and whether it has
+ * any story), and the item partial shows only its story (and whether to name its category, which an article
+ * page does not say): then the block is the partial's output for each story of the list, and a page's block
+ * can be replaced in its bytes. Any other use, on some pages only, would pass the check of the first page and
+ * leave the others stale.
+ */
+export function printsReadAlsoAsItems(sources: readonly TemplateSource[]): boolean {
+  const item = sources.find((s) => s.name === "@partials/item");
+  if (!item || /\barguments\b|\binclude\b|\blayout\b|\bit\b(?!\.(?:item|showCategory)\b)/.test(item.text)) return false;
+  return sources.every((s) => !s.text.replace(READ_ALSO_LOOP, "").replace(/\bit\.readAlso\.length\s*>\s*0\b/g, "").includes("readAlso"));
 }
