@@ -281,3 +281,57 @@ describe("incremental builds", () => {
     await expectSameAsCold();
   });
 });
+
+describe("pages made from their previous bytes", () => {
+  let site: string;
+  const at = (name: string) => path.join(site, name);
+  const opts = (theme = TEMPLATES): BuildOptions => ({ contentDir: at("content"), templatesDir: theme, outDir: at("public"), now: FIXTURE_NOW });
+  const story = (file: string, front: string) => writeFile(at(`content/articles/${file}`), `---\n${front}\n---\nBody.\n`);
+  beforeAll(async () => {
+    site = await mkdtemp(path.join(tmpdir(), "broadsheet-splice-"));
+  });
+  afterAll(() => rm(site, { recursive: true, force: true }));
+  const fresh = async () => {
+    await rm(at("content"), { recursive: true, force: true });
+    await rm(at("public"), { recursive: true, force: true });
+    await rm(at(".broadsheet-cache"), { recursive: true, force: true });
+    await cp(fixture("newsroom"), at("content"), { recursive: true });
+  };
+
+  it("are the pages of a cold build after a build that stopped between recording the blocks and its commit", async () => {
+    await fresh();
+    expect((await build(opts())).ok).toBe(true);
+    // A story in Politics' newest four, older than Latest news: Read also changes on the other Politics stories'
+    // pages, Latest news nowhere; and a body edited in Economy, whose pages come first.
+    await story("politics-p1.md", "title: Politics P1\ncategory: politics\ndate: 2024-07-17T00:00:00Z");
+    await appendFile(at("content/articles/economy/tourism-season.md"), "Extra sentence.\n");
+    // The journal cannot be written (a full disk, or a kill): after the blocks, before the commit.
+    const journal = at(".broadsheet-cache/public.journal.json.tmp");
+    await mkdir(journal);
+    await expect(build(opts())).rejects.toThrow();
+    await rm(journal, { recursive: true });
+    expect((await build(opts())).diagnostics).toEqual([]);
+    await expectSameAsColdBuild(at("public"), opts(), at("cold"));
+  });
+
+  it("are the pages of a cold build when a theme's Latest news is made of the item partial that Read also shows", async () => {
+    await fresh();
+    const theme = at("theme");
+    await rm(theme, { recursive: true, force: true });
+    await cp(TEMPLATES, theme, { recursive: true });
+    await writeFile(path.join(theme, "partials/latest-news.eta"), '<% for (const item of it.items) { %><%~ include("@partials/item", { item }) %><% } %>');
+    const layout = path.join(theme, "layout.eta");
+    const text = await readFile(layout, "utf8");
+    expect(text).toContain("<%~ it.latestNews %>");
+    await writeFile(layout, text.replace("<%~ it.latestNews %>", '<ul class="latest"><%~ it.latestNews %></ul>'));
+    const config = at("content/site.yml");
+    await writeFile(config, (await readFile(config, "utf8")).replace("latestNewsCount: 10", "latestNewsCount: 2"));
+    // The two newest stories in Analytics: Latest news, and the Read also of Analytics' other stories, start alike.
+    await story("analytics-a1.md", "title: Story a1\ncategory: analytics\ndate: 2024-07-31T00:00:00Z");
+    await story("analytics-a2.md", "title: Story a2\ncategory: analytics\ndate: 2024-07-31T01:00:00Z");
+    expect((await build(opts(theme))).ok).toBe(true);
+    await story("economy-e1.md", "title: Story e1\ncategory: economy\ndate: 2024-07-31T02:00:00Z");
+    expect((await build(opts(theme))).diagnostics).toEqual([]);
+    await expectSameAsColdBuild(at("public"), opts(theme), at("cold"));
+  });
+});

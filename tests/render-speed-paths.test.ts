@@ -63,6 +63,9 @@ describe("a page spliced with the new Latest news", () => {
     // A block found inside another (a Read also that Latest news happens to hold) is not replaced twice.
     expect(spliceBlocks(page, [[b("<ol>old</ol>"), b("<ol>new</ol>")], [b("old</ol>"), b("x")]])).toBeUndefined();
     expect(spliceBlocks(page, [])?.equals(page)).toBe(true);
+    // Found as many times as the page checked for its kind held it, or not at all.
+    expect(spliceBlocks(page, [[b("<ol>old</ol>"), b("<ol>new</ol>")]], [1])?.toString()).toBe("<ul>also</ul><p>body</p><ol>new</ol>");
+    expect(spliceBlocks(page, [[b("<ol>old</ol>"), b("<ol>new</ol>")]], [2])).toBeUndefined();
   });
 });
 

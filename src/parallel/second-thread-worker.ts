@@ -36,12 +36,12 @@ export type Request =
 
 /**
  * Pages to make from their previous bytes (output path, hash of those bytes, the names of the blocks to
- * replace in them), with each named block's old bytes replaced by its new ones.
+ * replace in them, how many times each must be found), with each named block's old bytes replaced by its new ones.
  */
 export interface SpliceJob {
   folder: string;
   blocks: Record<string, [Uint8Array, Uint8Array]>;
-  pages: [string, string, string[]][];
+  pages: [string, string, string[], number[]][];
 }
 
 /** A page made from its previous bytes, or null when they were not as expected (the main thread renders it). */
@@ -83,9 +83,9 @@ async function answer(request: Request): Promise<void> {
     port.postMessage({ id: request.id, files: makeSyndication(request.syndication, routes, request.redirects, ctx) } satisfies Reply);
   } else if ("splice" in request) {
     const { folder, blocks, pages } = request.splice;
-    const spliced = pages.map(([outPath, hash, names]): Spliced => {
+    const spliced = pages.map(([outPath, hash, names, counts]): Spliced => {
       const old = previousBytes(folder, outPath, hash);
-      const bytes = old && spliceBlocks(old, names.map((name) => blocks[name]!));
+      const bytes = old && spliceBlocks(old, names.map((name) => blocks[name]!), counts);
       return bytes ? { bytes, hash: hashBytes(bytes) } : null;
     });
     const moved = spliced.flatMap((r) => (r ? [r.bytes.buffer as ArrayBuffer] : []));

@@ -33,14 +33,15 @@ export const readAlsoBlock = (category: string) => `read-also:${category}`;
 export function splicer(sink: PageSink | undefined, blocks: Blocks, renderer: PageRenderer): Splicer {
   const none: Splicer = { here: () => undefined, away: () => undefined, job: () => ({ folder: "", blocks: {}, pages: [] }) };
   if (!sink) return none;
-  // Each block a page may hold: unchanged (nothing to replace), changed (old and new), or not to be replaced
-  // (none kept last time, or empty: such a page is rendered).
-  const changes = new Map<string, [Buffer, Buffer] | "same" | "no">();
+  // Each block a page may hold: its bytes last time and now, or not to be replaced (none kept last time, or
+  // empty: such a page is rendered). An unchanged block is looked for all the same: a build stopped between
+  // saving the blocks and its commit left pages without the block it recorded.
+  const changes = new Map<string, [Buffer, Buffer] | "no">();
   const change = (name: string, now: string | undefined) => {
     let known = changes.get(name);
     if (known === undefined) {
       const before = sink.previousBlock(name);
-      known = now === undefined || before === undefined || before === "" || now === "" ? "no" : before === now ? "same" : [Buffer.from(before), Buffer.from(now)];
+      known = now === undefined || before === undefined || before === "" || now === "" ? "no" : [Buffer.from(before), Buffer.from(now)];
       changes.set(name, known);
     }
     return known;
@@ -51,28 +52,28 @@ export function splicer(sink: PageSink | undefined, blocks: Blocks, renderer: Pa
     const category = blocks.readAlsoOf(route);
     if (category !== undefined) names.push(readAlsoBlock(category));
     const now = (name: string) => (name === LATEST_NEWS ? blocks.latestNews : blocks.readAlso.get(category!));
-    const out: string[] = [];
-    for (const name of names) {
-      const known = change(name, now(name));
-      if (known === "no") return undefined;
-      if (known !== "same") out.push(name);
-    }
-    return out;
+    return names.every((name) => change(name, now(name)) !== "no") ? names : undefined;
   };
   const pairs = (names: string[]) => names.map((name) => changes.get(name) as [Buffer, Buffer]);
   const kindOf = (route: Route, names: string[]) => `${route.kind} ${names.map((n) => n.split(":")[0]).join(" ")}`;
-  const checked = new Set<string>();
+  // How many times the checked page of each kind held each block. A page of the kind is made from its bytes
+  // only if they hold each as many times: a block's bytes may also be found in a list the page shows (a
+  // theme whose Latest news is made of the same item partial as Read also), which the checked page, rendered
+  // and compared, did not have.
+  const checked = new Map<string, number[]>();
   let trusted = true;
   return {
     here(route, base) {
       const names = trusted ? replaced(route) : undefined;
       const hash = names && sink.previousHash(route.outPath, base);
       const old = hash === undefined ? undefined : previousBytes(sink.folder, route.outPath, hash);
-      const bytes = old && spliceBlocks(old, pairs(names!));
-      if (!bytes) return undefined;
+      if (!old) return undefined;
       const kind = kindOf(route, names!);
-      if (!checked.has(kind)) {
-        checked.add(kind);
+      const counts = checked.get(kind);
+      const bytes = spliceBlocks(old, pairs(names!), counts);
+      if (!bytes) return undefined;
+      if (!counts) {
+        checked.set(kind, occurrences(old, pairs(names!)));
         const rendered = renderer.render(route);
         if (!("html" in rendered) || !bytes.equals(Buffer.from(rendered.html))) {
           trusted = false;
@@ -87,10 +88,10 @@ export function splicer(sink: PageSink | undefined, blocks: Blocks, renderer: Pa
     },
     job(pages) {
       const used: SpliceJob["blocks"] = {};
-      const made = pages.map(({ route, hash }): [string, string, string[]] => {
+      const made = pages.map(({ route, hash }): SpliceJob["pages"][number] => {
         const names = replaced(route) ?? [];
         for (const name of names) used[name] ??= changes.get(name) as [Buffer, Buffer];
-        return [route.outPath, hash, names];
+        return [route.outPath, hash, names, checked.get(kindOf(route, names)) ?? []];
       });
       return { folder: sink.folder, blocks: used, pages: made };
     },
@@ -99,15 +100,16 @@ export function splicer(sink: PageSink | undefined, blocks: Blocks, renderer: Pa
 
 /**
  * `old` with every occurrence of each block's old bytes replaced by its new ones, as bytes (a page is neither
- * decoded nor encoded again); undefined when a block is not in it, or two occurrences overlap.
+ * decoded nor encoded again); undefined when a block is not in it (or not `counts[i]` times, when given), or
+ * two occurrences overlap.
  */
-export function spliceBlocks(old: Uint8Array, blocks: readonly (readonly [Uint8Array, Uint8Array])[]): Buffer | undefined {
+export function spliceBlocks(old: Uint8Array, blocks: readonly (readonly [Uint8Array, Uint8Array])[], counts?: readonly number[]): Buffer | undefined {
   const page = Buffer.from(old.buffer, old.byteOffset, old.byteLength);
   const found: { at: number; length: number; after: Uint8Array }[] = [];
-  for (const [before, after] of blocks) {
+  for (const [i, [before, after]] of blocks.entries()) {
     const count = found.length;
     for (let at = page.indexOf(before); at !== -1; at = page.indexOf(before, at + before.length)) found.push({ at, length: before.length, after });
-    if (found.length === count) return undefined;
+    if (found.length === count || (counts !== undefined && found.length - count !== counts[i])) return undefined;
   }
   found.sort((a, b) => a.at - b.at);
   const parts: Uint8Array[] = [];
@@ -127,6 +129,16 @@ export function spliceBlocks(old: Uint8Array, blocks: readonly (readonly [Uint8A
     at += p.length;
   }
   return out;
+}
+
+/** How many times `old` holds each block's old bytes (as spliceBlocks finds them). */
+function occurrences(old: Uint8Array, blocks: readonly (readonly [Uint8Array, Uint8Array])[]): number[] {
+  const page = Buffer.from(old.buffer, old.byteOffset, old.byteLength);
+  return blocks.map(([before]) => {
+    let n = 0;
+    for (let at = page.indexOf(before); at !== -1; at = page.indexOf(before, at + before.length)) n++;
+    return n;
+  });
 }
 
 /**
