@@ -9,9 +9,12 @@ import { parseFile } from "./content/parse-file.js";
 import { displayPath } from "./config/load-config.js";
 import { addToParseCache, contentCacheDir, type ParsedFile } from "./content/parse-cache.js";
 import type { Diagnostic } from "./errors/diagnostic.js";
-import type { Article, BodyFile, Page, RawDocument, SiteConfig, SiteIndex } from "./model.js";
+import type { Article, BodyFile, Page, RawDocument, Route, SiteConfig, SiteIndex } from "./model.js";
 import { documentFromParsed } from "./content/load-content.js";
 import { mediaFile } from "./routes/urls.js";
+import { planRedirects, type Redirect } from "./routes/plan-redirects.js";
+import { planRoutes } from "./routes/plan-routes.js";
+import { buildSiteIndex } from "./site/build-site-index.js";
 import { readArticle } from "./validate/read-article.js";
 import { resumeCandidate } from "./resume-candidate.js";
 import { readSnapshotSite, type Front, type SiteSnapshot, type SnapshotEdits, type SnapshotFile } from "./write/site-snapshot.js";
@@ -24,14 +27,19 @@ import { readSnapshotSite, type Front, type SiteSnapshot, type SnapshotEdits, ty
 // pages changed). It applies only when that is provably all that changed, and the full pipeline runs otherwise:
 // - the last build into this folder left a valid stamp, and the snapshot that stamp vouches for;
 // - the same options, and a clock between that build's and the end of its site's validity (see render/clock.ts);
-// - the same files, and every file that changed is an article or page of that site whose front matter text
-//   is byte for byte the same (same fields, at the same lines: same validation, same warnings); or an article
+// - the same files (but for stories added, see the last point), and every file that changed is an article or
+//   page of that site whose front matter text is byte for byte the same (same fields, at the same lines: same
+//   validation, same warnings); or an article
 //   whose headline, dek, picture's words or update time alone changed (a fix, a better line, a correction): its
 //   front matter is validated again, and every other field must come out as before, so the story keeps its
 //   place in every list, and only the pages that show it change (with every page's Latest news when it is
 //   there, and the sitemap when its update time changed);
 // - neither the old body nor the new one has images (they are processed and checked by line) or is blank
-//   (a warning), since those are the only things validation and indexing take from a body.
+//   (a warning), since those are the only things validation and indexing take from a body;
+// - or stories were published (files added under content/articles/, and none removed): each is validated on its
+//   own, must have no error, no picture, and a slug no story, page or draft has, and the site is indexed again
+//   with them (every list, route and redirect made anew from the snapshot's stories and the new ones, as the
+//   full way makes them from every file); the build then writes a whole snapshot, not edits.
 
 /** The last build's site with the edits in, or undefined when this build must read everything. */
 export function resumable(options: BuildOptions, checked: Checked | undefined): Resumed | undefined {
@@ -40,15 +48,19 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
   if (!last || !candidate) return undefined;
   const { stored, edited } = candidate;
   const blank = new Set(last.warnings.filter((d) => d.code === "empty-body").map((d) => d.file));
-  const found: { abs: string; file: string; parsed: ParsedFile; size: number; mtimeMs: number }[] = [];
+  const found: Read[] = [];
   for (const { abs, ...stat } of edited) {
     const file = displayPath(abs);
     if (blank.has(file)) return undefined;
-    const outcome = parseFile(abs, file);
-    if (!("parsed" in outcome)) return undefined;
-    const { parsed, size, mtimeMs } = outcome;
-    if (parsed.blankBody || parsed.bodyHasImages || size !== stat.size || mtimeMs !== stat.mtimeMs) return undefined;
-    found.push({ abs, file, parsed, size, mtimeMs });
+    const read = readAsBefore(abs, file, stat);
+    if (!read) return undefined;
+    found.push(read);
+  }
+  const fresh: Read[] = [];
+  for (const { abs, ...stat } of candidate.added) {
+    const read = readAsBefore(abs, displayPath(abs), stat);
+    if (!read) return undefined;
+    fresh.push(read);
   }
 
   // Then the site (big).
@@ -92,23 +104,66 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
   // The snapshot is this build's own copy, changed in place; what the next build needs of it is in `edits`.
   for (const { abs, parsed } of found) docs.get(abs)!.source = parsed.source;
   for (const { doc, front } of retitled) retitle(doc, front);
+  // Stories published: validated on their own, then the site is indexed again with them.
+  const grown = fresh.length > 0 ? addStories(index, snapshot.draftSlugs, fresh, options) : undefined;
+  if (fresh.length > 0 && !grown) return undefined;
   // The parse cache still describes these files as they were: the next full build must not trust it for them.
   const root = path.resolve(options.contentDir);
-  const read = found.map(({ abs, parsed, size, mtimeMs }) => ({ rel: path.relative(root, abs).split(path.sep).join("/"), size, mtimeMs, parsed }));
+  const read = [...found, ...fresh].map(({ abs, parsed, size, mtimeMs }) => ({ rel: path.relative(root, abs).split(path.sep).join("/"), size, mtimeMs, parsed }));
   addToParseCache(contentCacheDir(options.contentDir, options.cacheDir), options.contentDir, read);
   index.now = options.now;
   for (const doc of docs.values()) withBodyFrom(doc);
+  const revalidated = [...retitled, ...(grown?.stories ?? [])];
   return {
     snapshot,
     kept: fromSnapshot.kept,
     edited: touched,
+    ...(grown && { grown: { index: grown.index, routes: grown.routes, redirects: grown.redirects, added: grown.stories.length } }),
     // Latest news is in the part every page shares, which pages that do not show the story are not asked about.
-    ...(retitled.some(({ doc }) => index.latest.includes(doc)) && { everywhere: true as const }),
-    ...(redated && { redated: true as const }),
-    ...(retitled.length > 0 && { revalidated: { files: new Set(retitled.map((r) => r.file)), warnings: retitled.flatMap((r) => r.warnings) } }),
+    ...((grown || retitled.some(({ doc }) => index.latest.includes(doc))) && { everywhere: true as const }),
+    ...((grown || redated) && { redated: true as const }),
+    ...(revalidated.length > 0 && { revalidated: { files: new Set(revalidated.map((r) => r.file)), warnings: revalidated.flatMap((r) => r.warnings) } }),
     base: stored.base,
     edits,
   };
+}
+
+type Read = { abs: string; file: string; parsed: ParsedFile; size: number; mtimeMs: number };
+
+/** The file parsed, if it is as the stamp saw it, and neither blank nor with images (see the conditions above). */
+function readAsBefore(abs: string, file: string, stat: { size: number; mtimeMs: number }): Read | undefined {
+  const outcome = parseFile(abs, file);
+  if (!("parsed" in outcome)) return undefined;
+  const { parsed, size, mtimeMs } = outcome;
+  if (parsed.blankBody || parsed.bodyHasImages || size !== stat.size || mtimeMs !== stat.mtimeMs) return undefined;
+  return { abs, file, parsed, size, mtimeMs };
+}
+
+/**
+ * The site with the stories added: each validated on its own (with no error, and no warning under --strict),
+ * its slug unlike any other story's or page's, with no picture (pictures are processed), not a draft left out
+ * of the site (a draft claims its slug too); then indexed again, with its routes and redirects (an alias that
+ * collides takes the full way, which reports it). Undefined when the full way must read everything.
+ */
+function addStories(index: SiteIndex, draftSlugs: string[], added: Read[], options: BuildOptions): { index: SiteIndex; routes: Route[]; redirects: Redirect[]; stories: { file: string; warnings: Diagnostic[] }[] } | undefined {
+  const { config } = index;
+  const slugs = new Set([...[...index.articles, ...index.scheduled, ...index.pages].map((doc) => doc.slug), ...draftSlugs]);
+  const stories: Article[] = [];
+  const warnings: { file: string; warnings: Diagnostic[] }[] = [];
+  for (const { abs, file, parsed } of added) {
+    const diagnostics: Diagnostic[] = [];
+    const story = readArticle(documentFromParsed(options.contentDir, abs, parsed), config, new Set(), diagnostics);
+    if (!story || diagnostics.some((d) => d.severity === "error") || (options.strict === true && diagnostics.length > 0)) return undefined;
+    if ((story.draft && !options.drafts) || story.image !== undefined || story.slug === "page" || slugs.has(story.slug)) return undefined;
+    slugs.add(story.slug);
+    withBodyFrom(story);
+    stories.push(story);
+    warnings.push({ file, warnings: diagnostics });
+  }
+  const grown = buildSiteIndex([...index.articles, ...index.scheduled, ...stories], index.pages, config, options.now, { future: options.future ?? false });
+  const routes = planRoutes(grown);
+  const { redirects, diagnostics } = planRedirects(grown, routes);
+  return diagnostics.length > 0 ? undefined : { index: grown, routes, redirects, stories: warnings };
 }
 
 /**
@@ -198,7 +253,9 @@ export interface Resumed {
   kept: boolean;
   /** The documents this build found edited. */
   edited: Set<Article | Page>;
-  /** A headline or dek edited is in Latest news: every page may change, not only those that show the story. */
+  /** Stories published: the site indexed again with them (a new snapshot is written, not edits). */
+  grown?: { index: SiteIndex; routes: Route[]; redirects: Redirect[]; added: number };
+  /** A headline or dek edited is in Latest news, or a story was published: every page may change, not only those that show the story. */
   everywhere?: true;
   /** A story's update time changed: the sitemap's dates may too. */
   redated?: true;

@@ -98,6 +98,8 @@ export interface PreparedSite {
   templates: Templates;
   /** Files of the site that are not rendered: fingerprinted assets, content/media, image variants. */
   files: OutputFile[];
+  /** The slugs of the drafts left out of the site (kept in the snapshot, see build-resume.ts). */
+  draftSlugs: string[];
   /** When the site was resumed from the last build's snapshot (see build-resume.ts). */
   resumed?: Omit<Resumed, "snapshot">;
   /** Saves the parse cache, left to the caller when a second thread waits for the site (see prepareSite). */
@@ -206,15 +208,17 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
   const written = await writer.commit();
   const finished = run.done(index, [], written);
   if (stamp !== undefined && settings !== undefined && stats && finished.summary) {
-    // The snapshot (or, when resumed, the edits since it) first: the stamp is what vouches for it.
-    if (site.resumed) await writeSnapshotEdits(options.outDir, site.resumed.base, stamp, index.now, site.resumed.edits);
+    // The snapshot (or, when resumed, the edits since it) first: the stamp is what vouches for it. A site that
+    // grew by a story is written whole: edits name only documents the snapshot has.
+    const edited = site.resumed && !site.resumed.grown;
+    if (edited) await writeSnapshotEdits(options.outDir, site.resumed!.base, stamp, index.now, site.resumed!.edits);
     else {
       const recipe = { index, images: ctx.images, assets: ctx.assets };
       const read = { inputs: stamp, settings, now: index.now, files: snapshotFiles(stats, index) };
-      await writeSnapshot(options.outDir, read, { recipe, routes, redirects, files: site.files });
+      await writeSnapshot(options.outDir, read, { recipe, routes, redirects, files: site.files, draftSlugs: site.draftSlugs });
     }
     await writeStamp(options.outDir, { inputs: stamp, validFrom: index.now, validUntil: finished.summary.changesAt, summary: finished.summary, warnings: finished.diagnostics });
-    if (site.resumed) snapshotSiteCommitted(options.outDir);
+    if (edited) snapshotSiteCommitted(options.outDir);
   }
   run.mark("write");
   return { ...finished, stages: run.done().stages };
@@ -225,7 +229,11 @@ async function resumeSite(options: BuildOptions): Promise<PrepareResult | undefi
   const run = resume(options);
   const resumed = resumable(options, options.checked);
   if (!resumed) return undefined;
-  const { recipe, routes, redirects, files } = resumed.snapshot;
+  const { files, draftSlugs } = resumed.snapshot;
+  // Stories published: the site indexed again with them; otherwise the last build's, edits in.
+  const { grown } = resumed;
+  const recipe = grown ? { ...resumed.snapshot.recipe, index: grown.index } : resumed.snapshot.recipe;
+  const { routes, redirects } = grown ?? resumed.snapshot;
   // The templates are the last build's (their files are unchanged), compiled again.
   const compiled = compileTemplates((await loadTemplates(options.templatesDir)).templates);
   if (!compiled.templates) return undefined;
@@ -233,15 +241,18 @@ async function resumeSite(options: BuildOptions): Promise<PrepareResult | undefi
   // article whose front matter changed was validated again, and has the warnings it has now.
   const { revalidated } = resumed;
   run.push(...(options.checked?.last?.warnings ?? []).filter((d) => !revalidated?.files.has(d.file)), ...(revalidated?.warnings ?? []));
-  const fronts = revalidated?.files.size ?? 0;
+  const added = grown?.added ?? 0;
+  // The stories added were validated too; the other files validated again are edited front matters.
+  const fronts = (revalidated?.files.size ?? 0) - added;
   const bodies = resumed.edited.size - fronts;
   const edited = [
-    ...(bodies > 0 || fronts === 0 ? [`${bodies} ${bodies === 1 ? "body" : "bodies"} edited`] : []),
+    ...(bodies > 0 || (fronts === 0 && added === 0) ? [`${bodies} ${bodies === 1 ? "body" : "bodies"} edited`] : []),
     ...(fronts > 0 ? [`${fronts} front ${fronts === 1 ? "matter" : "matters"} edited`] : []),
+    ...(added > 0 ? [`${added} ${added === 1 ? "story" : "stories"} added`] : []),
   ];
   run.mark(`resume (${edited.join(", ")}${resumed.kept ? ", the site kept in memory" : ""})`);
   const ctx = await viewContext(recipe);
-  return { ...run.done(recipe.index), site: { index: recipe.index, routes, redirects, ctx, templates: compiled.templates, files, resumed: { edited: resumed.edited, kept: resumed.kept, base: resumed.base, edits: resumed.edits, ...(resumed.everywhere && { everywhere: true }), ...(resumed.redated && { redated: true }) } } };
+  return { ...run.done(recipe.index), site: { index: recipe.index, routes, redirects, ctx, templates: compiled.templates, files, draftSlugs, resumed: { edited: resumed.edited, kept: resumed.kept, base: resumed.base, edits: resumed.edits, ...(grown && { grown }), ...(resumed.everywhere && { everywhere: true }), ...(resumed.redated && { redated: true }) } } };
 }
 
 /** load → validate → index → routes → images: the build up to rendering, which the dev server does on request. */
@@ -331,7 +342,7 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
   if (run.failed()) return stop(index);
   const ctx = await viewContext({ index, images: images.images, assets: assets.urlOf });
   const files = [...assets.files, ...media, ...images.files];
-  return { ...run.done(index), site: { index, routes, redirects, ctx, templates: compiled.templates, files, ...(second && { saveParseCache: save }) } };
+  return { ...run.done(index), site: { index, routes, redirects, ctx, templates: compiled.templates, files, draftSlugs: valid.draftSlugs, ...(second && { saveParseCache: save }) } };
 }
 
 /** Diagnostics and stage timings of one build, carried on from an earlier part of it (`so far`). */

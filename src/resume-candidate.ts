@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { BuildOptions } from "./build.js";
 import type { Checked } from "./build-stamp.js";
 import type { FileStats } from "./content/input-stamp.js";
@@ -9,6 +10,8 @@ import { readSnapshotInputs, type SnapshotDoc, type SnapshotInputs, type Snapsho
 
 /** More edited files than this go the usual way, which parses them on two cores. */
 const MOST_EDITED = 64;
+/** More stories added than this go the usual way too. */
+const MOST_ADDED = 16;
 
 /** A build that may resume, if the edited files' front matter proves unchanged. */
 export interface ResumeCandidate {
@@ -16,6 +19,8 @@ export interface ResumeCandidate {
   stored: { read: SnapshotInputs; edits: SnapshotEdits; base: string };
   /** The changed files (absolute path, size and time now): each an article or page of that site whose body had no image. */
   edited: EditedFile[];
+  /** Markdown files added under content/articles/ (stories published). */
+  added: { abs: string; size: number; mtimeMs: number }[];
 }
 
 export interface EditedFile {
@@ -33,8 +38,10 @@ export function resumeCandidate(options: BuildOptions, checked: Checked | undefi
   if (options.now >= last.validUntil) return undefined;
   const stored = readSnapshotInputs(options.outDir, last.inputs);
   if (!stored || stored.read.settings !== settings || options.now < stored.read.now) return undefined;
-  const changed = changedFiles(stored.read.files, stats);
-  if (!changed || changed.length === 0 || changed.length > MOST_EDITED) return undefined;
+  const found = changedFiles(stored.read.files, stats);
+  if (!found) return undefined;
+  const { changed, added } = found;
+  if (changed.length + added.length === 0 || changed.length > MOST_EDITED || added.length > MOST_ADDED) return undefined;
   const edited: EditedFile[] = [];
   for (const abs of changed) {
     const doc = stored.read.files.get(abs)?.doc;
@@ -42,17 +49,25 @@ export function resumeCandidate(options: BuildOptions, checked: Checked | undefi
     if (!doc || doc.images) return undefined;
     edited.push({ abs, ...stats.get(abs)!, doc });
   }
-  return { stored, edited };
+  if (!added.every(storyFile(options.contentDir))) return undefined;
+  return { stored, edited, added: added.map((abs) => ({ abs, ...stats.get(abs)! })) };
 }
 
-/** The files whose size or time changed, or undefined when a file was added or removed. */
-function changedFiles(before: ReadonlyMap<string, { size: number; mtimeMs: number }>, after: FileStats): string[] | undefined {
-  if (before.size !== after.size) return undefined;
+/** The files whose size or time changed, and the files added; undefined when a file was removed. */
+function changedFiles(before: ReadonlyMap<string, { size: number; mtimeMs: number }>, after: FileStats): { changed: string[]; added: string[] } | undefined {
   const changed: string[] = [];
+  const added: string[] = [];
   for (const [file, now] of after) {
     const then = before.get(file);
-    if (!then) return undefined;
-    if (then.size !== now.size || then.mtimeMs !== now.mtimeMs) changed.push(file);
+    if (!then) added.push(file);
+    else if (then.size !== now.size || then.mtimeMs !== now.mtimeMs) changed.push(file);
   }
-  return changed;
+  return before.size + added.length === after.size ? { changed, added } : undefined;
+}
+
+/** Whether a path is a Markdown file under content/articles/ (a story, or a draft). */
+function storyFile(contentDir: string): (abs: string) => boolean {
+  // As the stamp's walk names them: the content folder as given, joined.
+  const articles = path.join(contentDir, "articles") + path.sep;
+  return (abs) => abs.startsWith(articles) && /\.(md|markdown)$/i.test(abs);
 }

@@ -185,6 +185,33 @@ describe("a build that changed bodies only", () => {
   });
 });
 
+describe("a build that published stories", () => {
+  it("resumes from the last build's site with them, and the next build from the site it wrote", async () => {
+    await rebuild({ noCache: true });
+    const story = article("world/new-story.md");
+    await writeFile(story, "---\ntitle: A new story\ncategory: world\ndate: 2024-07-31 10:00\ntags: [brand new]\n---\nNews.\n");
+    const added = await rebuild();
+    expect(added.first).toBe("resume (1 story added)");
+    expect(added.written).toContain("world/new-story/index.html");
+    expect(added.written.filter((file) => file.includes("brand-new"))).not.toEqual([]);
+    await expectSameAsCold(added.result);
+    await appendFile(story, "\nMore news.\n");
+    const edited = await rebuild();
+    expect(edited.first).toBe("resume (1 body edited)");
+    await expectSameAsCold(edited.result);
+    // Two more, one scheduled and one with a warning, with a body edited.
+    await writeFile(article("economy/later.md"), "---\ntitle: Later\ncategory: economy\ndate: 2024-08-02 10:00\n---\nSoon.\n");
+    await writeFile(article("economy/odd.md"), "---\ntitle: Odd\ncategory: economy\ndate: 2024-07-30 10:00\nmood: sunny\n---\nNews.\n");
+    await appendFile(story, "\nEven more.\n");
+    const more = await rebuild();
+    expect(more.first).toBe("resume (1 body edited, 2 stories added)");
+    expect(more.result.diagnostics.filter((d) => d.file.endsWith("economy/odd.md")).map((d) => `${d.line} ${d.code}`)).toEqual(["5 unknown-field"]);
+    await expectSameAsCold(more.result);
+    for (const rel of ["world/new-story.md", "economy/later.md", "economy/odd.md"]) await rm(article(rel));
+    expect((await rebuild()).first).toBe("load");
+  });
+});
+
 describe("the full pipeline runs instead", () => {
   const fullBuild = async (change: () => Promise<void>, extra: Partial<BuildOptions> = {}) => {
     await change();
@@ -225,10 +252,35 @@ describe("the full pipeline runs instead", () => {
     await fullBuild(() => writeFile(file, text));
   });
 
-  it("when a file was added, or a draft or the configuration changed", async () => {
-    await fullBuild(() => writeFile(article("world/new-story.md"), "---\ntitle: A new story\ncategory: world\ndate: 2024-07-31 10:00\n---\nNews.\n"));
+  it("when a file was removed, or a draft or the configuration changed", async () => {
+    await fullBuild(() => writeFile(article("world/new-story.md"), "---\ntitle: A new story\ncategory: world\ndate: 2024-07-31 10:00\n---\nNews.\n"), { noCache: true });
+    await fullBuild(() => rm(article("world/new-story.md")));
     await fullBuild(() => appendFile(article("drafts/unfinished-analysis.md"), "\nMore.\n"));
     await fullBuild(() => appendFile(path.join(content, "site.yml"), "\n# a comment\n"));
+  });
+
+  it("when a story added is a draft, has a picture, or is a page", async () => {
+    const added = (rel: string, front: string) => async () => writeFile(rel.startsWith("pages/") ? path.join(content, rel) : article(rel), `---\n${front}\n---\nNews.\n`);
+    const story = "title: Added\ncategory: world\ndate: 2024-07-31 09:00";
+    await fullBuild(added("world/added-draft.md", `${story}\ndraft: true`));
+    await fullBuild(added("world/added-picture.md", `${story}\nimage: https://example.com/picture.jpg\nimageAlt: A picture`));
+    await fullBuild(added("pages/added-page.md", "title: Added page"));
+    for (const rel of ["world/added-draft.md", "world/added-picture.md"]) await rm(article(rel));
+    await rm(path.join(content, "pages/added-page.md"));
+    await rebuild();
+  });
+
+  it("when a story added takes a slug a story or a draft has, which the full way reports", async () => {
+    for (const slug of ["heatwave-europe", "unfinished-analysis"]) {
+      const file = article(`world/${slug}-again.md`);
+      await writeFile(file, `---\ntitle: Again\ncategory: world\ndate: 2024-07-31 09:00\nslug: ${slug}\n---\nNews.\n`);
+      const result = await build(options());
+      expect(result.ok).toBe(false);
+      expect(result.stages[0]![0]).toBe("load");
+      expect(result.diagnostics.map((d) => d.code)).toEqual(["duplicate-slug"]);
+      await rm(file);
+      expect((await build(options())).ok).toBe(true);
+    }
   });
 
   it("when the clock went back, or other options were given", async () => {
@@ -253,7 +305,7 @@ describe("the full pipeline runs instead", () => {
   });
 
   describe("when a file gets back the size and time it had before it was resumed, with other bytes", () => {
-    // A full build (a file was added) puts the article in the parse cache by this size and time; a resumed
+    // A full build (a draft was added) puts the article in the parse cache by this size and time; a resumed
     // build reads a later state of it; then the file gets the cached size and time back with another title.
     // The parse cache must not give the old title back, whatever happened to its files in between.
     const revert = async (meanwhile: () => Promise<void>) => {
@@ -261,7 +313,7 @@ describe("the full pipeline runs instead", () => {
       const extra = article("world/extra.md");
       const first = await readFile(file, "utf8");
       await utimes(file, 1_700_000_000, 1_700_000_000);
-      await writeFile(extra, "---\ntitle: Extra\ncategory: world\ndate: 2024-07-01 10:00\n---\nMore.\n");
+      await writeFile(extra, "---\ntitle: Extra\ncategory: world\ndate: 2024-07-01 10:00\ndraft: true\n---\nMore.\n");
       expect((await rebuild()).first).toBe("load");
       const cached = await readFile(path.join(root, ".broadsheet-cache/content.more.json"));
       await appendFile(file, "\nA correction.\n");
@@ -316,7 +368,8 @@ describe("the full pipeline runs instead", () => {
     };
     expect((await stagesOf())[0]).toBe("load");
     await appendFile(file, "\nA correction.\n");
-    expect(await stagesOf()).toEqual(["resume (1 body edited)", "render pages (8 rendered, 0 made from their previous bytes, 58 unchanged)", "render feeds and sitemaps", "write"]);
+    // Only the story's own page: the pages that list it show no body.
+    expect(await stagesOf()).toEqual(["resume (1 body edited)", "render pages (1 rendered, 0 made from their previous bytes, 65 unchanged)", "render feeds and sitemaps", "write"]);
     // A headline edited resumes too.
     await writeFile(file, (await readFile(file, "utf8")).replace("title: Heatwave grips", "title: Heat grips"));
     expect((await stagesOf())[0]).toBe("resume (1 front matter edited)");

@@ -121,7 +121,8 @@ async function pipeline(options: BuildOptions, io: Output): Promise<BuildReport 
 async function tryResume(options: BuildOptions): Promise<BuildReport | undefined> {
   const { resumeCandidate } = await import("../resume-candidate.js");
   const candidate = resumeCandidate(options, options.checked);
-  if (!candidate) return undefined;
+  // A story published makes every page again: on a site this big, that is the heap-capped worker's to do.
+  if (!candidate || candidate.added.length > 0) return undefined;
   const { resumeHere } = await import("./resume-here.js");
   return resumeHere({ ...options, checked: { ...options.checked, candidate } });
 }

@@ -52,12 +52,15 @@ export interface RenderThread {
  * the CLI, for a site it builds in the heap-capped worker, also when the edited files' front matter changed. Most
  * such builds make thousands of pages again (Latest news is on every page), and the thread was otherwise opened
  * half-way through them (at 4,000 articles, it spliced 10% of the pages); it loads the last build's manifest
- * meanwhile, which for a restored output folder means reading and hashing every file in it. Another incremental
- * build (a story's headline edited: a few pages) opens one only if it turns out to have enough pages to make.
+ * meanwhile, which for a restored output folder means reading and hashing every file in it. So does a build that
+ * may resume with a story added (see build-resume.ts). Another incremental build (a story's headline edited: a
+ * few pages) opens one only if it turns out to have enough pages to make.
  */
 export function secondThreadFor(options: Pick<BuildOptions, "noCache" | "dryRun" | "outDir" | "checked">, threshold: number): SecondThread | undefined {
   const cold = options.noCache === true || options.dryRun === true || !hasManifest(options.outDir);
-  const full = cold || options.checked?.candidate === false;
+  // A story published makes thousands of pages again too, resumed or not.
+  const candidate = options.checked?.candidate;
+  const full = cold || candidate === false || (candidate !== undefined && candidate.added.length > 0);
   return full && (options.checked?.stats?.size ?? 0) >= threshold && availableParallelism() > 1 ? openSecondThread() : undefined;
 }
 

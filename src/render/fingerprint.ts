@@ -7,7 +7,8 @@ import { readAlso } from "../site/build-site-index.js";
 // what every page shares (templates, configuration with its authors and categories, the site view, Latest
 // news, asset URLs, processed images), the route itself (URL, pagination), and the articles the page shows.
 // An article is named by its file and the digest of the file's bytes (everything the article's views are
-// made from), plus whether it is scheduled: no view, body or Markdown is needed to decide that a page is
+// made from), plus whether it is scheduled; an article a page lists, by its file and the digest of its front
+// matter (an item shows no body): no view, body or Markdown is needed to decide that a page is
 // unchanged, which is what makes a no-op build of a big site cheap. The key of each kind of page below lists
 // what `pageData` in render-pages.ts uses; tests/incremental.test.ts checks the result against cold builds.
 // render-pages.ts digests Latest news apart (a page's "base" is all of its inputs but that block), so that a
@@ -24,18 +25,32 @@ export function sharedInputs(parts: Record<string, unknown>): string {
 /** Articles as their views see them: file, digest of its bytes, and whether it is scheduled. */
 export function articleKeys(articles: readonly Article[], now: number): string {
   let out = "";
-  for (const a of articles) out += (out === "" ? "" : "\u0001") + articleKey(a, now);
+  for (const a of articles) out += (out === "" ? "" : "\u0001") + articleKey(a, now, false);
+  return out;
+}
+
+/**
+ * Articles as a list shows them (an item: headline, dek, time, category, picture, markers): file, digest of
+ * its front matter, and whether it is scheduled. No list shows a body: a typo fixed in a story's body changes
+ * its own page (and its feeds), not the pages that list it.
+ */
+export function listedKeys(articles: readonly Article[], now: number): string {
+  let out = "";
+  for (const a of articles) out += (out === "" ? "" : "\u0001") + articleKey(a, now, true);
   return out;
 }
 
 // A page lists ~20 articles and a site has ~1.3 pages per article: each key is made once per build, not per page.
-// Builds under `build --watch` keep their articles (the snapshot site) and change their digest in place: a
-// key holds only while the article has the digest it was made from.
-const keys = new WeakMap<Article, { source: string; key: string }>();
-function articleKey(a: Article, now: number): string {
+// Builds under `build --watch` keep their articles (the snapshot site) and change their digests in place: a
+// key holds only while the article has the digests it was made from.
+const keys = new WeakMap<Article, { source: string; head: string; key: string; listed: string }>();
+function articleKey(a: Article, now: number, listed: boolean): string {
   let made = keys.get(a);
-  if (made?.source !== a.source) keys.set(a, (made = { source: a.source, key: `${a.file}\u0000${a.source}\u0000` }));
-  return a.date > now ? `${made.key}scheduled` : made.key;
+  if (made?.source !== a.source || made.head !== a.head) {
+    keys.set(a, (made = { source: a.source, head: a.head, key: `${a.file}\u0000${a.source}\u0000`, listed: `${a.file}\u0000${a.head}\u0000` }));
+  }
+  const key = listed ? made.listed : made.key;
+  return a.date > now ? `${key}scheduled` : key;
 }
 
 /**
@@ -43,15 +58,16 @@ function articleKey(a: Article, now: number): string {
  * `readAlsoOf` names a category of, that category's shared Read also instead of the stories in it.
  */
 export function routeInputs(shared: string, route: Route, index: SiteIndex, readAlsoOf: (route: Route) => string | undefined = () => undefined): string {
-  const { lists, page } = shownBy(route, index);
+  const { own, lists, page } = shownBy(route, index);
   // A pager's links follow from the page's number and the number of pages (and the URLs, in `shared`): its
   // list of every page's URL is not digested, which on a 100,000-article site made the digests quadratic.
   const paging = "pagination" in route ? `${route.pagination.number}/${route.pagination.total}` : "";
   const head = `${shared}\u0002${route.kind}\u0002${route.url}\u0002${paging}${route.kind === "tag" ? route.tag.name : ""}\u0002`;
   if (page) return digest(head + `${page.file}\u0000${page.source}`);
+  const mine = own ? articleKeys([own], index.now) : "";
   const category = readAlsoOf(route);
-  if (category !== undefined) return digest(`${head}${articleKeys(lists[0]!, index.now)}\u0003read also of ${category}`);
-  return digest(head + lists.map((list) => articleKeys(list, index.now)).join("\u0003"));
+  if (category !== undefined) return digest(`${head}${mine}\u0003read also of ${category}`);
+  return digest(head + mine + lists.map((list) => `\u0003${listedKeys(list, index.now)}`).join(""));
 }
 
 /**
@@ -69,7 +85,7 @@ export function sharedReadAlso(route: Route, index: SiteIndex): string | undefin
 
 /** What a category's shared Read also shows (see sharedReadAlso), as a digest. */
 export function readAlsoInputs(index: SiteIndex, category: string): string {
-  return digest(articleKeys((index.byCategory.get(category) ?? []).slice(0, index.config.readAlsoCount), index.now));
+  return digest(listedKeys((index.byCategory.get(category) ?? []).slice(0, index.config.readAlsoCount), index.now));
 }
 
 /** Whether a page shows any of `docs` (an incremental build that knows which documents changed skips the others). */
@@ -78,18 +94,18 @@ export function showsAny(docs: ReadonlySet<Article | Page>): (route: Route, inde
   return (route, index) => {
     // An article page shows itself and articles of its own category (Read also).
     if (route.kind === "article" && !docs.has(route.article) && !categories.has(route.article.category)) return false;
-    const { lists, page } = shownBy(route, index);
-    return page ? docs.has(page) : lists.some((list) => list.some((a) => docs.has(a)));
+    const { own, lists, page } = shownBy(route, index);
+    return page ? docs.has(page) : (own !== undefined && docs.has(own)) || lists.some((list) => list.some((a) => docs.has(a)));
   };
 }
 
-/** What a page shows beside what every page shares: the lists of articles it shows, or its page. */
-function shownBy(route: Route, index: SiteIndex): { lists: Article[][]; page?: Page } {
+/** What a page shows beside what every page shares: its article and the lists of articles it shows, or its page. */
+function shownBy(route: Route, index: SiteIndex): { own?: Article; lists: Article[][]; page?: Page } {
   switch (route.kind) {
     case "home":
       return { lists: [index.articles.slice(0, 7), ...index.config.categories.map((c) => (index.byCategory.get(c.id) ?? []).slice(0, 4))] };
     case "article":
-      return { lists: [[route.article], readAlso(index, route.article)] };
+      return { own: route.article, lists: [readAlso(index, route.article)] };
     case "page":
       return { lists: [], page: route.page };
     case "archive":

@@ -9,6 +9,8 @@ import { readArticle, readPage } from "./read-article.js";
 export interface ValidContent {
   articles: Article[];
   pages: Page[];
+  /** The slugs of the drafts left out of the site: a story added later may not take them. */
+  draftSlugs: string[];
   diagnostics: Diagnostic[];
 }
 
@@ -42,7 +44,8 @@ export function validateContent(
   };
   diagnostics.push(...checkSlugs(all, pages, config, slugAt));
   const articles = options.drafts ? all : all.filter((a) => !a.draft);
-  return { articles, pages, diagnostics };
+  const draftSlugs = options.drafts ? [] : all.filter((a) => a.draft).map((a) => a.slug);
+  return { articles, pages, draftSlugs, diagnostics };
 }
 
 function articleReader(config: SiteConfig, media: Set<string>, diagnostics: Diagnostic[], memo?: ArticleMemo) {

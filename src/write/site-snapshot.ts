@@ -51,6 +51,8 @@ export interface SiteSnapshot {
   redirects: Redirect[];
   /** Files of the site that are not rendered: assets, media, image variants. */
   files: OutputFile[];
+  /** The slugs of the drafts left out of the site (see build-resume.ts: a story added may not take them). */
+  draftSlugs: string[];
 }
 
 const VERSION = 2;
