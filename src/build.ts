@@ -25,7 +25,7 @@ import { secondThreadFor, type SecondThread } from "./parallel/second-thread.js"
 import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
 import { outputFolderProblem, outputPathProblem, throughLink } from "./write/output-folder.js";
 import { openSiteWriter, type WriteReport } from "./write/site-writer.js";
-import { hasManifest, loadManifest } from "./write/manifest.js";
+import { hasManifest, loadManifest, toolIdentity } from "./write/manifest.js";
 import { writeStamp, type BuildSummary } from "./write/site-stamp.js";
 import { checkStamp, type Checked } from "./build-stamp.js";
 import { resumable, snapshotFiles, type Resumed } from "./build-resume.js";
@@ -183,7 +183,9 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
     run.push(outDirUnsafe(options.outDir, { problem: `the output folder ${options.outDir} cannot be made (${code} at ${where ?? options.outDir})`, hint: "Build into a folder you can write, e.g. --out public." }));
     return run.done(index);
   }
-  const plan = planSyndication(routes, ctx, writer && ((group, inputs) => writer.reuse(group, inputs)), site.resumed !== undefined && !site.resumed.redated);
+  const planned = planSyndication(routes, ctx, writer && ((group, inputs) => writer.reuse(group, inputs)), site.resumed !== undefined && !site.resumed.redated);
+  // The feeds' bodies are taken from earlier builds where a story's bytes are the same (none with --no-cache).
+  const plan = writer ? { ...planned, bodies: { outDir: options.outDir, tool: await toolIdentity(), fresh: options.noCache === true } } : planned;
   // The second thread gets the site now, and makes the feeds and sitemaps while this thread starts on the pages.
   // Only a dry run may drop pages: with a writer, a dropped page would be written empty.
   const drop = options.keepFiles === false && !writer;

@@ -177,6 +177,29 @@ describe("incremental builds", () => {
     await expectSameAsCold();
   });
 
+  it("takes a feed's bodies from the last build only while the story's bytes and the configuration are the same", async () => {
+    // The story's body as a feed carries it depends on allowHtml (false by default): the kept bodies must not
+    // outlive it, nor the story's bytes.
+    const story = path.join(content, "articles/world/raw-html.md");
+    await writeFile(story, "---\ntitle: Raw HTML\ncategory: world\ndate: 2024-07-31 09:30\n---\nSome <b>bold</b> news.\n");
+    await rebuild();
+    const config = path.join(content, "site.yml");
+    const text = await readFile(config, "utf8");
+    const feed = () => readFile(path.join(out, "world/feed.json"), "utf8");
+    expect(await feed()).toContain("&lt;b&gt;bold");
+    await writeFile(config, `${text}\nallowHtml: true\n`);
+    await rebuild();
+    expect(await feed()).toContain("<b>bold</b>");
+    await expectSameAsCold();
+    await writeFile(config, text);
+    await appendFile(story, "\nMore <i>news</i>.\n");
+    await rebuild();
+    expect(await feed()).toContain("&lt;i&gt;news");
+    await expectSameAsCold();
+    await rm(story);
+    await rebuild();
+  });
+
   it("turns an old address that was a file into a folder, and back", async () => {
     const story = path.join(content, "articles/world/moved-story.md");
     const withAlias = (alias: string) =>

@@ -2,6 +2,8 @@ import type { Article, OutputFile, Route } from "../model.js";
 import type { Redirect } from "../routes/plan-redirects.js";
 import { articleKeys, sharedInputs } from "./fingerprint.js";
 import { feedRenderer } from "./feeds/render-feeds.js";
+import { feedBodyKey } from "./feeds/feed-data.js";
+import { openFeedBodies, type FeedBodies } from "../write/feed-bodies.js";
 import { renderRedirects } from "./redirects.js";
 import { renderRobots } from "./robots.js";
 import { newsSitemapArticles, renderNewsSitemap, renderSitemaps, sitemapEntries, type SitemapEntry } from "./sitemaps.js";
@@ -19,6 +21,8 @@ export type SyndicationFile = OutputFile & { group?: string; inputs?: string };
 export interface SyndicationPlan {
   /** Group → digest of its inputs; undefined without an incremental build's digests. */
   make: Record<string, string | undefined>;
+  /** Where the feeds' bodies of earlier builds are kept (see write/feed-bodies.ts), Broadsheet's identity, and whether to start afresh. */
+  bodies?: { outDir: string; tool: string; fresh: boolean };
 }
 
 interface Group {
@@ -57,22 +61,32 @@ export function planSyndication(routes: Route[], ctx: ViewContext, reuse?: Reuse
 /** The planned groups' files (tagged with their group and inputs), robots.txt and the redirects. */
 export function makeSyndication(plan: SyndicationPlan, routes: Route[], redirects: Redirect[], ctx: ViewContext): SyndicationFile[] {
   const { config } = ctx.index;
+  // A body's HTML is made from its bytes, its URL (in the key), the code, the configuration and the pictures.
+  const bodies = plan.bodies && openFeedBodies(plan.bodies.outDir, `${plan.bodies.tool}\u0000${sharedInputs({ config, images: ctx.images, assets: ctx.assets })}`, plan.bodies.fresh);
   const files: SyndicationFile[] = [];
-  for (const group of groups(routes, ctx)) {
+  for (const group of groups(routes, ctx, bodies)) {
     if (!(group.name in plan.make)) continue;
     const inputs = plan.make[group.name];
     for (const file of group.make()) files.push(inputs === undefined ? file : { ...file, group: group.name, inputs });
   }
+  bodies?.save(new Set(feedLists(ctx).flatMap((list) => list.map((a) => feedBodyKey(ctx, a)))));
   return [...files, renderRobots(config, ctx.urls), ...renderRedirects(redirects, ctx.urls, config.language)];
 }
 
-function groups(routes: Route[], ctx: ViewContext): Group[] {
+/** The stories of each feed: the site's newest, and each category's. */
+function feedLists(ctx: ViewContext): Article[][] {
+  const { index } = ctx;
+  const { feedCount, categories } = index.config;
+  return [index.articles, ...categories.map((c) => index.byCategory.get(c.id) ?? [])].map((list) => list.slice(0, feedCount));
+}
+
+function groups(routes: Route[], ctx: ViewContext, bodies?: FeedBodies): Group[] {
   const { index, urls, time } = ctx;
   const { config } = index;
   let listed: SitemapEntry[] | undefined;
   const entries = () => (listed ??= sitemapEntries(routes, index, urls));
   const latest = (list: Article[]) => articleKeys(list.slice(0, config.feedCount), index.now);
-  const feeds = feedRenderer(ctx);
+  const feeds = feedRenderer(ctx, bodies);
   return [
     ...[undefined, ...config.categories.map((c) => c.id)].map((category) => {
       const list = category === undefined ? index.articles : (index.byCategory.get(category) ?? []);

@@ -1,4 +1,5 @@
 import type { Article, Instant } from "../../model.js";
+import type { FeedBodies } from "../../write/feed-bodies.js";
 import type { FeedFormat } from "../../routes/urls.js";
 import { excerpt } from "../excerpt.js";
 import { socialImage } from "../picture.js";
@@ -63,10 +64,20 @@ export function lastModified(article: Article): Instant {
   return article.updated ?? article.date;
 }
 
-export function feedItem(ctx: ViewContext, article: Article): FeedItem {
+/** The key of a story's body in the feeds' memo (see write/feed-bodies.ts): its file and permalink. */
+export function feedBodyKey(ctx: ViewContext, article: Article): string {
+  return `${article.file}\u0000${ctx.urls.absolute(ctx.urls.article(article))}`;
+}
+
+export function feedItem(ctx: ViewContext, article: Article, bodies?: FeedBodies): FeedItem {
   const { index, urls } = ctx;
   const url = urls.absolute(urls.article(article));
-  const html = ctx.markdown.render(article.body, { absoluteFrom: url });
+  const key = `${article.file}\u0000${url}`;
+  let html = bodies?.get(key, article.source);
+  if (html === undefined) {
+    html = ctx.markdown.render(article.body, { absoluteFrom: url });
+    bodies?.set(key, article.source, html);
+  }
   const shared = article.image === undefined ? undefined : socialImage(ctx, article.image);
   const image = shared?.url;
   const extension = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(image ?? "")?.[1]?.toLowerCase() ?? "";

@@ -1,6 +1,7 @@
 import type { Article, OutputFile } from "../../model.js";
 import { outputPath } from "../../routes/urls.js";
 import type { ViewContext } from "../view-model.js";
+import type { FeedBodies } from "../../write/feed-bodies.js";
 import { renderAtom } from "./atom.js";
 import { feedData, feedItem, type FeedItem } from "./feed-data.js";
 import { renderJsonFeed } from "./json-feed.js";
@@ -10,10 +11,10 @@ import { renderRss } from "./rss.js";
  * RSS, Atom and JSON Feed for the whole site (no category) or one category. A story is in the site feed and in
  * its category's: the renderer makes each story's item, body included, once.
  */
-export function feedRenderer(ctx: ViewContext): (category: string | undefined) => OutputFile[] {
+export function feedRenderer(ctx: ViewContext, bodies?: FeedBodies): (category: string | undefined) => OutputFile[] {
   const { config } = ctx.index;
   const items = new Map<Article, FeedItem>();
-  const itemOf = (a: Article) => items.get(a) ?? items.set(a, feedItem(ctx, a)).get(a)!;
+  const itemOf = (a: Article) => items.get(a) ?? items.set(a, feedItem(ctx, a, bodies)).get(a)!;
   return (category) => {
     const at = (format: "rss" | "atom" | "json") => outputPath(ctx.urls.feed(format, category), config.basePath);
     const feed = feedData(ctx, category, itemOf);
