@@ -49,7 +49,8 @@ export function resumeCandidate(options: BuildOptions, checked: Checked | undefi
     if (!doc || doc.images) return undefined;
     edited.push({ abs, ...stats.get(abs)!, doc });
   }
-  if (!added.every(storyFile(options.contentDir))) return undefined;
+  // A link that leads outside the content folder or nowhere (size -1, see inputStamp) is warned of by the full way.
+  if (!added.every(storyFile(options.contentDir)) || added.some((abs) => stats.get(abs)!.size < 0)) return undefined;
   return { stored, edited, added: added.map((abs) => ({ abs, ...stats.get(abs)! })) };
 }
 

@@ -1,4 +1,4 @@
-import { appendFile, cp, mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { appendFile, cp, mkdtemp, readFile, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -267,6 +267,26 @@ describe("the full pipeline runs instead", () => {
     await fullBuild(added("pages/added-page.md", "title: Added page"));
     for (const rel of ["world/added-draft.md", "world/added-picture.md"]) await rm(article(rel));
     await rm(path.join(content, "pages/added-page.md"));
+    await rebuild();
+  });
+
+  it("when a link that leads nowhere comes or goes, with a story added or not: its warning is a cold build's", async () => {
+    const link = article("world/broken.md");
+    const warned = (result: BuildResult) => result.diagnostics.some((d) => d.code === "symlink-outside" && d.file.endsWith("world/broken.md"));
+    await symlink("/nonexistent/story.md", link);
+    const alone = await rebuild();
+    expect([alone.first, warned(alone.result)]).toEqual(["load", true]);
+    await expectSameAsCold(alone.result);
+    await rm(link);
+    const gone = await rebuild();
+    expect([gone.first, warned(gone.result)]).toEqual(["load", false]);
+    await symlink("/nonexistent/story.md", link);
+    await writeFile(article("world/with-link.md"), "---\ntitle: With a link\ncategory: world\ndate: 2024-07-30 11:00\n---\nNews.\n");
+    const both = await rebuild();
+    expect([both.first, warned(both.result)]).toEqual(["load", true]);
+    await expectSameAsCold(both.result);
+    await rm(link);
+    await rm(article("world/with-link.md"));
     await rebuild();
   });
 

@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import { lstatSync, statSync } from "node:fs";
+import { lstatSync, readlinkSync, statSync } from "node:fs";
 import path from "node:path";
 import { scanFiles, type WalkSeen } from "./scan.js";
 
@@ -73,7 +73,8 @@ async function walkInputs(contentDir: string, templatesDir: string, head: string
     // path.join(dir, rel), without normalizing each of thousands of paths again: `rel` is normal already.
     const prefix = path.join(dir, "_").slice(0, -1);
     const seen: WalkSeen = { folders: [], linked: false };
-    for (const rel of await scanFiles(dir, "", [], seen)) {
+    const outside: string[] = [];
+    for (const rel of await scanFiles(dir, "", outside, seen)) {
       if (goOn && walk.files.length % BREATHE_EVERY === BREATHE_EVERY - 1) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (!goOn()) throw new WalkGivenUp();
@@ -87,6 +88,20 @@ async function walkInputs(contentDir: string, templatesDir: string, head: string
         walk.at.set(abs, walk.files.length);
       }
       walk.files.push({ abs, line: `${label}/${rel}\u0000${info?.size ?? -1}\u0000${info?.mtimeMs ?? -1}` });
+    }
+    // A link that leads outside the folder (or nowhere) is not read, but a build warns of it (symlink-outside):
+    // its coming, going or new target changes the stamp, and it is listed with size and time -1, which no
+    // build resumes with (see resumeCandidate); one that stays is in the last build's warnings.
+    for (const rel of outside) {
+      const abs = path.join(dir, rel);
+      let target = "";
+      try {
+        target = readlinkSync(abs);
+      } catch {
+        // gone since the walk: the next build sees
+      }
+      walk.stats.set(abs, { size: -1, mtimeMs: -1 });
+      walk.files.push({ abs, line: `${label}/${rel}\u0000outside\u0000${target}` });
     }
     if (keeping) for (const folder of seen.folders) walk.folders.add(folder);
     walk.folders.add(path.normalize(dir));
