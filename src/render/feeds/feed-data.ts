@@ -72,7 +72,7 @@ export function feedBodyKey(ctx: ViewContext, article: Article): string {
 export function feedItem(ctx: ViewContext, article: Article, bodies?: FeedBodies): FeedItem {
   const { index, urls } = ctx;
   const url = urls.absolute(urls.article(article));
-  const key = `${article.file}\u0000${url}`;
+  const key = feedBodyKey(ctx, article);
   let html = bodies?.get(key, article.source);
   if (html === undefined) {
     html = ctx.markdown.render(article.body, { absoluteFrom: url });
