@@ -290,6 +290,21 @@ describe("the full pipeline runs instead", () => {
     await rebuild();
   });
 
+  it("when site.yml, linked from outside the content folder, changed there", async () => {
+    const config = path.join(content, "site.yml");
+    const outside = path.join(root, "shared-site.yml");
+    const text = await readFile(config, "utf8");
+    await writeFile(outside, text);
+    await rm(config);
+    await symlink(outside, config);
+    await rebuild();
+    await fullBuild(() => writeFile(outside, text.replace("title: Fixture Times", "title: Fixture Times Weekly")));
+    expect(await readFile(path.join(out, "index.html"), "utf8")).toContain("Fixture Times Weekly");
+    await rm(config);
+    await writeFile(config, text);
+    await rebuild();
+  });
+
   it("when a story added takes a slug a story or a draft has, which the full way reports", async () => {
     for (const slug of ["heatwave-europe", "unfinished-analysis"]) {
       const file = article(`world/${slug}-again.md`);

@@ -89,19 +89,22 @@ async function walkInputs(contentDir: string, templatesDir: string, head: string
       }
       walk.files.push({ abs, line: `${label}/${rel}\u0000${info?.size ?? -1}\u0000${info?.mtimeMs ?? -1}` });
     }
-    // A link that leads outside the folder (or nowhere) is not read, but a build warns of it (symlink-outside):
-    // its coming, going or new target changes the stamp, and it is listed with size and time -1, which no
-    // build resumes with (see resumeCandidate); one that stays is in the last build's warnings.
+    // A link that leads outside the folder (or nowhere): under articles/, pages/ and media/ it is not read and
+    // a build warns of it (symlink-outside); site.yml and authors.yml are read through it. Its coming, going,
+    // new target or the size and time of what it leads to change the stamp, and it is listed with size and
+    // time -1, which no build resumes with (see resumeCandidate); one that stays is in the last build's warnings.
     for (const rel of outside) {
       const abs = path.join(dir, rel);
       let target = "";
+      let info: { size: number; mtimeMs: number } | undefined;
       try {
         target = readlinkSync(abs);
+        info = statSync(abs, { throwIfNoEntry: false });
       } catch {
-        // gone since the walk: the next build sees
+        // gone since the walk, or a loop: the next build sees
       }
       walk.stats.set(abs, { size: -1, mtimeMs: -1 });
-      walk.files.push({ abs, line: `${label}/${rel}\u0000outside\u0000${target}` });
+      walk.files.push({ abs, line: `${label}/${rel}\u0000outside\u0000${target}\u0000${info?.size ?? -1}\u0000${info?.mtimeMs ?? -1}` });
     }
     if (keeping) for (const folder of seen.folders) walk.folders.add(folder);
     walk.folders.add(path.normalize(dir));
