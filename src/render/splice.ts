@@ -107,9 +107,9 @@ export function spliceBlocks(old: Uint8Array, blocks: readonly (readonly [Uint8A
   const page = Buffer.from(old.buffer, old.byteOffset, old.byteLength);
   const found: { at: number; length: number; after: Uint8Array }[] = [];
   for (const [i, [before, after]] of blocks.entries()) {
-    const count = found.length;
-    for (let at = page.indexOf(before); at !== -1; at = page.indexOf(before, at + before.length)) found.push({ at, length: before.length, after });
-    if (found.length === count || (counts !== undefined && found.length - count !== counts[i])) return undefined;
+    const at = positions(page, before);
+    if (at.length === 0 || (counts !== undefined && at.length !== counts[i])) return undefined;
+    for (const start of at) found.push({ at: start, length: before.length, after });
   }
   found.sort((a, b) => a.at - b.at);
   const parts: Uint8Array[] = [];
@@ -134,11 +134,14 @@ export function spliceBlocks(old: Uint8Array, blocks: readonly (readonly [Uint8A
 /** How many times `old` holds each block's old bytes (as spliceBlocks finds them). */
 function occurrences(old: Uint8Array, blocks: readonly (readonly [Uint8Array, Uint8Array])[]): number[] {
   const page = Buffer.from(old.buffer, old.byteOffset, old.byteLength);
-  return blocks.map(([before]) => {
-    let n = 0;
-    for (let at = page.indexOf(before); at !== -1; at = page.indexOf(before, at + before.length)) n++;
-    return n;
-  });
+  return blocks.map(([before]) => positions(page, before).length);
+}
+
+/** Where `block` starts in `page`, each occurrence after the end of the one before. */
+function positions(page: Buffer, block: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let at = page.indexOf(block); at !== -1; at = page.indexOf(block, at + block.length)) out.push(at);
+  return out;
 }
 
 /**
