@@ -98,15 +98,16 @@ const ALIAS_PATH = /^\/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*\/)*(?:[A-Za-z0-9_~-][A-
 /** A tag's page is at /tags/<slug>/: a tag with no letter or digit to make one of has no page, a very long one cannot. */
 function checkTagSlugs(f: FieldReader, tags: string[]): void {
   tags.forEach((tag, i) => {
-    const at = Array.isArray(f.map.tags) ? f.at(["tags", i]) : f.at("tags");
+    // Found only for a tag that is reported: looking up a position costs more than the check.
+    const at = () => (Array.isArray(f.map.tags) ? f.at(["tags", i]) : f.at("tags"));
     const slug = slugify(tag);
     if (slug === "" && tag.trim() !== "") {
-      f.diagnostics.push(warning("tag-without-page", f.file, at, `tag "${tag}" has no letter or digit a URL can be made of: it gets no page and no link`, {
+      f.diagnostics.push(warning("tag-without-page", f.file, at(), `tag "${tag}" has no letter or digit a URL can be made of: it gets no page and no link`, {
         field: "tags",
         hint: "Latin and Cyrillic letters and digits make a tag's URL; add a word in one of them, e.g. \"Space 🚀\" instead of \"🚀\".",
       }));
     } else if (slug.length > MAX_SLUG) {
-      f.diagnostics.push(error("invalid-tag", f.file, at, `tag "${tag.slice(0, 40)}…" makes a ${slug.length}-character URL`, { field: "tags", hint: SHORTEN_SLUG }));
+      f.diagnostics.push(error("invalid-tag", f.file, at(), `tag "${tag.slice(0, 40)}…" makes a ${slug.length}-character URL`, { field: "tags", hint: SHORTEN_SLUG }));
     }
   });
 }
