@@ -1,7 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { BuildOptions, BuildResult } from "../build.js";
-import { secondThreadFor } from "../parallel/second-thread.js";
-import { WORKER_THRESHOLD } from "../render/parallel/render-queue.js";
+import { secondThreadFor, WORKER_THRESHOLD } from "../parallel/second-thread.js";
 import { reportOf } from "./build-report.js";
 
 // The heap-capped worker of src/cli/heap-cap.ts: runs the pipeline and posts back what the CLI prints.

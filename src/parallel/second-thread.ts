@@ -14,6 +14,14 @@ import type { Request, Reply, Spliced, SpliceJob, WorkerInit } from "./second-th
 // that starting it and loading its modules (0.2-0.4 s) overlaps the main thread's own loading, and it is there
 // when the files are parsed and again when the pages are rendered. Whatever it fails to do, the main thread does.
 
+/**
+ * Pages (or files) to make before a second thread is worth opening. Measured on the shared 2-core machines (render
+ * stage, medians of 3, worker forced on vs off): 330 pages 1.0 s vs 0.6 s, 650 pages 1.6 s vs 1.1 s, 1,300 pages
+ * 1.3 s vs 1.5 s. The worker needs 0.2-0.8 s to load its modules and the site, and wins only when there is a free
+ * core for it.
+ */
+export const WORKER_THRESHOLD = 1000;
+
 export interface SecondThread {
   /** Front matter of `files` ([absolute path, path for people]), parsed there; undefined if the thread failed. */
   parse(files: [string, string][]): Promise<FileOutcome[] | undefined>;

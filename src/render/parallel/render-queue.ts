@@ -22,13 +22,6 @@ export interface ParallelOptions {
   drop?: boolean;
 }
 
-/**
- * Measured on the shared 2-core machines (render stage, medians of 3, worker forced on vs off): 330 pages
- * 1.0 s vs 0.6 s, 650 pages 1.6 s vs 1.1 s, 1,300 pages 1.3 s vs 1.5 s. The worker needs 0.2-0.8 s to load
- * its modules and the site, and wins only when there is a free core for it.
- */
-export const WORKER_THRESHOLD = 1000;
-
 export interface RenderedRoute {
   /** Index in the routes. */
   route: number;
