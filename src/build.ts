@@ -12,7 +12,8 @@ import type { Instant, OutputFile, Route, SiteIndex } from "./model.js";
 import { planAssets } from "./render/assets.js";
 import { compileTemplates, type Templates } from "./render/eta.js";
 import { renderPages } from "./render/render-pages.js";
-import { makeSyndication, planSyndication } from "./render/render-syndication.js";
+import { feedStories, makeSyndication, planSyndication, type SyndicationFile } from "./render/render-syndication.js";
+import { feedHarvest } from "./render/feeds/feed-harvest.js";
 import { viewContext } from "./render/view-context.js";
 import type { ViewContext } from "./render/view-model.js";
 import { planRedirects, type Redirect } from "./routes/plan-redirects.js";
@@ -185,13 +186,24 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
   const planned = planSyndication(routes, ctx, writer && ((group, inputs) => writer.reuse(group, inputs)), site.resumed !== undefined && !site.resumed.redated);
   // The feeds' bodies are taken from earlier builds where a story's bytes are the same (none with --no-cache).
   const plan = writer ? { ...planned, bodies: { outDir: options.outDir, tool: await toolIdentity(), fresh: options.noCache === true } } : planned;
-  // The second thread gets the site now, and makes the feeds and sitemaps while this thread starts on the pages.
+  // The bodies of the stories the feeds carry are made with their pages, from one parse (see feed-harvest.ts).
+  const feedFiles = feedStories(plan, ctx).map((article) => article.file);
+  if (feedFiles.length > 0) ctx.harvest = feedHarvest(ctx, new Set(feedFiles));
   // Only a dry run may drop pages: with a writer, a dropped page would be written empty.
   const drop = options.keepFiles === false && !writer;
-  const thread = second?.render({ recipe: { index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources, drop });
-  const syndicated = thread && second?.syndicate(plan, redirects);
+  const thread = second?.render({ recipe: { index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources, drop, feedFiles });
+  // The second thread makes the feeds and sitemaps once the pages of the feeds' stories are made (the newest
+  // stories', among the first routes), while this thread goes on with the pages.
+  const feedRoutes = new Set(feedFiles.length === 0 ? [] : routes.flatMap((route, i) => (route.kind === "article" && ctx.harvest!.wants(route.article) ? [i] : [])));
+  let syndicated: Promise<SyndicationFile[] | undefined> | undefined;
+  const syndicate = () => void (syndicated = thread && second?.syndicate(plan, redirects, ctx.harvest?.all()));
   await site.saveParseCache?.();
-  const rendered = await renderPages(routes, ctx, templates, writer, { threshold, drop, ...(thread && second && { thread, second }), ...(site.resumed && !site.resumed.everywhere && { touched: site.resumed.edited }) });
+  const rendered = await renderPages(routes, ctx, templates, writer, {
+    threshold,
+    drop,
+    ...(thread && second && { thread, second, milestone: { routes: feedRoutes, reached: syndicate } }),
+    ...(site.resumed && !site.resumed.everywhere && { touched: site.resumed.edited }),
+  });
   run.push(...rendered.diagnostics);
   const { rendered: made, spliced, splicedByWorker, kept, byWorker } = rendered.counts;
   const shared = (n: number) => (n > 0 ? ` (${n} by a second thread)` : "");
@@ -200,7 +212,7 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
     await writer?.abort();
     return run.done(index);
   }
-  const syndication = (await syndicated) ?? makeSyndication(plan, routes, redirects, ctx);
+  const syndication = (await syndicated) ?? makeSyndication(plan, routes, redirects, ctx, ctx.harvest?.all());
   await second?.close();
   const files = drop ? [] : [...rendered.files, ...syndication, ...site.files];
   run.mark("render feeds and sitemaps");

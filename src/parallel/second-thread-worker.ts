@@ -10,6 +10,7 @@ import { viewContext, type ViewRecipe } from "../render/view-context.js";
 import { hashBytes } from "../write/manifest.js";
 import { previousBytes } from "../write/previous-page.js";
 import { spliceBlocks } from "../render/splice.js";
+import { feedHarvest, type HarvestedBody } from "../render/feeds/feed-harvest.js";
 import type { ViewContext } from "../render/view-model.js";
 import type { Redirect } from "../routes/plan-redirects.js";
 import { loadManifest, type Manifest } from "../write/manifest.js";
@@ -24,6 +25,8 @@ export interface WorkerInit {
   templates: readonly TemplateSource[];
   /** Pages are rendered to be checked, and dropped (`check`): only a failure comes back. */
   drop?: boolean;
+  /** The files of the stories whose feed bodies are made beside their pages (see feeds/feed-harvest.ts). */
+  feedFiles?: string[];
 }
 
 export type Request =
@@ -31,7 +34,7 @@ export type Request =
   | { id: number; manifest: string; tool: string }
   | { id: number; init: WorkerInit }
   | { id: number; routes: number[] }
-  | { id: number; syndication: SyndicationPlan; redirects: Redirect[] }
+  | { id: number; syndication: SyndicationPlan; redirects: Redirect[]; bodies?: HarvestedBody[] }
   | { id: number; splice: SpliceJob };
 
 /**
@@ -51,7 +54,7 @@ export type Spliced = { bytes: Uint8Array; hash: string } | null;
 export type Reply =
   | { id: number; outcomes: FileOutcome[] }
   | { id: number; manifest: Manifest | null }
-  | { id: number; results: RenderResult[] }
+  | { id: number; results: RenderResult[]; feeds?: HarvestedBody[] }
   | { id: number; files: SyndicationFile[] }
   | { id: number; spliced: Spliced[] }
   | { ready: true };
@@ -66,6 +69,7 @@ async function start(init: WorkerInit): Promise<void> {
   for (const doc of [...init.recipe.index.articles, ...init.recipe.index.pages]) withBodyFrom(doc);
   const ctx = await viewContext(init.recipe);
   const { templates } = compileTemplates([...init.templates]);
+  if (init.feedFiles) ctx.harvest = feedHarvest(ctx, new Set(init.feedFiles));
   const renderer = templates && pageRenderer(ctx, templates);
   // The main thread got past the same steps; if they fail here, throwing hands every job back to it.
   if (!renderer || "diagnostic" in renderer) throw new Error("second thread: the templates did not compile as on the main thread");
@@ -80,7 +84,8 @@ async function answer(request: Request): Promise<void> {
     port.postMessage({ id: request.id, outcomes: request.parse.map(([abs, file]) => parseFile(abs, file)) } satisfies Reply);
   } else if ("syndication" in request) {
     const { routes, ctx } = site!;
-    port.postMessage({ id: request.id, files: makeSyndication(request.syndication, routes, request.redirects, ctx) } satisfies Reply);
+    const files = makeSyndication(request.syndication, routes, request.redirects, ctx, request.bodies);
+    port.postMessage({ id: request.id, files } satisfies Reply);
   } else if ("splice" in request) {
     const { folder, blocks, pages } = request.splice;
     const spliced = pages.map(([outPath, hash, names, counts]): Spliced => {
@@ -91,14 +96,16 @@ async function answer(request: Request): Promise<void> {
     const moved = spliced.flatMap((r) => (r ? [r.bytes.buffer as ArrayBuffer] : []));
     port.postMessage({ id: request.id, spliced } satisfies Reply, moved);
   } else if ("routes" in request) {
-    const { renderer, routes, drop } = site!;
+    const { renderer, routes, drop, ctx } = site!;
     // Pages go back encoded and hashed, their bytes moved rather than copied: the main thread only writes them.
     const results = request.routes.map((i) => {
       const result = renderer.render(routes[i]!);
       return drop && "html" in result ? DROPPED : asPageBytes(result);
     });
     const moved = results.flatMap((r) => ("bytes" in r ? [r.bytes.buffer as ArrayBuffer] : []));
-    port.postMessage({ id: request.id, results } satisfies Reply, moved);
+    // The feed bodies made with these pages go back with them (see feeds/feed-harvest.ts).
+    const feeds = ctx.harvest?.take() ?? [];
+    port.postMessage({ id: request.id, results, ...(feeds.length > 0 && { feeds }) } satisfies Reply, moved);
   }
 }
 

@@ -8,6 +8,7 @@ import type { SyndicationFile, SyndicationPlan } from "../render/render-syndicat
 import type { Redirect } from "../routes/plan-redirects.js";
 import { compiledWorker, WORKER_LIMITS } from "../worker-entry.js";
 import type { Request, Reply, Spliced, SpliceJob, WorkerInit } from "./second-thread-worker.js";
+import type { HarvestedBody } from "../render/feeds/feed-harvest.js";
 
 // The main thread's side of the build's second thread (second-thread-worker.ts), which parses front matter
 // and renders pages on the other core. One thread does both: a build started on a big site opens it at once, so
@@ -34,8 +35,8 @@ export interface SecondThread {
   render(init: WorkerInit): RenderThread;
   /** Pages made there from their previous bytes; undefined if the thread failed. */
   splice(job: SpliceJob): Promise<Spliced[] | undefined>;
-  /** Feeds and sitemaps made there (after `render`); undefined if the thread failed. */
-  syndicate(plan: SyndicationPlan, redirects: Redirect[]): Promise<SyndicationFile[] | undefined>;
+  /** Feeds and sitemaps made there (after `render`), with the feed bodies made beside the pages; undefined if the thread failed. */
+  syndicate(plan: SyndicationPlan, redirects: Redirect[], bodies?: HarvestedBody[]): Promise<SyndicationFile[] | undefined>;
   close(): Promise<void>;
 }
 
@@ -44,8 +45,8 @@ export interface RenderThread {
   readonly inFlight: number;
   /** True once the thread has rebuilt the site's context and can take jobs, until it fails or is closed. */
   readonly ready: boolean;
-  /** `done` gets the job's results, or undefined when the thread failed before answering it. */
-  send(routes: number[], done: (results: RenderResult[] | undefined) => void): void;
+  /** `done` gets the job's results and the feed bodies made with them, or undefined when the thread failed before answering it. */
+  send(routes: number[], done: (results: RenderResult[] | undefined, feeds?: HarvestedBody[]) => void): void;
   /** Resolves when the thread is ready for jobs, or has failed. */
   started: Promise<void>;
   /** Resolves when the thread next answers (or fails). */
@@ -125,10 +126,10 @@ export function openSecondThread(): SecondThread {
       return new Promise((resolve) => request({ id: nextId++, manifest: outDir, tool }, (reply) => resolve(reply && "manifest" in reply ? { manifest: reply.manifest ?? undefined } : undefined)));
     },
     splice: (job) => new Promise((resolve) => request({ id: nextId++, splice: job }, (reply) => resolve(reply && "spliced" in reply ? reply.spliced : undefined))),
-    syndicate(plan, redirects) {
+    syndicate(plan, redirects, bodies) {
       syndicating = true;
       return new Promise((resolve) =>
-        request({ id: nextId++, syndication: plan, redirects }, (reply) => {
+        request({ id: nextId++, syndication: plan, redirects, ...(bodies && { bodies }) }, (reply) => {
           syndicating = false;
           resolve(reply && "files" in reply ? reply.files : undefined);
         }),
@@ -143,7 +144,8 @@ export function openSecondThread(): SecondThread {
         get ready() {
           return alive && rendering && !syndicating;
         },
-        send: (routes, done) => request({ id: nextId++, routes }, (reply) => done(reply && "results" in reply ? reply.results : undefined)),
+        send: (routes, done) =>
+          request({ id: nextId++, routes }, (reply) => (reply && "results" in reply ? done(reply.results, reply.feeds) : done(undefined))),
         started,
         replied: () => woken,
       };

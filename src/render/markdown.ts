@@ -1,4 +1,5 @@
 import MarkdownIt from "markdown-it";
+import type { Token } from "markdown-it";
 import type { ImageMap, SiteConfig } from "../model.js";
 import { mediaFile, type Urls } from "../routes/urls.js";
 import { embedPlugin, renderEmbed, type EmbedOptions } from "./embeds.js";
@@ -14,6 +15,11 @@ export interface RenderOptions {
 
 export interface MarkdownRenderer {
   render(markdown: string, options?: RenderOptions): string;
+  /**
+   * The page's HTML and the feed's (`render(markdown)` and `render(markdown, { absoluteFrom })`) from one parse:
+   * a story in a feed is rendered for both (see feeds/feed-harvest.ts), and the parse is most of the cost.
+   */
+  renderWithFeed(markdown: string, absoluteFrom: string): { html: string; feed: string };
   /** One embed outside a body: a video piece's lead player, labelled with `title`. */
   embed(url: string, options?: EmbedOptions & { title?: string }): string;
 }
@@ -59,6 +65,23 @@ function isSafeText(url: string): boolean {
   return true;
 }
 
+/** The attribute of an inline token that holds a URL. */
+function linkAttribute(token: Token): "href" | "src" | undefined {
+  return token.type === "link_open" ? "href" : token.type === "image" ? "src" : undefined;
+}
+
+/** Every link and image of a body's tokens made absolute from the page's URL `from` (for feeds). */
+function absolutize(tokens: Token[], from: string): void {
+  for (const token of tokens) {
+    for (const child of token.children ?? []) {
+      const attr = linkAttribute(child);
+      if (!attr) continue;
+      const value = String(child.attrGet(attr) ?? "");
+      if (URL.canParse(value, from)) child.attrSet(attr, new URL(value, from).href);
+    }
+  }
+}
+
 /**
  * One configured markdown-it per build. Raw HTML only when the site allows it (trusted newsrooms);
  * no typographer, so editors' text is shown exactly as written; body headings start at h2, because the
@@ -90,7 +113,6 @@ export function createMarkdown(
   };
   const prefix = config.basePath.replace(/\/$/, "");
   md.core.ruler.push("broadsheet_links_and_headings", (state) => {
-    const absoluteFrom = (state.env as { absoluteFrom?: string }).absoluteFrom;
     // The levels the editor used, in order: the highest becomes h2, the next h3, and so on.
     const used = [...new Set(state.tokens.filter((t) => t.type === "heading_open").map((t) => t.tag))].sort();
     for (const token of state.tokens) {
@@ -98,7 +120,7 @@ export function createMarkdown(
         token.tag = `h${Math.min(6, used.indexOf(token.tag) + 2)}`;
       }
       for (const child of token.children ?? []) {
-        const attr = child.type === "link_open" ? "href" : child.type === "image" ? "src" : undefined;
+        const attr = linkAttribute(child);
         // Remember which content/media file an image names before the base path changes its src.
         if (child.type === "image") child.meta = { mediaFile: mediaFile(String(child.attrGet("src") ?? "")) };
         if (!attr) continue;
@@ -106,13 +128,24 @@ export function createMarkdown(
         if (prefix !== "" && value.startsWith("/") && !value.startsWith("//") && !value.startsWith(`${prefix}/`)) {
           value = prefix + value;
         }
-        if (absoluteFrom !== undefined && URL.canParse(value, absoluteFrom)) value = new URL(value, absoluteFrom).href;
         child.attrSet(attr, value);
       }
     }
+    const absoluteFrom = (state.env as RenderOptions).absoluteFrom;
+    if (absoluteFrom !== undefined) absolutize(state.tokens, absoluteFrom);
   });
+  const envOf = (options: RenderOptions): RenderOptions => ({ feed: options.feed === true || options.absoluteFrom !== undefined, absoluteFrom: options.absoluteFrom });
   return {
-    render: (markdown, options = {}) => md.render(markdown, { feed: options.feed === true || options.absoluteFrom !== undefined, absoluteFrom: options.absoluteFrom }),
+    render: (markdown, options = {}) => md.render(markdown, envOf(options)),
+    renderWithFeed(markdown, absoluteFrom) {
+      // What md.render does, once for the page; then the links made absolute (what the rule above does for a
+      // feed's parse, after everything else) and the same tokens rendered for the feed.
+      const env = envOf({});
+      const tokens = md.parse(markdown, env);
+      const html = md.renderer.render(tokens, md.options, env);
+      absolutize(tokens, absoluteFrom);
+      return { html, feed: md.renderer.render(tokens, md.options, { ...env, ...envOf({ absoluteFrom }) }) };
+    },
     embed: (url, { title = "", ...options } = {}) => renderEmbed(md, config.embedHosts, url, title, options),
   };
 }

@@ -88,6 +88,8 @@ export async function renderPages(
   parallel?: ParallelOptions & {
     /** The only documents changed since the last build, when the caller knows (pages that show none are kept). */
     touched?: ReadonlySet<Article | Page>;
+    /** Called once every route of `routes` has been rendered, kept or spliced (the feeds wait for their stories' pages). */
+    milestone?: { routes: ReadonlySet<number>; reached: () => void };
   },
 ): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[]; counts: PageCounts }> {
   const counts: PageCounts = { rendered: 0, spliced: 0, splicedByWorker: 0, kept: 0, byWorker: 0 };
@@ -125,8 +127,20 @@ export async function renderPages(
   // from their previous bytes (see splicer) go straight to the sink.
   const queue = renderQueue(renderer, routes, ctx, templates, parallel, sink !== undefined);
   const bases: (string | undefined)[] = [];
+  const milestone = parallel?.milestone;
+  const last = milestone ? Math.max(-1, ...milestone.routes) : -1;
+  // The milestone is reached once the loop below is past its last route, and none of its routes is still rendering.
+  let awaited = 0;
+  let passed = false;
+  let reached = false;
+  const check = () => {
+    if (!milestone || reached || !passed || awaited > 0) return;
+    reached = true;
+    milestone.reached();
+  };
   const take = (done: RenderedRoute[]) => {
     for (const { route, inputs, result } of done) {
+      if (milestone?.routes.has(route)) awaited--;
       if ("diagnostic" in result) {
         diagnostics.push(result.diagnostic);
         // One broken template fails every page alike: report it once, not thousands of times.
@@ -139,11 +153,13 @@ export async function renderPages(
       const page = "html" in result ? { contents: result.html } : sink ? { contents: result.bytes, hash: result.hash } : { contents: decoder.decode(result.bytes) };
       files.push({ path: routes[route]!.outPath, ...page, ...(inputs && { inputs }), ...(base && { base }) });
     }
+    check();
     return true;
   };
   const renderHere = async (i: number, base: string | undefined, inputs: string | undefined) => {
     counts.rendered++;
     bases[i] = base;
+    if (milestone?.routes.has(i)) awaited++;
     return take(await queue.add(i, inputs));
   };
   const spliceHere = (i: number, base: string | undefined, inputs: string | undefined) => {
@@ -194,6 +210,10 @@ export async function renderPages(
     let going = true;
     const changed = parallel?.touched && showsAny(parallel.touched);
     for (const [i, route] of routes.entries()) {
+      if (i > last && !passed) {
+        passed = true;
+        check();
+      }
       if (changed && !changed(route, index) && sink?.keep(route.outPath)) {
         counts.kept++;
         continue;
@@ -215,6 +235,8 @@ export async function renderPages(
       }
       if (files.length >= BATCH) await flush();
     }
+    passed = true;
+    check();
     await shareSplices();
     await Promise.all(away);
     for (const { i, base, inputs } of failed) if (going) going = await renderHere(i, base, inputs);

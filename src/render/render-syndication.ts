@@ -3,6 +3,7 @@ import type { Redirect } from "../routes/plan-redirects.js";
 import { articleKeys, sharedInputs } from "./fingerprint.js";
 import { feedRenderer } from "./feeds/render-feeds.js";
 import { feedBodyKey } from "./feeds/feed-data.js";
+import { withHarvest, type HarvestedBody } from "./feeds/feed-harvest.js";
 import { openFeedBodies, type FeedBodies } from "../write/feed-bodies.js";
 import { renderRedirects } from "./redirects.js";
 import { renderRobots } from "./robots.js";
@@ -58,11 +59,15 @@ export function planSyndication(routes: Route[], ctx: ViewContext, reuse?: Reuse
   return { make };
 }
 
-/** The planned groups' files (tagged with their group and inputs), robots.txt and the redirects. */
-export function makeSyndication(plan: SyndicationPlan, routes: Route[], redirects: Redirect[], ctx: ViewContext): SyndicationFile[] {
+/**
+ * The planned groups' files (tagged with their group and inputs), robots.txt and the redirects. `harvested`:
+ * feed bodies made beside the pages (see feeds/feed-harvest.ts), used before any kept or rendered here.
+ */
+export function makeSyndication(plan: SyndicationPlan, routes: Route[], redirects: Redirect[], ctx: ViewContext, harvested: readonly HarvestedBody[] = []): SyndicationFile[] {
   const { config } = ctx.index;
   // A body's HTML is made from its bytes, its URL (in the key), the code, the configuration and the pictures.
-  const bodies = plan.bodies && openFeedBodies(plan.bodies.outDir, `${plan.bodies.tool}\u0000${sharedInputs({ config, images: ctx.images, assets: ctx.assets })}`, plan.bodies.fresh);
+  const memo = plan.bodies && openFeedBodies(plan.bodies.outDir, `${plan.bodies.tool}\u0000${sharedInputs({ config, images: ctx.images, assets: ctx.assets })}`, plan.bodies.fresh);
+  const bodies = harvested.length > 0 ? withHarvest(memo, harvested) : memo;
   const files: SyndicationFile[] = [];
   for (const group of groups(routes, ctx, bodies)) {
     if (!(group.name in plan.make)) continue;
@@ -71,6 +76,13 @@ export function makeSyndication(plan: SyndicationPlan, routes: Route[], redirect
   }
   bodies?.save(new Set(feedLists(ctx).flatMap((list) => list.map((a) => feedBodyKey(ctx, a)))));
   return [...files, renderRobots(config, ctx.urls), ...renderRedirects(redirects, ctx.urls, config.language)];
+}
+
+/** The stories the feeds that `plan` makes carry (each once), whose bodies are worth making beside their pages. */
+export function feedStories(plan: SyndicationPlan, ctx: ViewContext): Article[] {
+  const { categories } = ctx.index.config;
+  const names = ["feed:", ...categories.map((c) => `feed:${c.id}`)];
+  return [...new Set(feedLists(ctx).flatMap((list, i) => (names[i]! in plan.make ? list : [])))];
 }
 
 /** The stories of each feed: the site's newest, and each category's. */

@@ -4,6 +4,7 @@ import { slugify } from "../site/slugify.js";
 import { escapeHtml } from "./eta.js";
 import type { TimeFormatter, TimeView } from "./dates.js";
 import type { MarkdownRenderer } from "./markdown.js";
+import type { FeedHarvest } from "./feeds/feed-harvest.js";
 import { pictureHtml, socialImage } from "./picture.js";
 
 // What templates see. Every value is plain data, already formatted; URLs come from routes/urls.ts.
@@ -79,6 +80,8 @@ export interface ViewContext {
   images: ImageMap;
   /** Fingerprinted asset URLs by original name ("site.css" → "/assets/site.3f2a9c1b.css"). */
   assets: Map<string, string>;
+  /** Where the feed bodies of the stories whose pages this thread renders go, when the feeds are made after them. */
+  harvest?: FeedHarvest;
 }
 
 export function siteView(ctx: ViewContext): SiteView {
@@ -154,7 +157,7 @@ function imageView(ctx: ViewContext, article: Article & { image: string }): Imag
 
 export function articleView(ctx: ViewContext, article: Article): ArticleView {
   const { index, urls } = ctx;
-  const html = ctx.markdown.render(article.body);
+  const html = bodyHtml(ctx, article);
   const image = article.image !== undefined ? imageView(ctx, { ...article, image: article.image }) : undefined;
   // The player replaces the lead picture on the page; the picture becomes its poster (no third-party thumbnail).
   const poster = image?.width !== undefined ? image.html.replace(/ alt="[^"]*"/, ' alt=""') : undefined;
@@ -171,6 +174,15 @@ export function articleView(ctx: ViewContext, article: Article): ArticleView {
     ...(video && { video }),
     ...(script !== undefined && { embedScript: script }),
   };
+}
+
+/** An article's body as its page shows it; made with its feed item's when a feed carries it (see FeedHarvest). */
+function bodyHtml(ctx: ViewContext, article: Article): string {
+  const wanted = ctx.harvest?.wants(article);
+  if (!wanted) return ctx.markdown.render(article.body);
+  const { html, feed } = ctx.markdown.renderWithFeed(article.body, wanted.url);
+  ctx.harvest!.put([wanted.key, article.source, feed]);
+  return html;
 }
 
 /** The click-to-load script's URL, only for HTML that has a player or iframe waiting for a click. */

@@ -50,7 +50,9 @@ export function openFeedBodies(outDir: string, identity: string, fresh = false):
       return kept?.source === source ? kept.html : undefined;
     },
     set(key, source, html) {
-      load().set(key, { source, html });
+      const kept = load().get(key);
+      if (kept?.source === source && kept.html === html) return;
+      bodies!.set(key, { source, html });
       changed = true;
     },
     save(keep) {

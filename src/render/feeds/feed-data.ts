@@ -65,7 +65,7 @@ export function lastModified(article: Article): Instant {
 }
 
 /** The key of a story's body in the feeds' memo (see write/feed-bodies.ts): its file and permalink. */
-export function feedBodyKey(ctx: ViewContext, article: Article): string {
+export function feedBodyKey(ctx: Pick<ViewContext, "urls">, article: Article): string {
   return `${article.file}\u0000${ctx.urls.absolute(ctx.urls.article(article))}`;
 }
 

@@ -86,9 +86,10 @@ export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewCo
   };
   const sendAway = (chunk: Chunk, worker: RenderThread) => {
     chunk.sent = true;
-    worker.send(chunk.routes, (results) => {
+    worker.send(chunk.routes, (results, feeds) => {
       if (results) byWorker += results.length;
       else chunk.sent = false; // the worker failed: the main thread renders it
+      for (const body of feeds ?? []) ctx.harvest?.put(body);
       chunk.results = results;
     });
   };
