@@ -165,6 +165,13 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
   const run = resume(options, result);
   if (!site) return result;
   const { index, routes, redirects, ctx, templates } = site;
+  // The bodies of the stories the feeds carry are made with their pages, from one parse (see feed-harvest.ts).
+  const feedFiles = feedStories(ctx).map((article) => article.file);
+  if (feedFiles.length > 0) ctx.harvest = feedHarvest(ctx, new Set(feedFiles));
+  // The second thread gets the site first: it takes a while to read it and set up, while this thread gets the
+  // output folder ready. Only a dry run may drop pages: with a writer, a dropped page would be written empty.
+  const drop = options.keepFiles === false && options.dryRun === true;
+  const thread = second?.render({ recipe: { index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources, drop, feedFiles });
   // Pages stream into the write stage, which changes the output folder only at commit (see src/write/).
   // The manifest the second thread loaded; loaded here if that thread failed.
   const previous = manifest?.then((loaded) => (loaded ? loaded.manifest : loadManifest(options.outDir)));
@@ -186,12 +193,6 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
   const planned = planSyndication(routes, ctx, writer && ((group, inputs) => writer.reuse(group, inputs)), site.resumed !== undefined && !site.resumed.redated);
   // The feeds' bodies are taken from earlier builds where a story's bytes are the same (none with --no-cache).
   const plan = writer ? { ...planned, bodies: { outDir: options.outDir, tool: await toolIdentity(), fresh: options.noCache === true } } : planned;
-  // The bodies of the stories the feeds carry are made with their pages, from one parse (see feed-harvest.ts).
-  const feedFiles = feedStories(plan, ctx).map((article) => article.file);
-  if (feedFiles.length > 0) ctx.harvest = feedHarvest(ctx, new Set(feedFiles));
-  // Only a dry run may drop pages: with a writer, a dropped page would be written empty.
-  const drop = options.keepFiles === false && !writer;
-  const thread = second?.render({ recipe: { index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources, drop, feedFiles });
   // The second thread makes the feeds and sitemaps once the pages of the feeds' stories are made (the newest
   // stories', among the first routes), while this thread goes on with the pages.
   const feedRoutes = new Set(feedFiles.length === 0 ? [] : routes.flatMap((route, i) => (route.kind === "article" && ctx.harvest!.wants(route.article) ? [i] : [])));

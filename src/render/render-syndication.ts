@@ -78,11 +78,9 @@ export function makeSyndication(plan: SyndicationPlan, routes: Route[], redirect
   return [...files, renderRobots(config, ctx.urls), ...renderRedirects(redirects, ctx.urls, config.language)];
 }
 
-/** The stories the feeds that `plan` makes carry (each once), whose bodies are worth making beside their pages. */
-export function feedStories(plan: SyndicationPlan, ctx: ViewContext): Article[] {
-  const { categories } = ctx.index.config;
-  const names = ["feed:", ...categories.map((c) => `feed:${c.id}`)];
-  return [...new Set(feedLists(ctx).flatMap((list, i) => (names[i]! in plan.make ? list : [])))];
+/** The stories the feeds carry (each once), whose bodies are worth making beside their pages. */
+export function feedStories(ctx: ViewContext): Article[] {
+  return [...new Set(feedLists(ctx).flat())];
 }
 
 /** The stories of each feed: the site's newest, and each category's. */
