@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTimeFormatter } from "../src/render/dates.js";
 import { buildSiteIndex } from "../src/site/build-site-index.js";
 import type { Article } from "../src/model.js";
-import { renderNewsSitemap, renderSitemaps, splitSitemap, type SitemapEntry } from "../src/render/sitemaps.js";
+import { renderNewsSitemap, renderSitemaps, sitemapEntries, splitSitemap, type SitemapEntry } from "../src/render/sitemaps.js";
 import { makeUrls } from "../src/routes/urls.js";
 import { enUS } from "date-fns/locale/en-US";
 import { buildSite, fixture, type BuiltSite } from "./helpers.js";
@@ -39,6 +39,15 @@ describe("/sitemap.xml", () => {
     expect(lastmod("https://fixture.example/politics/")).toBe("2024-07-29T03:50:00+04:00");
     // A static page has no date to give.
     expect(lastmod("https://fixture.example/about/")).toBeUndefined();
+  });
+
+  it("dates the home page by its newest story in an archive of 200,000 stories (more than a spread argument list takes)", () => {
+    const urls = makeUrls({ basePath: "/", baseUrl: "https://x.example/" });
+    const newest = Date.UTC(2024, 6, 5, 13, 38);
+    const articles = Array.from({ length: 200_000 }, (_, i) => ({ date: i === 123_456 ? newest : Date.UTC(2020, 0, 1) + i * 60_000 }) as Article);
+    const index = { articles } as unknown as Parameters<typeof sitemapEntries>[1];
+    const entries = sitemapEntries([{ kind: "home", url: "/" } as Parameters<typeof sitemapEntries>[0][number]], index, urls);
+    expect(entries).toEqual([{ loc: "https://x.example/", lastmod: newest }]);
   });
 
   it("becomes a sitemap index of numbered parts over the URL limit", () => {

@@ -1,5 +1,6 @@
 import type { Instant, SiteIndex } from "../model.js";
 import { NEWS_WINDOW_MS, newsSitemapArticles } from "./sitemaps.js";
+import { minOf } from "./extremes.js";
 
 /**
  * Until when the site made at `index.now` stays the same (its inputs unchanged): the next scheduled story is
@@ -13,5 +14,5 @@ export function sameSiteUntil(index: SiteIndex): Instant {
     ...index.articles.filter((a) => a.date > index.now).map((a) => a.date),
     ...newsSitemapArticles(index).map((a) => a.date + NEWS_WINDOW_MS),
   ];
-  return times.length > 0 ? Math.min(...times) : Number.MAX_SAFE_INTEGER;
+  return minOf(times, Number.MAX_SAFE_INTEGER);
 }

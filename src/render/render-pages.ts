@@ -9,6 +9,7 @@ import { excerpt } from "./excerpt.js";
 import { LATEST_NEWS, printsBlockAsIs, printsReadAlsoAsItems, readAlsoBlock, splicer } from "./splice.js";
 import { hashBytes } from "../write/manifest.js";
 import { articleView, embedScriptFor, itemView, siteView, type ItemView, type SiteView, type ViewContext } from "./view-model.js";
+import { maxOf } from "./extremes.js";
 
 export interface PaginationView {
   number: number;
@@ -128,7 +129,7 @@ export async function renderPages(
   const queue = renderQueue(renderer, routes, ctx, templates, parallel, sink !== undefined);
   const bases: (string | undefined)[] = [];
   const milestone = parallel?.milestone;
-  const last = milestone ? Math.max(-1, ...milestone.routes) : -1;
+  const last = milestone ? maxOf(milestone.routes, -1) : -1;
   // The milestone is reached once the loop below is past its last route, and none of its routes is still rendering.
   let awaited = 0;
   let passed = false;

@@ -3,6 +3,7 @@ import { outputPath, type Urls } from "../routes/urls.js";
 import type { TimeFormatter } from "./dates.js";
 import { lastModified } from "./feeds/feed-data.js";
 import { element, parent, XML_DECLARATION } from "./xml.js";
+import { maxOf } from "./extremes.js";
 
 const SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9";
 const NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9";
@@ -19,7 +20,7 @@ export interface SitemapEntry {
 
 /** Every public page (not the 404 page, not redirects), with when it last changed where that is known. */
 export function sitemapEntries(routes: Route[], index: SiteIndex, urls: Urls): SitemapEntry[] {
-  const newest = (list: Article[]) => (list.length > 0 ? Math.max(...list.map(lastModified)) : undefined);
+  const newest = (list: Article[]) => maxOf(list.map(lastModified));
   const entries: SitemapEntry[] = [];
   for (const route of routes) {
     if (route.kind === "notFound") continue;
@@ -44,7 +45,7 @@ export function renderSitemaps(entries: SitemapEntry[], urls: Urls, basePath: st
   let offset = 0;
   parts.forEach((lines, i) => {
     const url = urls.sitemap(i + 1);
-    const newest = Math.max(...entries.slice(offset, (offset += lines.length)).map((e) => e.lastmod ?? -Infinity));
+    const newest = maxOf(entries.slice(offset, (offset += lines.length)).map((e) => e.lastmod ?? -Infinity), -Infinity);
     index.push(parent("sitemap", {}, [element("loc", {}, urls.absolute(url)), ...lastmod(Number.isFinite(newest) ? newest : undefined)]));
     files.push({ path: outputPath(url, basePath), contents: urlset(lines) });
   });

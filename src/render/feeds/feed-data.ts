@@ -4,6 +4,7 @@ import type { FeedFormat } from "../../routes/urls.js";
 import { excerpt } from "../excerpt.js";
 import { socialImage } from "../picture.js";
 import { categoryOf, type ViewContext } from "../view-model.js";
+import { maxOf } from "../extremes.js";
 
 // One description of a feed, written out three ways (RSS, Atom, JSON Feed). URLs here are absolute:
 // feeds are read away from the site.
@@ -46,7 +47,7 @@ export function feedData(ctx: ViewContext, category?: string, itemOf: (a: Articl
   const items = list.slice(0, config.feedCount).map(itemOf);
   const name = category === undefined ? undefined : categoryOf(config, category).name;
   const abs = (url: string) => urls.absolute(url);
-  const newest = (times: Instant[]) => (times.length > 0 ? Math.max(...times) : undefined);
+  const newest = (times: Instant[]) => maxOf(times);
   return {
     title: name === undefined ? config.title : `${config.title}: ${name}`,
     description: config.description ?? config.title,
