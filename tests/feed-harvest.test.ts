@@ -5,7 +5,9 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareSite, type BuildOptions } from "../src/build.js";
 import { createMarkdown } from "../src/render/markdown.js";
-import { renderSyndication } from "../src/render/render-syndication.js";
+import { feedStories, renderSyndication } from "../src/render/render-syndication.js";
+import { feedHarvest } from "../src/render/feeds/feed-harvest.js";
+import { renderPages } from "../src/render/render-pages.js";
 import { FIXTURE_NOW, TEMPLATES, buildSite, fixture, type BuiltSite } from "./helpers.js";
 
 // A story the feeds carry has its page's HTML and its feed item's (links and pictures made absolute, embeds as
@@ -94,5 +96,14 @@ describe("a story's body parsed once for its page and its feed", () => {
       }
     }
   });
-});
 
+  it("gathers the feed body of every feed story, from a second thread the render queue opens itself too", async () => {
+    const { routes, ctx, templates } = await prepared("newsroom");
+    const files = new Set(feedStories(ctx).map((article) => article.file));
+    ctx.harvest = feedHarvest(ctx, files);
+    const { counts } = await renderPages(routes, ctx, templates, undefined, { threshold: 0 });
+    expect(counts.byWorker).toBeGreaterThan(0);
+    const gathered = new Set(ctx.harvest.all().map(([key]) => key.split("\u0000")[0]));
+    expect([...gathered].sort()).toEqual([...files].sort());
+  });
+});

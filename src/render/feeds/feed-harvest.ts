@@ -13,6 +13,8 @@ export type HarvestedBody = [key: string, source: string, html: string];
 
 /** The feed bodies made beside the pages of one thread. */
 export interface FeedHarvest {
+  /** The files of the stories it takes bodies of (a second thread opened later is given them). */
+  readonly files: ReadonlySet<string>;
   /** The key and absolute URL of `article`'s feed item, when a feed to be made carries it. */
   wants(article: Article): { key: string; url: string } | undefined;
   /** Keeps a body made here or by the other thread. */
@@ -28,6 +30,7 @@ export function feedHarvest(ctx: Pick<ViewContext, "urls">, files: ReadonlySet<s
   const kept: HarvestedBody[] = [];
   let taken = 0;
   return {
+    files,
     wants: (article) =>
       files.has(article.file) ? { key: feedBodyKey(ctx, article), url: ctx.urls.absolute(ctx.urls.article(article)) } : undefined,
     put: (body) => void kept.push(body),

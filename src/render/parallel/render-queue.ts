@@ -114,7 +114,8 @@ export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewCo
   };
   const open = () => {
     own = openSecondThread();
-    thread = own.render({ recipe: { index: ctx.index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources, drop: parallel.drop === true });
+    const feedFiles = ctx.harvest && [...ctx.harvest.files];
+    thread = own.render({ recipe: { index: ctx.index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources, drop: parallel.drop === true, ...(feedFiles && { feedFiles }) });
     return own;
   };
   // The worker's replies arrive between macrotasks: let them in after each chunk rendered here.
