@@ -13,15 +13,19 @@ import type { ViewContext } from "./view-model.js";
 /**
  * Asked before a group of files is made: true when the files made last time from the same inputs are kept.
  * Without inputs, the caller knows they are the same (a build that changed bodies only, see build-resume.ts).
+ * The inputs are asked for only when there are files to compare them with (not in a cold build).
  */
-export type Reuse = (group: string, inputs?: string) => boolean;
+export type Reuse = (group: string, inputs?: () => string) => boolean;
 
 export type SyndicationFile = OutputFile & { group?: string; inputs?: string };
 
 /** Which groups of files a build makes (the others are kept as they are), each with the digest of its inputs. */
 export interface SyndicationPlan {
-  /** Group → digest of its inputs; undefined without an incremental build's digests. */
-  make: Record<string, string | undefined>;
+  /**
+   * Group → digest of its inputs; null: digested where the group is made (nothing kept to compare it with,
+   * e.g. a cold build: the sitemap's digest is ~20 ms at 4,000 articles); undefined without an incremental build's digests.
+   */
+  make: Record<string, string | null | undefined>;
   /** Where the feeds' bodies of earlier builds are kept (see write/feed-bodies.ts), Broadsheet's identity, and whether to start afresh. */
   bodies?: { outDir: string; tool: string; fresh: boolean };
 }
@@ -44,19 +48,28 @@ export function renderSyndication(routes: Route[], redirects: Redirect[], ctx: V
  * configuration, the processed images and the articles it lists (by file and digest).
  */
 export function planSyndication(routes: Route[], ctx: ViewContext, reuse?: Reuse, bodiesOnly = false): SyndicationPlan {
-  const { index } = ctx;
-  const shared = reuse && sharedInputs({ config: index.config, images: ctx.images, empty: index.articles.length === 0 ? index.now : undefined });
   const make: SyndicationPlan["make"] = {};
+  const digest = inputsOf(ctx);
   for (const group of groups(routes, ctx)) {
-    if (!shared || !reuse) make[group.name] = undefined;
+    if (!reuse) make[group.name] = undefined;
     // The sitemap lists URLs and dates: the same when only bodies changed, and costly to digest.
     else if (bodiesOnly && group.name === "sitemap" && reuse(group.name)) continue;
     else {
-      const inputs = sharedInputs({ shared, key: group.key() });
-      if (!reuse(group.name, inputs)) make[group.name] = inputs;
+      let inputs: string | undefined;
+      if (!reuse(group.name, () => (inputs = digest(group)))) make[group.name] = inputs ?? null;
     }
   }
   return { make };
+}
+
+/** The digest of what a group's files are made from: the configuration, the pictures and the group's key. */
+function inputsOf(ctx: ViewContext): (group: Group) => string {
+  const { index } = ctx;
+  let shared: string | undefined;
+  return (group) => {
+    shared ??= sharedInputs({ config: index.config, images: ctx.images, empty: index.articles.length === 0 ? index.now : undefined });
+    return sharedInputs({ shared, key: group.key() });
+  };
 }
 
 /**
@@ -69,9 +82,11 @@ export function makeSyndication(plan: SyndicationPlan, routes: Route[], redirect
   const memo = plan.bodies && openFeedBodies(plan.bodies.outDir, `${plan.bodies.tool}\u0000${sharedInputs({ config, images: ctx.images, assets: ctx.assets })}`, plan.bodies.fresh);
   const bodies = harvested.length > 0 ? withHarvest(memo, harvested) : memo;
   const files: SyndicationFile[] = [];
+  const digest = inputsOf(ctx);
   for (const group of groups(routes, ctx, bodies)) {
     if (!(group.name in plan.make)) continue;
-    const inputs = plan.make[group.name];
+    const planned = plan.make[group.name];
+    const inputs = planned === null ? digest(group) : planned;
     for (const file of group.make()) files.push(inputs === undefined ? file : { ...file, group: group.name, inputs });
   }
   bodies?.save(new Set(feedLists(ctx).flatMap((list) => list.map((a) => feedBodyKey(ctx, a)))));

@@ -37,8 +37,11 @@ export interface SiteWriter {
   unchanged(outPath: string, inputs: string): boolean;
   /** Keeps the page at `outPath` as it was, when the caller knows its inputs are unchanged; false if there is none. */
   keep(outPath: string): boolean;
-  /** True when the files of `group` were made from the same `inputs` last time (or, without, were made): they are kept, not made. */
-  reuse(group: string, inputs?: string): boolean;
+  /**
+   * True when the files of `group` were made from the same inputs last time (or, without `inputs`, were made):
+   * they are kept, not made. `inputs` is called only when there are such files.
+   */
+  reuse(group: string, inputs?: () => string): boolean;
   /** The output folder (absolute), where pages made last time are read back (see previous-page.ts). */
   readonly folder: string;
   /** The hash of the page last written at `outPath`, if it was made from `base` (see PlannedFile). */
@@ -84,9 +87,11 @@ export async function openSiteWriter(outDir: string, options: { cache: boolean; 
       next[outPath] = old;
       return true;
     },
-    reuse(group, inputs) {
+    reuse(group, inputsOf) {
       const kept = groupsOf().get(group) ?? [];
-      if (kept.length === 0 || (inputs !== undefined && kept.some(([, entry]) => entry.inputs !== inputs))) return false;
+      if (kept.length === 0) return false;
+      const inputs = inputsOf?.();
+      if (inputs !== undefined && kept.some(([, entry]) => entry.inputs !== inputs)) return false;
       for (const [file, entry] of kept) next[file] = entry;
       return true;
     },
