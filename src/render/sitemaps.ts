@@ -45,8 +45,8 @@ export function renderSitemaps(entries: SitemapEntry[], urls: Urls, basePath: st
   let offset = 0;
   parts.forEach((lines, i) => {
     const url = urls.sitemap(i + 1);
-    const newest = maxOf(entries.slice(offset, (offset += lines.length)).map((e) => e.lastmod ?? -Infinity), -Infinity);
-    index.push(parent("sitemap", {}, [element("loc", {}, urls.absolute(url)), ...lastmod(Number.isFinite(newest) ? newest : undefined)]));
+    const newest = maxOf(entries.slice(offset, (offset += lines.length)).flatMap((e) => e.lastmod ?? []));
+    index.push(parent("sitemap", {}, [element("loc", {}, urls.absolute(url)), ...lastmod(newest)]));
     files.push({ path: outputPath(url, basePath), contents: urlset(lines) });
   });
   const sitemapIndex = `${XML_DECLARATION}\n${parent("sitemapindex", { xmlns: SITEMAP_NS }, index)}\n`;
