@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadTemplates } from "../src/config/load-templates.js";
 import { compileTemplates } from "../src/render/eta.js";
-import { renderPages } from "../src/render/render-pages.js";
+import { renderPages, type PageSink } from "../src/render/render-pages.js";
 import { viewContext } from "../src/render/view-context.js";
 import { planRoutes } from "../src/routes/plan-routes.js";
 import { TEMPLATES, buildSite, fixture, siteBytes, type BuiltSite } from "./helpers.js";
@@ -75,5 +75,45 @@ describe("rendering on two threads", () => {
     expect(alone.result.diagnostics.map((d) => d.code)).toEqual(Array(5).fill("template-error"));
     expect(shared.result.diagnostics).toEqual(alone.result.diagnostics);
     expect(await shared.files().catch(() => [])).toEqual([]);
+  });
+
+  it("reaches the milestone as soon as its pages are made, though few pages are rendered and most are kept", async () => {
+    // A build that renders a page here and there (a story edited or published: the rest are kept or spliced)
+    // queues them in chunks; the feeds wait for the milestone's pages, which would otherwise wait for a whole
+    // chunk of pages to render, near the end of the build.
+    const site = await manyArticles(60);
+    await writeFile(path.join(site.content, "site.yml"), `${SITE_YML}  economy: Economy\nlatestNewsCount: 5\n`);
+    const built = await buildSite(site.content, { dryRun: true });
+    sites.push(built);
+    const index = built.result.index!;
+    const routes = planRoutes(index);
+    const loaded = compileTemplates((await loadTemplates(TEMPLATES)).templates).templates!;
+    let renders = 0;
+    const templates = { ...loaded, render: (...args: Parameters<typeof loaded.render>) => (renders++, loaded.render(...args)) };
+    const ctx = await viewContext({ index, images: new Map(), assets: new Map() });
+    // The oldest story was edited: its page and the lists it is on are rendered, every other page is kept.
+    const oldest = index.articles.at(-1)!;
+    const at = routes.findIndex((r) => r.kind === "article" && r.article === oldest);
+    const kept: PageSink = {
+      unchanged: () => false,
+      keep: () => true,
+      folder: site.root,
+      previousHash: () => undefined,
+      previousBlock: () => undefined,
+      keepBlock: () => {},
+      stage: async () => {},
+    };
+    let rendersAtMilestone: number | undefined;
+    const made = await renderPages(routes, ctx, templates, kept, {
+      threshold: Infinity,
+      touched: new Set([oldest]),
+      milestone: { routes: new Set([at]), reached: () => (rendersAtMilestone = renders) },
+    });
+    expect(made.diagnostics).toEqual([]);
+    expect(made.counts.rendered).toBeGreaterThan(3);
+    expect(made.counts.kept).toBeGreaterThan(routes.length / 2);
+    // Its page rendered, and the lists after it not yet.
+    expect(rendersAtMilestone).toBeDefined();
+    expect(rendersAtMilestone!).toBeLessThan(renders);
   });
 });

@@ -126,11 +126,10 @@ export async function renderPages(
   };
   // Pages to render come back from the queue in route order, whichever thread rendered them; pages made
   // from their previous bytes (see splicer) go straight to the sink.
-  const queue = renderQueue(renderer, routes, ctx, templates, parallel, sink !== undefined);
-  const bases: (string | undefined)[] = [];
   const milestone = parallel?.milestone;
   const last = milestone ? maxOf(milestone.routes, -1) : -1;
-  // The milestone is reached once the loop below is past its last route, and none of its routes is still rendering.
+  // The milestone is reached once the loop below is past its last route, and none of its routes is still
+  // rendering: told as each is rendered, in either thread, not once it is handed back in route order.
   let awaited = 0;
   let passed = false;
   let reached = false;
@@ -139,9 +138,15 @@ export async function renderPages(
     reached = true;
     milestone.reached();
   };
+  const rendered = (route: number) => {
+    if (!milestone?.routes.has(route)) return;
+    awaited--;
+    check();
+  };
+  const queue = renderQueue(renderer, routes, ctx, templates, parallel, sink !== undefined, rendered);
+  const bases: (string | undefined)[] = [];
   const take = (done: RenderedRoute[]) => {
     for (const { route, inputs, result } of done) {
-      if (milestone?.routes.has(route)) awaited--;
       if ("diagnostic" in result) {
         diagnostics.push(result.diagnostic);
         // One broken template fails every page alike: report it once, not thousands of times.
@@ -213,6 +218,10 @@ export async function renderPages(
     for (const [i, route] of routes.entries()) {
       if (i > last && !passed) {
         passed = true;
+        // Pages wait to be rendered until a chunk of them does: a build that splices most pages (a story
+        // published) would otherwise hold the milestone's last ones, and the feeds, until near its end.
+        if (awaited > 0) going = take(await queue.seal());
+        if (!going) break;
         check();
       }
       if (changed && !changed(route, index) && sink?.keep(route.outPath)) {

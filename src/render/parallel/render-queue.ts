@@ -34,6 +34,12 @@ export interface RenderQueue {
   add(route: number, inputs: string | undefined): Promise<RenderedRoute[]>;
   /** Renders every queued page; returns them in route order. */
   finish(): Promise<RenderedRoute[]>;
+  /**
+   * Starts the pages queued so far now, rather than once a whole chunk of them waits (a build that splices most
+   * pages queues a few to render here and there: see the milestone in render-pages.ts); returns the pages
+   * finished since the last call, in route order.
+   */
+  seal(): Promise<RenderedRoute[]>;
   /** Stops the worker (on success and failure alike). */
   close(): Promise<void>;
   /** Pages the worker rendered. */
@@ -52,6 +58,8 @@ const BACKLOG = 64;
 interface Chunk {
   routes: number[];
   inputs: (string | undefined)[];
+  /** No more pages go in: whole, or sealed (see RenderQueue.seal). */
+  closed: boolean;
   sent: boolean;
   results?: RenderResult[];
 }
@@ -61,11 +69,25 @@ interface Chunk {
  * at once, as the worker's are: they wait in route order behind the worker's chunks, and bytes outside the heap
  * wait there for free, where strings are copied by every collection (~120 ms of GC at 4,000 articles).
  */
-export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewContext, templates: Templates, parallel?: ParallelOptions, asBytes = false): RenderQueue {
+export function renderQueue(
+  renderer: PageRenderer,
+  routes: Route[],
+  ctx: ViewContext,
+  templates: Templates,
+  parallel?: ParallelOptions,
+  asBytes = false,
+  /** Told of each page rendered, in either thread, as soon as it is (before it is handed back in route order). */
+  done: (route: number) => void = () => {},
+): RenderQueue {
   if (!parallel || availableParallelism() < 2) {
     return {
-      add: async (route, inputs) => [{ route, inputs, result: renderer.render(routes[route]!) }],
+      add: async (route, inputs) => {
+        const result = renderer.render(routes[route]!);
+        done(route);
+        return [{ route, inputs, result }];
+      },
       finish: async () => [],
+      seal: async () => [],
       close: async () => {},
       byWorker: () => 0,
       helper: () => undefined,
@@ -83,6 +105,7 @@ export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewCo
       const result = renderer.render(routes[i]!);
       return asBytes ? asPageBytes(result) : result;
     });
+    chunk.routes.forEach(done);
   };
   const sendAway = (chunk: Chunk, worker: RenderThread) => {
     chunk.sent = true;
@@ -91,6 +114,7 @@ export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewCo
       else chunk.sent = false; // the worker failed: the main thread renders it
       for (const body of feeds ?? []) ctx.harvest?.put(body);
       chunk.results = results;
+      if (results) chunk.routes.forEach(done);
     });
   };
   /** Feeds the worker, then renders one chunk here; false when no chunk is left to start. */
@@ -120,27 +144,42 @@ export function renderQueue(renderer: PageRenderer, routes: Route[], ctx: ViewCo
   };
   // The worker's replies arrive between macrotasks: let them in after each chunk rendered here.
   const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+  /** Feeds the worker and renders here every closed chunk; returns the pages finished, in route order. */
+  const run = async (): Promise<RenderedRoute[]> => {
+    while (step(chunks.length)) await breathe();
+    // Pages leave in route order, so those rendered here wait behind the worker's oldest chunk. When the
+    // worker falls behind (a 100,000-article site grew to 4 GB this way), wait for it instead of running ahead.
+    while (chunks.length > BACKLOG && thread!.inFlight > 0) await thread!.replied();
+    return drain();
+  };
 
   return {
     async add(route, inputs) {
       let last = chunks.at(-1);
-      if (!last || last.routes.length === CHUNK) chunks.push((last = { routes: [], inputs: [], sent: false }));
+      if (!last || last.closed) chunks.push((last = { routes: [], inputs: [], closed: false, sent: false }));
       last.routes.push(route);
       last.inputs.push(inputs);
+      last.closed = last.routes.length === CHUNK;
       if (++queued >= parallel.threshold && !thread) {
         open();
         if (parallel.threshold === 0) await thread!.started;
       }
-      if (!thread || last.routes.length < CHUNK) return drain();
-      while (step(chunks.length)) await breathe();
-      // Pages leave in route order, so those rendered here wait behind the worker's oldest chunk. When the
-      // worker falls behind (a 100,000-article site grew to 4 GB this way), wait for it instead of running ahead.
-      while (chunks.length > BACKLOG && thread.inFlight > 0) await thread.replied();
-      return drain();
+      if (!thread || !last.closed) return drain();
+      return run();
+    },
+    async seal() {
+      const last = chunks.at(-1);
+      if (!last || last.closed) return drain();
+      last.closed = true;
+      if (!thread) {
+        for (const chunk of chunks) if (!chunk.sent) renderHere(chunk);
+        return drain();
+      }
+      return run();
     },
     async finish() {
       if (!thread) {
-        for (const chunk of chunks) renderHere(chunk);
+        for (const chunk of chunks) if (!chunk.sent) renderHere(chunk);
         return drain();
       }
       for (;;) {
