@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, type BuildOptions } from "../src/build.js";
 import { checkStamp } from "../src/build-stamp.js";
 import { openSecondThread } from "../src/parallel/second-thread.js";
+import { hashBytes, loadManifest } from "../src/write/manifest.js";
+import { previousBytes } from "../src/write/previous-page.js";
 import { snapshot } from "./bench/measure.js";
 import { FIXTURE_NOW, ROOT, TEMPLATES, expectSameAsColdBuild, fixture, listFiles } from "./helpers.js";
 
@@ -84,6 +86,35 @@ describe("a build from a restored output folder and cache", () => {
       expect(await rebuild(extra())).toEqual([]);
     });
   }
+});
+
+describe("a restored folder's page, checked once", () => {
+  it("is not hashed again while it is as the check saw it, and is as soon as it changed", async () => {
+    const folder = path.join(root, "seen");
+    await cp(fixture("newsroom"), path.join(folder, "content"), { recursive: true });
+    const out = path.join(folder, "public");
+    expect((await build({ ...options(), contentDir: path.join(folder, "content"), outDir: out, noCache: true })).ok).toBe(true);
+    // Restored as a CI runner does: another folder, with the same files.
+    await cp(out, `${out}.restored`, { recursive: true });
+    await rm(out, { recursive: true });
+    await cp(`${out}.restored`, out, { recursive: true });
+    const manifest = (await loadManifest(out))!;
+    expect(manifest.rehomed).toBe(true);
+    const page = "about/index.html";
+    const seen = manifest.verified?.[page];
+    expect(seen).toBeDefined();
+    const bytes = previousBytes(out, page, manifest.files[page]!.hash, seen);
+    expect(bytes?.toString()).toContain("<html");
+    // Seen as checked, the bytes are taken as those the check hashed (a wrong hash given shows it).
+    expect(previousBytes(out, page, "not its hash", seen)?.equals(bytes!)).toBe(true);
+    // Edited since the check: hashed again, and refused.
+    await appendFile(path.join(out, page), "<!-- edited by hand -->");
+    expect(previousBytes(out, page, manifest.files[page]!.hash, seen)).toBeUndefined();
+    // Written back as it was (another change time): hashed again, and taken.
+    await writeFile(path.join(out, page), bytes!);
+    expect(previousBytes(out, page, manifest.files[page]!.hash, seen)?.equals(bytes!)).toBe(true);
+    expect(hashBytes(bytes!)).toBe(manifest.files[page]!.hash);
+  });
 });
 
 describe("Broadsheet compiled anew", () => {

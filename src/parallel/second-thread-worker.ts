@@ -39,12 +39,13 @@ export type Request =
 
 /**
  * Pages to make from their previous bytes (output path, hash of those bytes, the names of the blocks to
- * replace in them, how many times each must be found), with each named block's old bytes replaced by its new ones.
+ * replace in them, how many times each must be found, and how this build saw the file when it checked those
+ * bytes, if it did: see previousBytes), with each named block's old bytes replaced by its new ones.
  */
 export interface SpliceJob {
   folder: string;
   blocks: Record<string, [Uint8Array, Uint8Array]>;
-  pages: [string, string, string[], number[]][];
+  pages: [string, string, string[], number[], (string | undefined)?][];
 }
 
 /** A page made from its previous bytes, or null when they were not as expected (the main thread renders it). */
@@ -88,8 +89,8 @@ async function answer(request: Request): Promise<void> {
     port.postMessage({ id: request.id, files } satisfies Reply);
   } else if ("splice" in request) {
     const { folder, blocks, pages } = request.splice;
-    const spliced = pages.map(([outPath, hash, names, counts]): Spliced => {
-      const old = previousBytes(folder, outPath, hash);
+    const spliced = pages.map(([outPath, hash, names, counts, seen]): Spliced => {
+      const old = previousBytes(folder, outPath, hash, seen);
       const bytes = old && spliceBlocks(old, names.map((name) => blocks[name]!), counts);
       return bytes ? { bytes, hash: hashBytes(bytes) } : null;
     });

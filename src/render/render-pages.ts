@@ -49,6 +49,8 @@ export interface PageSink {
   readonly folder: string;
   /** The hash of the page last written at `outPath`, if it was made from the same inputs but Latest news. */
   previousHash(outPath: string, base: string): string | undefined;
+  /** How this build saw the file at `outPath` when it checked its bytes (see Manifest.verified), if it did. */
+  seen?(outPath: string): string | undefined;
   previousBlock(name: string): string | undefined;
   keepBlock(name: string, html: string): void;
   stage(files: RenderedPage[]): Promise<void>;

@@ -66,7 +66,7 @@ export function splicer(sink: PageSink | undefined, blocks: Blocks, renderer: Pa
     here(route, base) {
       const names = trusted ? replaced(route) : undefined;
       const hash = names && sink.previousHash(route.outPath, base);
-      const old = hash === undefined ? undefined : previousBytes(sink.folder, route.outPath, hash);
+      const old = hash === undefined ? undefined : previousBytes(sink.folder, route.outPath, hash, sink.seen?.(route.outPath));
       if (!old) return undefined;
       const kind = kindOf(route, names!);
       const counts = checked.get(kind);
@@ -91,7 +91,7 @@ export function splicer(sink: PageSink | undefined, blocks: Blocks, renderer: Pa
       const made = pages.map(({ route, hash }): SpliceJob["pages"][number] => {
         const names = replaced(route) ?? [];
         for (const name of names) used[name] ??= changes.get(name) as [Buffer, Buffer];
-        return [route.outPath, hash, names, checked.get(kindOf(route, names)) ?? []];
+        return [route.outPath, hash, names, checked.get(kindOf(route, names)) ?? [], sink.seen?.(route.outPath)];
       });
       return { folder: sink.folder, blocks: used, pages: made };
     },

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileIdentity, writeAtomically } from "./atomic-file.js";
+import { readWithStats, seenAs } from "./read-file.js";
 import { safeRelative } from "./write-site.js";
 
 // The incremental-build cache: for each file in the output folder, the hash of its bytes (and, for pages,
@@ -33,6 +34,11 @@ export interface Manifest {
   files: Record<string, ManifestEntry>;
   /** Set (never saved) when the entries were checked against a folder they did not describe: save them anew. */
   rehomed?: true;
+  /**
+   * Set (never saved) with `rehomed`: how each file whose bytes were checked was seen then (see seenAs), by path.
+   * A page made from its previous bytes in the same build need not have them hashed again (see previousBytes).
+   */
+  verified?: Record<string, string>;
 }
 
 export function cacheDir(outDir: string): string {
@@ -89,9 +95,9 @@ export async function loadManifest(outDir: string, tool?: string): Promise<Manif
   const folder = await folderIdentity(outDir);
   if (folder === undefined) return undefined;
   if (manifest.folder === folder) return manifest;
-  const files = filesStillThere(outDir, manifest.files);
+  const { files, verified } = filesStillThere(outDir, manifest.files);
   // Nothing holds (an emptied or unrelated folder): a cold build, which replaces the folder, is cheaper.
-  return Object.values(files).some((entry) => entry.hash !== "") ? { ...manifest, files, rehomed: true } : undefined;
+  return Object.values(files).some((entry) => entry.hash !== "") ? { ...manifest, files, rehomed: true, verified } : undefined;
 }
 
 /**
@@ -102,18 +108,21 @@ export async function loadManifest(outDir: string, tool?: string): Promise<Manif
  * file is made again whole. Copied files (content/media) are known by their source, not their bytes: copied
  * again. Reading and hashing every file costs a fraction of a cold build (~0.3 s for 5,000 pages).
  */
-function filesStillThere(outDir: string, files: Record<string, ManifestEntry>): Record<string, ManifestEntry> {
+function filesStillThere(outDir: string, files: Record<string, ManifestEntry>): { files: Record<string, ManifestEntry>; verified: Record<string, string> } {
   const checked: Record<string, ManifestEntry> = {};
+  const verified: Record<string, string> = {};
   const broken = new Set<string>();
   for (const [file, entry] of Object.entries(files)) {
-    let bytes: Buffer | undefined;
+    let read: ReturnType<typeof readWithStats> | undefined;
     try {
-      bytes = entry.hash.startsWith("copy:") ? undefined : readFileSync(path.join(outDir, safeRelative(file)));
+      read = entry.hash.startsWith("copy:") ? undefined : readWithStats(path.join(outDir, safeRelative(file)));
     } catch {
-      bytes = undefined; // missing, or a path that would leave the folder (a damaged manifest)
+      read = undefined; // missing, or a path that would leave the folder (a damaged manifest)
     }
-    if (bytes && hashBytes(bytes) === entry.hash) checked[file] = entry;
-    else {
+    if (read && hashBytes(read.bytes) === entry.hash) {
+      checked[file] = entry;
+      verified[file] = seenAs(read.info);
+    } else {
       checked[file] = { hash: "" };
       if (entry.group !== undefined) broken.add(entry.group);
     }
@@ -121,7 +130,7 @@ function filesStillThere(outDir: string, files: Record<string, ManifestEntry>): 
   for (const [file, entry] of Object.entries(checked)) {
     if (entry.group !== undefined && broken.has(entry.group)) checked[file] = { hash: entry.hash };
   }
-  return checked;
+  return { files: checked, verified };
 }
 
 /** `filesJson`: `files` as JSON already (see commitJournal). */

@@ -1,16 +1,18 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { hashBytes } from "./manifest.js";
+import { readWithStats, seenAs } from "./read-file.js";
 import { safeRelative } from "./write-site.js";
 
 /**
  * The bytes of the page at `outPath` in the output folder, if they are the bytes a build wrote there (their
  * hash is `hash`, from the manifest): a page edited by hand is made afresh. Either thread reads pages this way.
+ * `seen`: how this build saw the file when it checked its bytes against `hash` (a restored output folder's, see
+ * Manifest.verified); seen so still, they are not hashed again.
  */
-export function previousBytes(outDir: string, outPath: string, hash: string): Buffer | undefined {
+export function previousBytes(outDir: string, outPath: string, hash: string, seen?: string): Buffer | undefined {
   try {
-    const bytes = readFileSync(path.join(outDir, safeRelative(outPath)));
-    return hashBytes(bytes) === hash ? bytes : undefined;
+    const { bytes, info } = readWithStats(path.join(outDir, safeRelative(outPath)));
+    return (seen !== undefined && seenAs(info) === seen) || hashBytes(bytes) === hash ? bytes : undefined;
   } catch {
     return undefined;
   }

@@ -46,6 +46,8 @@ export interface SiteWriter {
   readonly folder: string;
   /** The hash of the page last written at `outPath`, if it was made from `base` (see PlannedFile). */
   previousHash(outPath: string, base: string): string | undefined;
+  /** How this build saw the file at `outPath` when it checked a restored folder's files (see Manifest.verified). */
+  seen(outPath: string): string | undefined;
   /** A block of HTML every page showed last time (Latest news), by name; `keep` records this build's. */
   previousBlock(name: string): string | undefined;
   keepBlock(name: string, html: string): void;
@@ -100,6 +102,7 @@ export async function openSiteWriter(outDir: string, options: { cache: boolean; 
       const entry = previous?.files[outPath];
       return entry?.base === base ? entry.hash : undefined;
     },
+    seen: (outPath) => previous?.verified?.[outPath],
     previousBlock: (name) => blocks.previous[name],
     keepBlock(name, html) {
       blocks.next[name] = html;
