@@ -23,8 +23,9 @@ export function readWithStats(abs: string): { bytes: Buffer; info: Stats } {
 
 /**
  * Which file this is, and its state: device, inode, size and change time. The change time is the kernel's (no
- * program can set it), and moves on with any write to the file: the same identity within a build means the
- * same bytes as when it was taken.
+ * program can set it back) and moves on with any write to the file, to the kernel clock's tick: within a build,
+ * a file seen the same has the bytes it had when it was seen, unless it was rewritten to the same size within
+ * that tick, a race no build can tell from a write just after its read.
  */
 export function seenAs(info: Stats): string {
   return `${info.dev}:${info.ino}:${info.size}:${info.ctimeMs}`;
