@@ -161,7 +161,6 @@ export async function renderPages(
       const page = "html" in result ? { contents: result.html } : sink ? { contents: result.bytes, hash: result.hash } : { contents: decoder.decode(result.bytes) };
       files.push({ path: routes[route]!.outPath, ...page, ...(inputs && { inputs }), ...(base && { base }) });
     }
-    check();
     return true;
   };
   const renderHere = async (i: number, base: string | undefined, inputs: string | undefined) => {
