@@ -30,8 +30,11 @@ export interface Checked {
   byEvents?: boolean;
 }
 
-/** `unchanged` when there is nothing to do; else the stamp to record once this build has committed. */
-export async function checkStamp(options: BuildOptions): Promise<Checked> {
+/**
+ * `unchanged` when there is nothing to do; else the stamp to record once this build has committed. `listed`: see
+ * inputStamp.
+ */
+export async function checkStamp(options: BuildOptions, listed?: (files: number) => void): Promise<Checked> {
   // An output folder the build refuses: the build reports why (see prepareSite).
   if (options.dryRun || overlappingFolder(options.outDir, [options.contentDir, options.templatesDir]) !== undefined || outputFolderProblem(options.outDir)) return {};
   const started = performance.now();
@@ -40,7 +43,7 @@ export async function checkStamp(options: BuildOptions): Promise<Checked> {
   await recoverJournal(out);
   await recoverInterruptedSwap(out);
   const settings = stampSettings(options);
-  const { stamp, stats, byEvents } = await inputStamp(options.contentDir, options.templatesDir, settings, options.changed);
+  const { stamp, stats, byEvents } = await inputStamp(options.contentDir, options.templatesDir, settings, options.changed, undefined, listed);
   const text = JSON.stringify(settings);
   const last = options.noCache ? undefined : await readStamp(out);
   // Same inputs, and the clock has not reached a scheduled story or the news sitemap's edge, nor gone back.

@@ -1,10 +1,12 @@
-import { cp, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { writeFileSync } from "node:fs";
+import { cp, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build } from "../src/build.js";
 import { loadContent } from "../src/content/load-content.js";
 import { openParseCache } from "../src/content/parse-cache.js";
+import { inputStamp } from "../src/content/input-stamp.js";
 import { FIXTURE_NOW, TEMPLATES, fixture } from "./helpers.js";
 
 // Front matter is parsed on two threads when there are many files: the documents and the problems found must
@@ -53,5 +55,27 @@ describe("a build on two threads that fails", () => {
     const info = await stat(good);
     expect(cache.byStat("articles/world/heatwave-europe.md", info.size, info.mtimeMs)).toBeDefined();
     await rm(site, { recursive: true, force: true });
+  });
+});
+
+describe("a cold build's second thread", () => {
+  // A build that reads every file opens its second thread as soon as the stamp check's walk has listed enough
+  // content files (see earlySecondThread in src/cli/build-command.ts), not once it has asked each one's size.
+  it("is told how many content files there are before the walk asks their sizes", async () => {
+    const content = await mkdtemp(path.join(tmpdir(), "broadsheet-listed-"));
+    try {
+      await mkdir(path.join(content, "articles"));
+      await Promise.all(["a", "b", "c"].map((name) => writeFile(path.join(content, "articles", `${name}.md`), "x")));
+      const told: number[] = [];
+      const { stats } = await inputStamp(content, TEMPLATES, {}, undefined, undefined, (files) => {
+        told.push(files);
+        writeFileSync(path.join(content, "articles", "a.md"), "longer now");
+      });
+      expect(told).toEqual([3]);
+      // The size was asked after the count was told.
+      expect(stats.get(path.join(content, "articles", "a.md"))?.size).toBe("longer now".length);
+    } finally {
+      await rm(content, { recursive: true, force: true });
+    }
   });
 });
