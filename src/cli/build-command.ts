@@ -3,7 +3,6 @@ import { checkStamp } from "../build-stamp.js";
 import { throughLink } from "../write/output-folder.js";
 import { hasManifest } from "../write/manifest.js";
 import type { SecondThread } from "../parallel/second-thread.js";
-import { availableParallelism } from "node:os";
 import { isHttpUrl } from "../config/http-url.js";
 import { resolveNow } from "./now.js";
 import type { BuildSummary } from "../write/site-stamp.js";
@@ -156,11 +155,11 @@ async function withSecondThread(options: BuildOptions, early?: SecondThread): Pr
  */
 async function earlySecondThread(options: BuildOptions, env: NodeJS.ProcessEnv): Promise<{ listed: (files: number) => void; readonly thread?: SecondThread } | undefined> {
   if (!options.noCache && hasManifest(options.outDir)) return undefined;
-  const [{ openSecondThread, WORKER_THRESHOLD }, { wantsHeapCap }] = await Promise.all([import("../parallel/second-thread.js"), import("./heap-cap.js")]);
+  const [{ openSecondThread, twoCores, WORKER_THRESHOLD }, { wantsHeapCap }] = await Promise.all([import("../parallel/second-thread.js"), import("./heap-cap.js")]);
   let thread: SecondThread | undefined;
   return {
     listed(files) {
-      if (thread || files < WORKER_THRESHOLD || availableParallelism() < 2 || wantsHeapCap(process.execArgv, env, files)) return;
+      if (thread || files < WORKER_THRESHOLD || !twoCores() || wantsHeapCap(process.execArgv, env, files)) return;
       thread = openSecondThread();
     },
     get thread() {

@@ -70,8 +70,11 @@ export function secondThreadFor(options: Pick<BuildOptions, "noCache" | "dryRun"
   // A story published makes thousands of pages again too, resumed or not.
   const candidate = options.checked?.candidate;
   const full = cold || candidate === false || (candidate !== undefined && candidate.added.length > 0);
-  return full && (options.checked?.stats?.size ?? 0) >= threshold && availableParallelism() > 1 ? openSecondThread() : undefined;
+  return full && (options.checked?.stats?.size ?? 0) >= threshold && twoCores() ? openSecondThread() : undefined;
 }
+
+/** Whether there is a core for a second thread. */
+export const twoCores = (): boolean => availableParallelism() > 1;
 
 export function openSecondThread(): SecondThread {
   const worker = new Worker(compiledWorker(new URL("./second-thread-worker.js", import.meta.url), import.meta.url), { resourceLimits: WORKER_LIMITS });
