@@ -30,7 +30,7 @@ import { writeStamp, type BuildSummary } from "./write/site-stamp.js";
 import { checkStamp, type Checked } from "./build-stamp.js";
 import { resumable, snapshotFiles, type Resumed } from "./build-resume.js";
 import { resumeCandidate } from "./resume-candidate.js";
-import { dropKeptSnapshots, snapshotSiteCommitted, writeSnapshot, writeSnapshotEdits } from "./write/site-snapshot.js";
+import { dropKeptSnapshots, renderBytes, siteBytes, snapshotSiteCommitted, writeSnapshot, writeSnapshotEdits } from "./write/site-snapshot.js";
 import { sameSiteUntil } from "./render/clock.js";
 
 export interface BuildOptions {
@@ -171,7 +171,14 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
   // The second thread gets the site first: it takes a while to read it and set up, while this thread gets the
   // output folder ready. Only a dry run may drop pages: with a writer, a dropped page would be written empty.
   const drop = options.keepFiles === false && options.dryRun === true;
-  const thread = second?.render({ recipe: { index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources, drop, feedFiles });
+  const recipe = { index, images: ctx.images, assets: ctx.assets };
+  // The snapshot of the site is made now, when the build will write one (not a build that resumed to edit bodies
+  // only: it writes its edits): the second thread reads the site from the same bytes.
+  const edited = site.resumed !== undefined && !site.resumed.grown;
+  const snapshot = stamp !== undefined && settings !== undefined && stats && !edited && !options.dryRun
+    ? siteBytes({ recipe, routes, redirects, files: site.files, draftSlugs: site.draftSlugs, inputs: stamp })
+    : undefined;
+  const thread = second?.render({ site: snapshot ?? renderBytes(recipe, routes), templates: templates.sources, drop, feedFiles });
   // The parse cache is saved once the second thread has the site; before the writer waits for the manifest that
   // thread loads (a CI run checks the restored output folder's files there, ~0.3 s at 4,000 articles).
   await site.saveParseCache?.();
@@ -227,13 +234,8 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
   if (stamp !== undefined && settings !== undefined && stats && finished.summary) {
     // The snapshot (or, when resumed, the edits since it) first: the stamp is what vouches for it. A site that
     // grew by a story is written whole: edits name only documents the snapshot has.
-    const edited = site.resumed && !site.resumed.grown;
     if (edited) await writeSnapshotEdits(options.outDir, site.resumed!.base, stamp, index.now, site.resumed!.edits);
-    else {
-      const recipe = { index, images: ctx.images, assets: ctx.assets };
-      const read = { inputs: stamp, settings, now: index.now, files: snapshotFiles(stats, index) };
-      await writeSnapshot(options.outDir, read, { recipe, routes, redirects, files: site.files, draftSlugs: site.draftSlugs });
-    }
+    else if (snapshot) await writeSnapshot(options.outDir, { inputs: stamp, settings, now: index.now, files: snapshotFiles(stats, index) }, snapshot);
     await writeStamp(options.outDir, { inputs: stamp, validFrom: index.now, validUntil: finished.summary.changesAt, summary: finished.summary, warnings: finished.diagnostics });
     if (edited) snapshotSiteCommitted(options.outDir);
   }

@@ -6,7 +6,7 @@ import type { Route } from "../model.js";
 import { compileTemplates } from "../render/eta.js";
 import { asPageBytes, pageRenderer, type PageRenderer, type RenderResult } from "../render/render-pages.js";
 import { makeSyndication, type SyndicationFile, type SyndicationPlan } from "../render/render-syndication.js";
-import { viewContext, type ViewRecipe } from "../render/view-context.js";
+import { viewContext } from "../render/view-context.js";
 import { hashBytes } from "../write/manifest.js";
 import { previousBytes } from "../write/previous-page.js";
 import { spliceBlocks } from "../render/splice.js";
@@ -14,14 +14,15 @@ import { feedHarvest, type HarvestedBody } from "../render/feeds/feed-harvest.js
 import type { ViewContext } from "../render/view-model.js";
 import type { Redirect } from "../routes/plan-redirects.js";
 import { loadManifest, type Manifest } from "../write/manifest.js";
+import { renderedSite } from "../write/site-snapshot.js";
 
 // The build's second thread (see second-thread.ts): parses the files it is sent; once given the site as plain
-// data (the index, routes, images, asset URLs, template sources; the structured clone keeps the articles the
-// index and the routes share shared), rebuilds the main thread's context and renders the routes it is sent.
+// data (the index, routes, images, asset URLs, template sources; serialized, which keeps the articles the index
+// and the routes share shared), rebuilds the main thread's context and renders the routes it is sent.
 
 export interface WorkerInit {
-  recipe: ViewRecipe;
-  routes: Route[];
+  /** The index, images, asset URLs and routes, as the snapshot's big file holds them (see renderedSite). */
+  site: Uint8Array;
   templates: readonly TemplateSource[];
   /** Pages are rendered to be checked, and dropped (`check`): only a failure comes back. */
   drop?: boolean;
@@ -66,15 +67,16 @@ let site: { renderer: PageRenderer; routes: Route[]; ctx: ViewContext; drop: boo
 const DROPPED = { html: "" } as const;
 
 async function start(init: WorkerInit): Promise<void> {
+  const { recipe, routes } = renderedSite(init.site);
   // Bodies came as file and offset (see withBodyFrom): this copy reads them itself.
-  for (const doc of [...init.recipe.index.articles, ...init.recipe.index.pages]) withBodyFrom(doc);
-  const ctx = await viewContext(init.recipe);
+  for (const doc of [...recipe.index.articles, ...recipe.index.pages]) withBodyFrom(doc);
+  const ctx = await viewContext(recipe);
   const { templates } = compileTemplates([...init.templates]);
   if (init.feedFiles) ctx.harvest = feedHarvest(ctx, new Set(init.feedFiles));
   const renderer = templates && pageRenderer(ctx, templates);
   // The main thread got past the same steps; if they fail here, throwing hands every job back to it.
   if (!renderer || "diagnostic" in renderer) throw new Error("second thread: the templates did not compile as on the main thread");
-  site = { renderer, routes: init.routes, ctx, drop: init.drop === true };
+  site = { renderer, routes, ctx, drop: init.drop === true };
   port.postMessage({ ready: true } satisfies Reply);
 }
 

@@ -4,6 +4,7 @@ import type { Templates } from "../eta.js";
 import { asPageBytes, type PageRenderer, type RenderResult } from "../render-pages.js";
 import type { ViewContext } from "../view-model.js";
 import { openSecondThread, type RenderThread, type SecondThread } from "../../parallel/second-thread.js";
+import { renderBytes } from "../../write/site-snapshot.js";
 
 // Pages to render go through a queue that hands them back in route order. In-thread, each page renders as
 // it is added. In parallel, pages are grouped in chunks; a worker thread is kept fed with up to IN_FLIGHT
@@ -139,7 +140,8 @@ export function renderQueue(
   const open = () => {
     own = openSecondThread();
     const feedFiles = ctx.harvest && [...ctx.harvest.files];
-    thread = own.render({ recipe: { index: ctx.index, images: ctx.images, assets: ctx.assets }, routes, templates: templates.sources, drop: parallel.drop === true, ...(feedFiles && { feedFiles }) });
+    const site = renderBytes({ index: ctx.index, images: ctx.images, assets: ctx.assets }, routes);
+    thread = own.render({ site, templates: templates.sources, drop: parallel.drop === true, ...(feedFiles && { feedFiles }) });
     return own;
   };
   // The worker's replies arrive between macrotasks: let them in after each chunk rendered here.
