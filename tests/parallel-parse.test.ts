@@ -58,6 +58,31 @@ describe("a build on two threads that fails", () => {
   });
 });
 
+describe("the parse cache", () => {
+  it("keeps only what JSON keeps as it is: a front matter with .nan is read again, not taken back as null", async () => {
+    const site = await mkdtemp(path.join(tmpdir(), "broadsheet-parse-nan-"));
+    const content = path.join(site, "content");
+    await mkdir(path.join(content, "articles"), { recursive: true });
+    await writeFile(path.join(content, "articles/odd.md"), "---\ntitle: .nan\n---\nBody.\n");
+    await writeFile(path.join(content, "articles/plain.md"), "---\ntitle: Plain\n---\nBody.\n");
+    const cacheDir = path.join(site, ".broadsheet-cache");
+    const load = async () => {
+      const cache = openParseCache(cacheDir, content, { fresh: false });
+      const docs = await loadContent(content, cache);
+      await cache.save();
+      return { titles: docs.articles.map((d) => [path.basename(d.file), (d.data.value as { title: unknown }).title]), cache };
+    };
+    expect((await load()).titles).toEqual([["odd.md", NaN], ["plain.md", "Plain"]]);
+    const again = await load();
+    expect(again.titles).toEqual([["odd.md", NaN], ["plain.md", "Plain"]]);
+    const cached = openParseCache(cacheDir, content, { fresh: false });
+    const at = async (name: string) => stat(path.join(content, "articles", name));
+    expect(cached.byStat("articles/plain.md", (await at("plain.md")).size, (await at("plain.md")).mtimeMs)).toBeDefined();
+    expect(cached.byStat("articles/odd.md", (await at("odd.md")).size, (await at("odd.md")).mtimeMs)).toBeUndefined();
+    await rm(site, { recursive: true, force: true });
+  });
+});
+
 describe("a cold build's second thread", () => {
   // A build that reads every file opens its second thread as soon as the stamp check's walk has listed enough
   // content files (see earlySecondThread in src/cli/build-command.ts), not once it has asked each one's size.

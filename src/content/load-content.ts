@@ -8,7 +8,7 @@ import { openSecondThread, type SecondThread } from "../parallel/second-thread.j
 import type { FileStats } from "./input-stamp.js";
 import { digestBytes, parseFile, type FileOutcome } from "./parse-file.js";
 import { scanFiles } from "./scan.js";
-import { survivesJson, type ParseCache, type ParsedFile } from "./parse-cache.js";
+import type { ParseCache, ParsedFile } from "./parse-cache.js";
 import { yamlData } from "../yaml/parse-yaml.js";
 
 export interface ContentSources {
@@ -126,7 +126,7 @@ async function readDocuments(jobs: Job[], cache: ParseCache | undefined, diagnos
       diagnostics.push(...outcome.diagnostics);
       return;
     }
-    if (cache && survivesJson(outcome.parsed.value)) cache.remember(job.rel, outcome.size, outcome.mtimeMs, outcome.parsed);
+    cache?.remember(job.rel, outcome.size, outcome.mtimeMs, outcome.parsed);
     docs.set(job, documentOf(job, outcome.parsed));
   });
   return docs;

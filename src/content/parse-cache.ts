@@ -66,6 +66,10 @@ export interface ParseCache {
   has(rel: string): boolean;
   /** The entry of `rel` if its bytes are still the ones cached (remember it again with its new time). */
   bySource(rel: string, source: string): ParsedFile | undefined;
+  /**
+   * Keeps `parsed` as the entry of `rel`, if JSON keeps its value as it is. Taken in when saved: a cold build
+   * parses thousands of files, and the second thread waits for the site, not for the cache.
+   */
   remember(rel: string, size: number, mtimeMs: number, parsed: ParsedFile): void;
   /** Writes the cache for the files of this build (others are forgotten), if anything changed; the next build starts from it. */
   save(): Promise<void>;
@@ -93,6 +97,7 @@ export function openParseCache(cacheDir: string, contentDir: string, options: { 
     }
   }
   let next: Record<string, Entry> = {};
+  let remembered: [string, number, number, ParsedFile][] = [];
   // Saved even if no file changed when the more file has entries to take in, or the pair did not match.
   let changed = !trusted || Object.keys(more.entries).length > 0;
   const keep = (rel: string, entry: Entry) => {
@@ -110,10 +115,15 @@ export function openParseCache(cacheDir: string, contentDir: string, options: { 
       return old?.source === source ? old : undefined;
     },
     remember(rel, size, mtimeMs, parsed) {
-      changed = true;
-      keep(rel, { ...parsed, size, mtimeMs });
+      remembered.push([rel, size, mtimeMs, parsed]);
     },
     async save() {
+      for (const [rel, size, mtimeMs, parsed] of remembered) {
+        if (!survivesJson(parsed.value)) continue;
+        changed = true;
+        keep(rel, { ...parsed, size, mtimeMs });
+      }
+      remembered = [];
       const entries = next;
       const write = changed || Object.keys(entries).length !== Object.keys(previous).length;
       // A long-lived cache (the dev server's) starts its next build from this one.
