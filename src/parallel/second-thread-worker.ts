@@ -4,7 +4,7 @@ import { withBodyFrom } from "../content/body-file.js";
 import { parseFile, type FileOutcome } from "../content/parse-file.js";
 import type { Route } from "../model.js";
 import { compileTemplates } from "../render/eta.js";
-import { asPageBytes, pageRenderer, type PageRenderer, type RenderResult } from "../render/render-pages.js";
+import { asPageBytes, pageRenderer, utf8, type PageRenderer, type RenderResult } from "../render/render-pages.js";
 import { makeSyndication, type SyndicationFile, type SyndicationPlan } from "../render/render-syndication.js";
 import { viewContext } from "../render/view-context.js";
 import { hashBytes } from "../write/manifest.js";
@@ -35,7 +35,7 @@ export type Request =
   | { id: number; manifest: string; tool: string }
   | { id: number; init: WorkerInit }
   | { id: number; routes: number[] }
-  | { id: number; syndication: SyndicationPlan; redirects: Redirect[]; bodies?: HarvestedBody[] }
+  | { id: number; syndication: SyndicationPlan; redirects: Redirect[]; bodies?: HarvestedBody[]; bytes?: boolean }
   | { id: number; splice: SpliceJob };
 
 /**
@@ -63,6 +63,13 @@ export type Reply =
 
 const port = parentPort!;
 let site: { renderer: PageRenderer; routes: Route[]; ctx: ViewContext; drop: boolean } | undefined;
+/** A feed or sitemap as UTF-8, with its hash (see PlannedFile). */
+function asFileBytes(file: SyndicationFile): SyndicationFile {
+  if (!("contents" in file) || typeof file.contents !== "string") return file;
+  const contents = utf8(file.contents);
+  return { ...file, contents, hash: hashBytes(contents) };
+}
+
 /** What a dropped page comes back as (see WorkerInit.drop). */
 const DROPPED = { html: "" } as const;
 
@@ -87,8 +94,11 @@ async function answer(request: Request): Promise<void> {
     port.postMessage({ id: request.id, outcomes: request.parse.map(([abs, file]) => parseFile(abs, file)) } satisfies Reply);
   } else if ("syndication" in request) {
     const { routes, ctx } = site!;
-    const files = makeSyndication(request.syndication, routes, request.redirects, ctx, request.bodies);
-    port.postMessage({ id: request.id, files } satisfies Reply);
+    const made = makeSyndication(request.syndication, routes, request.redirects, ctx, request.bodies);
+    // Encoded and hashed here, as pages are, for a build that writes them: the main thread only writes them.
+    const files = request.bytes ? made.map(asFileBytes) : made;
+    const moved = files.flatMap((f) => ("contents" in f && typeof f.contents !== "string" ? [f.contents.buffer as ArrayBuffer] : []));
+    port.postMessage({ id: request.id, files } satisfies Reply, moved);
   } else if ("splice" in request) {
     const { folder, blocks, pages } = request.splice;
     const spliced = pages.map(([outPath, hash, names, counts, seen]): Spliced => {

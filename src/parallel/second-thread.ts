@@ -35,8 +35,8 @@ export interface SecondThread {
   render(init: WorkerInit): RenderThread;
   /** Pages made there from their previous bytes; undefined if the thread failed. */
   splice(job: SpliceJob): Promise<Spliced[] | undefined>;
-  /** Feeds and sitemaps made there (after `render`), with the feed bodies made beside the pages; undefined if the thread failed. */
-  syndicate(plan: SyndicationPlan, redirects: Redirect[], bodies?: HarvestedBody[]): Promise<SyndicationFile[] | undefined>;
+  /** Feeds and sitemaps made there (after `render`), with the feed bodies made beside the pages, as UTF-8 and hashed with `bytes`; undefined if the thread failed. */
+  syndicate(plan: SyndicationPlan, redirects: Redirect[], bodies?: HarvestedBody[], bytes?: boolean): Promise<SyndicationFile[] | undefined>;
   close(): Promise<void>;
 }
 
@@ -129,10 +129,10 @@ export function openSecondThread(): SecondThread {
       return new Promise((resolve) => request({ id: nextId++, manifest: outDir, tool }, (reply) => resolve(reply && "manifest" in reply ? { manifest: reply.manifest ?? undefined } : undefined)));
     },
     splice: (job) => new Promise((resolve) => request({ id: nextId++, splice: job }, (reply) => resolve(reply && "spliced" in reply ? reply.spliced : undefined))),
-    syndicate(plan, redirects, bodies) {
+    syndicate(plan, redirects, bodies, bytes) {
       syndicating = true;
       return new Promise((resolve) =>
-        request({ id: nextId++, syndication: plan, redirects, ...(bodies && { bodies }) }, (reply) => {
+        request({ id: nextId++, syndication: plan, redirects, ...(bodies && { bodies }), ...(bytes && { bytes }) }, (reply) => {
           syndicating = false;
           resolve(reply && "files" in reply ? reply.files : undefined);
         }),

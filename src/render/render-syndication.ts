@@ -17,7 +17,8 @@ import type { ViewContext } from "./view-model.js";
  */
 export type Reuse = (group: string, inputs?: () => string) => boolean;
 
-export type SyndicationFile = OutputFile & { group?: string; inputs?: string };
+/** `hash`: of the contents, when they are bytes made by the second thread (see PlannedFile). */
+export type SyndicationFile = OutputFile & { group?: string; inputs?: string; hash?: string };
 
 /** Which groups of files a build makes (the others are kept as they are), each with the digest of its inputs. */
 export interface SyndicationPlan {
