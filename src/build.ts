@@ -1,4 +1,5 @@
 import path from "node:path";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { loadConfig } from "./config/load-config.js";
 import { loadTemplates } from "./config/load-templates.js";
 import { missingFolders } from "./config/source-folders.js";
@@ -179,15 +180,19 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
     ? siteBytes({ recipe, routes, redirects, files: site.files, draftSlugs: site.draftSlugs, inputs: stamp })
     : undefined;
   const thread = second?.render({ site: snapshot ?? renderBytes(recipe, routes), templates: templates.sources, drop, feedFiles });
-  // The parse cache is saved once the second thread has the site; before the writer waits for the manifest that
-  // thread loads (a CI run checks the restored output folder's files there, ~0.3 s at 4,000 articles).
-  await site.saveParseCache?.();
+  // The parse cache is saved (40-60 ms at 4,000 articles) where this thread would wait: for the manifest that the
+  // second thread loads (a CI run checks the restored output folder's files there, ~0.3 s), before the writer
+  // waits for it; else once that thread has read the site (~45 ms) and been given its first pages, while this
+  // one has started on its own. Awaited before the files are written.
+  const saving = thread && !manifest ? thread.started.then(nextTurn).then(site.saveParseCache) : site.saveParseCache?.();
+  saving?.catch(() => {}); // awaited below: a failure is thrown there
   // Pages stream into the write stage, which changes the output folder only at commit (see src/write/).
   // The manifest the second thread loaded; loaded here if that thread failed.
   const previous = manifest?.then((loaded) => (loaded ? loaded.manifest : loadManifest(options.outDir)));
   const tooDeep = options.dryRun ? undefined : outputPathProblem(options.outDir, [...routes.map((r) => r.outPath), ...site.files.map((f) => f.path)]);
   if (tooDeep) {
     run.push(outDirUnsafe(options.outDir, tooDeep));
+    await saving;
     return run.done(index);
   }
   let writer: Awaited<ReturnType<typeof openSiteWriter>> | undefined;
@@ -197,6 +202,7 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
     const { code, path: where } = cause as NodeJS.ErrnoException;
     if (!["ENOENT", "EACCES", "EPERM", "EROFS", "ENOTDIR", "ENAMETOOLONG"].includes(code ?? "")) throw cause;
     await second?.close();
+    await saving;
     run.push(outDirUnsafe(options.outDir, { problem: `the output folder ${options.outDir} cannot be made (${code} at ${where ?? options.outDir})`, hint: "Build into a folder you can write, e.g. --out public." }));
     return run.done(index);
   }
@@ -214,7 +220,7 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
     drop,
     ...(thread && second && { thread, second, milestone: { routes: feedRoutes, reached: syndicate } }),
     ...(site.resumed && !site.resumed.everywhere && { touched: site.resumed.edited }),
-  });
+  }).finally(() => saving);
   run.push(...rendered.diagnostics);
   const { rendered: made, spliced, splicedByWorker, kept, byWorker } = rendered.counts;
   const shared = (n: number) => (n > 0 ? ` (${n} by a second thread)` : "");

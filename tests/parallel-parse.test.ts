@@ -59,6 +59,20 @@ describe("a build on two threads that fails", () => {
 });
 
 describe("the parse cache", () => {
+  it("is saved by a build whose second thread renders pages, before the build returns", async () => {
+    const site = await mkdtemp(path.join(tmpdir(), "broadsheet-parse-saved-"));
+    const content = path.join(site, "content");
+    await cp(fixture("newsroom"), content, { recursive: true });
+    // workerThreshold 0: the second thread parses and renders, as for a big site; the cache is saved meanwhile.
+    const built = await build({ contentDir: content, templatesDir: TEMPLATES, outDir: path.join(site, "public"), now: FIXTURE_NOW, workerThreshold: 0 });
+    expect(built.ok).toBe(true);
+    const cache = openParseCache(path.join(site, ".broadsheet-cache"), content, { fresh: false });
+    const good = path.join(content, "articles/world/heatwave-europe.md");
+    const info = await stat(good);
+    expect(cache.byStat("articles/world/heatwave-europe.md", info.size, info.mtimeMs)).toBeDefined();
+    await rm(site, { recursive: true, force: true });
+  });
+
   it("keeps only what JSON keeps as it is: a front matter with .nan is read again, not taken back as null", async () => {
     const site = await mkdtemp(path.join(tmpdir(), "broadsheet-parse-nan-"));
     const content = path.join(site, "content");
