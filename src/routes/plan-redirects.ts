@@ -16,17 +16,19 @@ export interface Redirect {
 export function planRedirects(index: SiteIndex, routes: Route[]): { redirects: Redirect[]; diagnostics: Diagnostic[] } {
   const { config } = index;
   const urls = makeUrls(config);
-  const taken = new Map<string, string>(routes.map((r) => [r.outPath, ownerOf(r)]));
+  // Who has each output file, said only for a collision (a site has thousands of routes and few aliases).
+  const taken = new Map<string, Route | string>(routes.map((r) => [r.outPath, r]));
   const redirects: Redirect[] = [];
   const diagnostics: Diagnostic[] = [];
   // By file, so "already used by" names the same file whatever order the disk gave.
-  const byFile = [...index.articles].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const byFile = index.articles.filter((a) => a.aliases.length > 0).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const article of byFile) {
     for (const alias of article.aliases) {
       const url = urls.alias(alias.path);
       const outPath = outputPath(url, config.basePath);
-      const owner = taken.get(outPath);
-      if (owner !== undefined) {
+      const taker = taken.get(outPath);
+      if (taker !== undefined) {
+        const owner = typeof taker === "string" ? taker : ownerOf(taker);
         diagnostics.push(error("alias-collision", article.file, alias, `alias "${alias.path}" collides with ${owner}`, {
           field: "aliases",
           hint: "An alias is an old path that no longer has a page; remove it or fix the path.",
