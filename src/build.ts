@@ -9,7 +9,7 @@ import { error, hasErrors, sortDiagnostics, type Diagnostic } from "./errors/dia
 import { imageRequests } from "./media/image-requests.js";
 import { processImages } from "./media/process-images.js";
 import type { ImageEncoder } from "./media/sharp-encoder.js";
-import type { Instant, OutputFile, Route, SiteIndex } from "./model.js";
+import type { Instant, OutputFile, RawDocument, Route, SiteIndex } from "./model.js";
 import { planAssets } from "./render/assets.js";
 import { compileTemplates, type Templates } from "./render/eta.js";
 import { renderPages } from "./render/render-pages.js";
@@ -327,6 +327,9 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
   run.push(...compiled.diagnostics);
   if (!loaded.config || !compiled.templates) return stop();
   const config = loaded.config;
+  // The second thread makes the views of every story's times while it waits for the site (see KnownTime).
+  const timeSettings = { timeZone: config.timeZone, pattern: config.dateFormat, language: config.language };
+  const times = second?.times(timeSettings, storyTimes(content.articles));
 
   const valid = validateContent(content, config, { drafts: options.drafts ?? false, ...(memory && { memo: memory.articles }) });
   const media = content.media.map((file) => ({ path: `media/${file}`, copyFrom: path.join(options.contentDir, "media", file) }));
@@ -369,8 +372,21 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
   run.mark("images");
   if (run.failed()) return stop(index);
   const ctx = await viewContext({ index, images: images.images, assets: assets.urlOf });
+  // Taken when they come, whether before the first page or during the pages.
+  void times?.then((views) => views && ctx.time.know(views));
   const files = [...assets.files, ...media, ...images.files];
   return { ...run.done(index), site: { index, routes, redirects, ctx, templates: compiled.templates, files, draftSlugs: valid.draftSlugs, ...(second && { saveParseCache: save }) } };
+}
+
+/** The `date:` and `updated:` texts of the stories' front matters. */
+function storyTimes(articles: RawDocument[]): string[] {
+  const texts: string[] = [];
+  for (const { data } of articles) {
+    const value = data.value as Record<string, unknown> | null;
+    if (typeof value?.date === "string") texts.push(value.date);
+    if (typeof value?.updated === "string") texts.push(value.updated);
+  }
+  return texts;
 }
 
 /** Diagnostics and stage timings of one build, carried on from an earlier part of it (`so far`). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { tz } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { enUS } from "date-fns/locale/en-US";
-import { makeTimeFormatter } from "../src/render/dates.js";
+import { knownTimes, loadDateLocale, makeTimeFormatter, sameTimes } from "../src/render/dates.js";
 import { parseDate } from "../src/validate/dates.js";
 
 const iso = (text: string, zone = "Asia/Baku") => {
@@ -74,5 +74,34 @@ describe("the time formatter of pages and feeds", () => {
     const time = makeTimeFormatter("Asia/Baku", "dd MMMM yyyy - HH:mm", enUS);
     expect(time(Date.UTC(1910, 4, 1, 9, 0))).toEqual({ iso: "1910-05-01T09:00:00Z", text: "01 May 1910 - 12:19" });
     expect(time(Date.UTC(2024, 6, 5, 13, 38)).iso).toBe("2024-07-05T17:38:00+04:00");
+  });
+});
+
+describe("the stories' times made by the second thread (knownTimes)", () => {
+  // A build's second thread formats every story's date while it waits for the site; both threads take the views.
+  const settings = { timeZone: "Europe/London", pattern: "d MMMM yyyy, HH:mm", language: "de" };
+  const texts = ["2024-03-31 00:30", "2024-03-31 02:30", "2024-10-27 01:30", "2024-07-05T17:38:00+04:00", "not a date", "2024-02-30 10:00"];
+
+  it("are the views a formatter of the same settings makes itself, for every text that parses, across clock changes", async () => {
+    const known = await knownTimes(settings, texts);
+    const own = makeTimeFormatter(settings.timeZone, settings.pattern, await loadDateLocale(settings.language));
+    expect(known.map(([instant]) => new Date(instant).toISOString())).toEqual([
+      "2024-03-31T00:30:00.000Z",
+      "2024-03-31T01:30:00.000Z",
+      "2024-10-27T00:30:00.000Z",
+      "2024-07-05T13:38:00.000Z",
+    ]);
+    expect(known.map(([, iso, text]) => [iso, text])).toEqual(known.map(([instant]) => [own(instant).iso, own(instant).text]));
+    expect(known[1]![2]).toBe("31 März 2024, 02:30");
+  });
+
+  it("are what a formatter that takes them gives back, as it would have made them", async () => {
+    const known = await knownTimes(settings, texts);
+    const taker = makeTimeFormatter(settings.timeZone, settings.pattern, await loadDateLocale(settings.language));
+    taker.know(known);
+    const own = makeTimeFormatter(settings.timeZone, settings.pattern, await loadDateLocale(settings.language));
+    for (const [instant] of known) expect([taker(instant), taker.iso(instant)]).toEqual([own(instant), own.iso(instant)]);
+    expect(sameTimes(settings, { ...settings, timeZone: "Asia/Baku" })).toBe(false);
+    expect(sameTimes(settings, { ...settings })).toBe(true);
   });
 });

@@ -11,6 +11,7 @@ function deadThread(): SecondThread {
   return {
     parse: async () => undefined,
     loadManifest: async () => undefined,
+    times: async () => undefined,
     render: () => ({ inFlight: 0, ready: false, send: (_routes, done) => done(undefined), started: Promise.resolve(), replied: async () => {} }),
     splice: async () => undefined,
     syndicate: async () => undefined,

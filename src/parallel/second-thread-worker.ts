@@ -15,6 +15,7 @@ import type { ViewContext } from "../render/view-model.js";
 import type { Redirect } from "../routes/plan-redirects.js";
 import { loadManifest, type Manifest } from "../write/manifest.js";
 import { renderedSite } from "../write/site-snapshot.js";
+import { knownTimes, sameTimes, type KnownTime, type TimeSettings } from "../render/dates.js";
 
 // The build's second thread (see second-thread.ts): parses the files it is sent; once given the site as plain
 // data (the index, routes, images, asset URLs, template sources; serialized, which keeps the articles the index
@@ -36,7 +37,8 @@ export type Request =
   | { id: number; init: WorkerInit }
   | { id: number; routes: number[] }
   | { id: number; syndication: SyndicationPlan; redirects: Redirect[]; bodies?: HarvestedBody[]; bytes?: boolean }
-  | { id: number; splice: SpliceJob };
+  | { id: number; splice: SpliceJob }
+  | { id: number; times: TimeSettings; texts: string[] };
 
 /**
  * Pages to make from their previous bytes (output path, hash of those bytes, the names of the blocks to
@@ -59,10 +61,13 @@ export type Reply =
   | { id: number; results: RenderResult[]; feeds?: HarvestedBody[] }
   | { id: number; files: SyndicationFile[] }
   | { id: number; spliced: Spliced[] }
+  | { id: number; times: KnownTime[] }
   | { ready: true };
 
 const port = parentPort!;
 let site: { renderer: PageRenderer; routes: Route[]; ctx: ViewContext; drop: boolean } | undefined;
+/** The stories' times made before the site came (see KnownTime), with the settings they were made with. */
+let known: { settings: TimeSettings; views: KnownTime[] } | undefined;
 /** A feed or sitemap as UTF-8, with its hash (see PlannedFile). */
 function asFileBytes(file: SyndicationFile): SyndicationFile {
   if (!("contents" in file) || typeof file.contents !== "string") return file;
@@ -78,6 +83,9 @@ async function start(init: WorkerInit): Promise<void> {
   // Bodies came as file and offset (see withBodyFrom): this copy reads them itself.
   for (const doc of [...recipe.index.articles, ...recipe.index.pages]) withBodyFrom(doc);
   const ctx = await viewContext(recipe);
+  const { timeZone, dateFormat: pattern, language } = recipe.index.config;
+  if (known && sameTimes(known.settings, { timeZone, pattern, language })) ctx.time.know(known.views);
+  known = undefined;
   const { templates } = compileTemplates([...init.templates]);
   if (init.feedFiles) ctx.harvest = feedHarvest(ctx, new Set(init.feedFiles));
   const renderer = templates && pageRenderer(ctx, templates);
@@ -90,6 +98,10 @@ async function start(init: WorkerInit): Promise<void> {
 async function answer(request: Request): Promise<void> {
   if ("manifest" in request) {
     port.postMessage({ id: request.id, manifest: (await loadManifest(request.manifest, request.tool)) ?? null } satisfies Reply);
+  } else if ("times" in request) {
+    const views = await knownTimes(request.times, request.texts);
+    known = { settings: request.times, views };
+    port.postMessage({ id: request.id, times: views } satisfies Reply);
   } else if ("parse" in request) {
     port.postMessage({ id: request.id, outcomes: request.parse.map(([abs, file]) => parseFile(abs, file)) } satisfies Reply);
   } else if ("syndication" in request) {

@@ -9,6 +9,7 @@ import type { Redirect } from "../routes/plan-redirects.js";
 import { compiledWorker, WORKER_LIMITS } from "../worker-entry.js";
 import type { Request, Reply, Spliced, SpliceJob, WorkerInit } from "./second-thread-worker.js";
 import type { HarvestedBody } from "../render/feeds/feed-harvest.js";
+import type { KnownTime, TimeSettings } from "../render/dates.js";
 
 // The main thread's side of the build's second thread (second-thread-worker.ts), which parses front matter
 // and renders pages on the other core. One thread does both: a build started on a big site opens it at once, so
@@ -31,6 +32,11 @@ export interface SecondThread {
    * folder's files takes a few hundred ms, while this thread has nothing else to do); undefined if the thread failed.
    */
   loadManifest(outDir: string): Promise<{ manifest?: Manifest } | undefined>;
+  /**
+   * The views of the times among `texts` (the stories' `date:` and `updated:`), made there while it waits for
+   * the site, and kept there for its own pages (see KnownTime); undefined if the thread failed.
+   */
+  times(settings: TimeSettings, texts: string[]): Promise<KnownTime[] | undefined>;
   /** Hands the thread the site, after which it takes render jobs. Once only. */
   render(init: WorkerInit): RenderThread;
   /** Pages made there from their previous bytes; undefined if the thread failed. */
@@ -128,6 +134,8 @@ export function openSecondThread(): SecondThread {
       const tool = await toolIdentity();
       return new Promise((resolve) => request({ id: nextId++, manifest: outDir, tool }, (reply) => resolve(reply && "manifest" in reply ? { manifest: reply.manifest ?? undefined } : undefined)));
     },
+    times: (settings, texts) =>
+      new Promise((resolve) => request({ id: nextId++, times: settings, texts }, (reply) => resolve(reply && "times" in reply ? reply.times : undefined))),
     splice: (job) => new Promise((resolve) => request({ id: nextId++, splice: job }, (reply) => resolve(reply && "spliced" in reply ? reply.spliced : undefined))),
     syndicate(plan, redirects, bodies, bytes) {
       syndicating = true;
