@@ -327,9 +327,12 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
   run.push(...compiled.diagnostics);
   if (!loaded.config || !compiled.templates) return stop();
   const config = loaded.config;
-  // The second thread makes the views of every story's times while it waits for the site (see KnownTime).
+  // The second thread makes the views of every story's times while it waits for the site (see KnownTime): in a
+  // build that renders every page. Not while it checks a restored folder against the manifest (a CI run), whose
+  // build renders few pages, and which would wait for this before taking the site.
   const timeSettings = { timeZone: config.timeZone, pattern: config.dateFormat, language: config.language };
-  const times = second?.times(timeSettings, storyTimes(content.articles));
+  const cold = options.noCache === true || options.dryRun === true || !hasManifest(options.outDir);
+  const times = cold ? second?.times(timeSettings, storyTimes(content.articles)) : undefined;
 
   const valid = validateContent(content, config, { drafts: options.drafts ?? false, ...(memory && { memo: memory.articles }) });
   const media = content.media.map((file) => ({ path: `media/${file}`, copyFrom: path.join(options.contentDir, "media", file) }));
