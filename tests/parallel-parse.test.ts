@@ -41,36 +41,36 @@ describe("parsing on two threads", () => {
   });
 });
 
-describe("a build on two threads that fails", () => {
-  it("keeps what it parsed, so the build after the fix parses only the fixed file", async () => {
-    const site = await mkdtemp(path.join(tmpdir(), "broadsheet-parse-fail-"));
+/**
+ * A build of the fixture newsroom (with `broken`, a file that fails it) on two threads, as for a big site
+ * (workerThreshold 0: the second thread is opened before the files are read, and renders pages); whether it
+ * succeeded, and whether the parse cache it left holds a good story when it returns.
+ */
+async function buildAndLookInCache(broken?: string): Promise<{ ok: boolean; cached: boolean }> {
+  const site = await mkdtemp(path.join(tmpdir(), "broadsheet-parse-cache-"));
+  try {
     const content = path.join(site, "content");
     await cp(fixture("newsroom"), content, { recursive: true });
-    await writeFile(path.join(content, "articles/zz-broken.md"), "---\ntitle: [unclosed\ncategory: world\n---\nBody.\n");
-    // workerThreshold 0: the second thread is opened before the files are read, as for a big site.
-    const failed = await build({ contentDir: content, templatesDir: TEMPLATES, outDir: path.join(site, "public"), now: FIXTURE_NOW, workerThreshold: 0 });
-    expect(failed.ok).toBe(false);
+    if (broken !== undefined) await writeFile(path.join(content, "articles/zz-broken.md"), broken);
+    const built = await build({ contentDir: content, templatesDir: TEMPLATES, outDir: path.join(site, "public"), now: FIXTURE_NOW, workerThreshold: 0 });
     const cache = openParseCache(path.join(site, ".broadsheet-cache"), content, { fresh: false });
-    const good = path.join(content, "articles/world/heatwave-europe.md");
-    const info = await stat(good);
-    expect(cache.byStat("articles/world/heatwave-europe.md", info.size, info.mtimeMs)).toBeDefined();
+    const info = await stat(path.join(content, "articles/world/heatwave-europe.md"));
+    return { ok: built.ok, cached: cache.byStat("articles/world/heatwave-europe.md", info.size, info.mtimeMs) !== undefined };
+  } finally {
     await rm(site, { recursive: true, force: true });
+  }
+}
+
+describe("a build on two threads that fails", () => {
+  it("keeps what it parsed, so the build after the fix parses only the fixed file", async () => {
+    expect(await buildAndLookInCache("---\ntitle: [unclosed\ncategory: world\n---\nBody.\n")).toEqual({ ok: false, cached: true });
   });
 });
 
 describe("the parse cache", () => {
   it("is saved by a build whose second thread renders pages, before the build returns", async () => {
-    const site = await mkdtemp(path.join(tmpdir(), "broadsheet-parse-saved-"));
-    const content = path.join(site, "content");
-    await cp(fixture("newsroom"), content, { recursive: true });
-    // workerThreshold 0: the second thread parses and renders, as for a big site; the cache is saved meanwhile.
-    const built = await build({ contentDir: content, templatesDir: TEMPLATES, outDir: path.join(site, "public"), now: FIXTURE_NOW, workerThreshold: 0 });
-    expect(built.ok).toBe(true);
-    const cache = openParseCache(path.join(site, ".broadsheet-cache"), content, { fresh: false });
-    const good = path.join(content, "articles/world/heatwave-europe.md");
-    const info = await stat(good);
-    expect(cache.byStat("articles/world/heatwave-europe.md", info.size, info.mtimeMs)).toBeDefined();
-    await rm(site, { recursive: true, force: true });
+    // The cache is saved while the second thread renders (see renderAndWrite).
+    expect(await buildAndLookInCache()).toEqual({ ok: true, cached: true });
   });
 
   it("keeps only what JSON keeps as it is: a front matter with .nan is read again, not taken back as null", async () => {
