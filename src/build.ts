@@ -33,6 +33,7 @@ import { resumable, snapshotFiles, type Resumed } from "./build-resume.js";
 import { resumeCandidate } from "./resume-candidate.js";
 import { dropKeptSnapshots, renderBytes, siteBytes, snapshotSiteCommitted, writeSnapshot, writeSnapshotEdits } from "./write/site-snapshot.js";
 import { sameSiteUntil } from "./render/clock.js";
+import { timeSettingsOf } from "./render/dates.js";
 
 export interface BuildOptions {
   contentDir: string;
@@ -330,9 +331,8 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
   // The second thread makes the views of every story's times while it waits for the site (see KnownTime): in a
   // build that renders every page. Not while it checks a restored folder against the manifest (a CI run), whose
   // build renders few pages, and which would wait for this before taking the site.
-  const timeSettings = { timeZone: config.timeZone, pattern: config.dateFormat, language: config.language };
   const cold = options.noCache === true || options.dryRun === true || !hasManifest(options.outDir);
-  const times = cold ? second?.times(timeSettings, storyTimes(content.articles)) : undefined;
+  const times = cold ? second?.times(timeSettingsOf(config), storyTimes(content.articles)) : undefined;
 
   const valid = validateContent(content, config, { drafts: options.drafts ?? false, ...(memory && { memo: memory.articles }) });
   const media = content.media.map((file) => ({ path: `media/${file}`, copyFrom: path.join(options.contentDir, "media", file) }));

@@ -15,7 +15,7 @@ import type { ViewContext } from "../render/view-model.js";
 import type { Redirect } from "../routes/plan-redirects.js";
 import { loadManifest, type Manifest } from "../write/manifest.js";
 import { renderedSite } from "../write/site-snapshot.js";
-import { knownTimes, sameTimes, type KnownTime, type TimeSettings } from "../render/dates.js";
+import { knownTimes, sameTimes, timeSettingsOf, type KnownTime, type TimeSettings } from "../render/dates.js";
 
 // The build's second thread (see second-thread.ts): parses the files it is sent; once given the site as plain
 // data (the index, routes, images, asset URLs, template sources; serialized, which keeps the articles the index
@@ -83,8 +83,7 @@ async function start(init: WorkerInit): Promise<void> {
   // Bodies came as file and offset (see withBodyFrom): this copy reads them itself.
   for (const doc of [...recipe.index.articles, ...recipe.index.pages]) withBodyFrom(doc);
   const ctx = await viewContext(recipe);
-  const { timeZone, dateFormat: pattern, language } = recipe.index.config;
-  if (known && sameTimes(known.settings, { timeZone, pattern, language })) ctx.time.know(known.views);
+  if (known && sameTimes(known.settings, timeSettingsOf(recipe.index.config))) ctx.time.know(known.views);
   known = undefined;
   const { templates } = compileTemplates([...init.templates]);
   if (init.feedFiles) ctx.harvest = feedHarvest(ctx, new Set(init.feedFiles));

@@ -4,7 +4,7 @@ import { UTCDate } from "@date-fns/utc";
 import { format } from "date-fns/format";
 import type { Locale } from "date-fns/locale";
 import { enUS } from "date-fns/locale/en-US";
-import type { Instant } from "../model.js";
+import type { Instant, SiteConfig } from "../model.js";
 import { parseDate } from "../validate/dates.js";
 
 export interface TimeView {
@@ -34,6 +34,13 @@ export interface TimeSettings {
   pattern: string;
   language: string;
 }
+
+/** The time settings of a site's configuration. */
+export const timeSettingsOf = (config: Pick<SiteConfig, "timeZone" | "dateFormat" | "language">): TimeSettings => ({
+  timeZone: config.timeZone,
+  pattern: config.dateFormat,
+  language: config.language,
+});
 
 /** Formats instants in the site's zone and language, never the machine's. */
 export function makeTimeFormatter(timeZone: string, pattern: string, locale: Locale): TimeFormatter {
