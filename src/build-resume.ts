@@ -6,7 +6,7 @@ import type { Checked } from "./build-stamp.js";
 import { withBodyFrom } from "./content/body-file.js";
 import type { FileStats } from "./content/input-stamp.js";
 import { parseFile } from "./content/parse-file.js";
-import { displayPath } from "./config/load-config.js";
+import { displayPath } from "./config/display-path.js";
 import { addToParseCache, contentCacheDir, type ParsedFile } from "./content/parse-cache.js";
 import type { Diagnostic } from "./errors/diagnostic.js";
 import type { Article, BodyFile, Page, RawDocument, Route, SiteConfig, SiteIndex } from "./model.js";

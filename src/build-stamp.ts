@@ -34,7 +34,7 @@ export interface Checked {
  * `unchanged` when there is nothing to do; else the stamp to record once this build has committed. `listed`: see
  * inputStamp.
  */
-export async function checkStamp(options: BuildOptions, listed?: (files: number) => void): Promise<Checked> {
+export async function checkStamp(options: BuildOptions, listed?: (files: readonly string[]) => void): Promise<Checked> {
   // An output folder the build refuses: the build reports why (see prepareSite).
   if (options.dryRun || overlappingFolder(options.outDir, [options.contentDir, options.templatesDir]) !== undefined || outputFolderProblem(options.outDir)) return {};
   const started = performance.now();

@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { cp, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +7,10 @@ import { build } from "../src/build.js";
 import { loadContent } from "../src/content/load-content.js";
 import { openParseCache } from "../src/content/parse-cache.js";
 import { inputStamp } from "../src/content/input-stamp.js";
-import { FIXTURE_NOW, TEMPLATES, fixture } from "./helpers.js";
+import { openSecondThread } from "../src/parallel/second-thread.js";
+import { FIXTURE_NOW, TEMPLATES, fixture, listFiles } from "./helpers.js";
+import { BENCH_NOW, generateNewsroom } from "./bench/generate.js";
+import { cli } from "./cli-spawn.js";
 
 // Front matter is parsed on two threads when there are many files: the documents and the problems found must
 // be the same as on one thread, whichever thread read which file.
@@ -39,6 +42,52 @@ describe("parsing on two threads", () => {
     ]);
     expect(alone.articles.length).toBeGreaterThan(20);
   });
+});
+
+describe("files handed to the second thread ahead", () => {
+  // A cold build hands its second thread the last stories as soon as the stamp check has listed them (see
+  // earlySecondThread in src/cli/build-command.ts), before the loading asks for them.
+  it("are parsed there once, and loading gives the same documents and diagnostics as one thread", async () => {
+    const alone = plain(await loadContent(root, undefined, { parallelFrom: Infinity }));
+    const thread = openSecondThread();
+    try {
+      const files = alone.articles.slice(-5).map((d) => d.file).concat(["zz-broken.md", "zz-latin1.md"].map((name) => path.join(root, "articles", name)));
+      const ahead: [string, string][] = files.map((file) => [path.resolve(file), file]);
+      thread.parseAhead(ahead);
+      const sent: string[] = [];
+      const parse = thread.parse;
+      const shared = plain(await loadContent(root, undefined, { parallelFrom: 0, second: { ...thread, parse: (chunk) => (sent.push(...chunk.map(([abs]) => abs)), parse(chunk)) } }));
+      expect(shared).toEqual(alone);
+      expect(sent.length).toBeGreaterThan(0);
+      expect(sent.filter((abs) => ahead.some(([given]) => given === abs))).toEqual([]);
+      // Each outcome is taken once.
+      expect(ahead.map(([abs]) => thread.parsedAhead(abs))).toEqual(ahead.map(() => undefined));
+    } finally {
+      await thread.close();
+    }
+  });
+});
+
+describe("a cold build of a big site from the command line", () => {
+  // Its second thread is opened once the stamp check has listed the files, and is handed the last stories to
+  // parse at once (earlySecondThread): the site is the one a single thread builds, byte for byte.
+  it("builds the site one thread builds", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "broadsheet-parse-cli-"));
+    try {
+      const { content } = await generateNewsroom(dir, 1100, { seed: 11 });
+      const env = { SOURCE_DATE_EPOCH: String(BENCH_NOW / 1000) };
+      const run = await cli(dir, ["build", "--content", content, "--templates", TEMPLATES, "--out", path.join(dir, "two"), "--no-cache", "--quiet"], env);
+      expect(run).toEqual({ code: 0, stdout: "", stderr: "" });
+      const one = await build({ contentDir: content, templatesDir: TEMPLATES, outDir: path.join(dir, "one"), now: BENCH_NOW, noCache: true, workerThreshold: Infinity });
+      expect(one.ok).toBe(true);
+      const bytes = async (out: string) => new Map(await Promise.all((await listFiles(out)).map(async (f) => [f, (await readFile(path.join(out, f))).toString("base64")] as const)));
+      const [two, alone] = [await bytes(path.join(dir, "two")), await bytes(path.join(dir, "one"))];
+      expect(two.size).toBeGreaterThan(1100);
+      expect(two).toEqual(alone);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 /**
@@ -100,17 +149,17 @@ describe("the parse cache", () => {
 describe("a cold build's second thread", () => {
   // A build that reads every file opens its second thread as soon as the stamp check's walk has listed enough
   // content files (see earlySecondThread in src/cli/build-command.ts), not once it has asked each one's size.
-  it("is told how many content files there are before the walk asks their sizes", async () => {
+  it("is told the content files before the walk asks their sizes", async () => {
     const content = await mkdtemp(path.join(tmpdir(), "broadsheet-listed-"));
     try {
       await mkdir(path.join(content, "articles"));
       await Promise.all(["a", "b", "c"].map((name) => writeFile(path.join(content, "articles", `${name}.md`), "x")));
-      const told: number[] = [];
+      const told: string[][] = [];
       const { stats } = await inputStamp(content, TEMPLATES, {}, undefined, undefined, (files) => {
-        told.push(files);
+        told.push([...files]);
         writeFileSync(path.join(content, "articles", "a.md"), "longer now");
       });
-      expect(told).toEqual([3]);
+      expect(told).toEqual([["articles/a.md", "articles/b.md", "articles/c.md"]]);
       // The size was asked after the count was told.
       expect(stats.get(path.join(content, "articles", "a.md"))?.size).toBe("longer now".length);
     } finally {

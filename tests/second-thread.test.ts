@@ -10,6 +10,8 @@ import { buildSite, fixture, siteBytes, type BuiltSite } from "./helpers.js";
 function deadThread(): SecondThread {
   return {
     parse: async () => undefined,
+    parseAhead: () => {},
+    parsedAhead: () => undefined,
     loadManifest: async () => undefined,
     times: async () => undefined,
     render: () => ({ inFlight: 0, ready: false, send: (_routes, done) => done(undefined), started: Promise.resolve(), replied: async () => {} }),

@@ -9,6 +9,7 @@ import { RESERVED_SLUGS } from "../routes/urls.js";
 import { parseYaml } from "../yaml/parse-yaml.js";
 import { FieldReader, describe, isRecord } from "../yaml/fields.js";
 import { isHttpUrl } from "./http-url.js";
+import { displayPath } from "./display-path.js";
 
 export const SITE_KEYS = [
   "title", "baseUrl", "language", "timeZone", "dateFormat", "latestNewsCount", "readAlsoCount",
@@ -248,18 +249,4 @@ function checkDatePattern(pattern: string): string | undefined {
   } catch (cause) {
     return `dateFormat "${pattern}" is not a valid date-fns pattern: ${(cause as Error).message.split("\n")[0]}`;
   }
-}
-
-/** A path for people: relative to the working folder when inside it, with "/" separators. */
-export function displayPath(abs: string): string {
-  // The common case, a path already inside the working folder, without path.relative's work (once per file).
-  const here = process.cwd();
-  const cwd = here.endsWith(path.sep) ? here : here + path.sep;
-  const plain = !abs.includes(`${path.sep}.`) && !abs.includes(path.sep + path.sep) && !abs.endsWith(path.sep);
-  if (plain && abs.startsWith(cwd)) return abs.slice(cwd.length).split(path.sep).join("/");
-  // The other common case (a content folder given outside it): an absolute path as resolve() would give it.
-  if (plain && path.sep === "/" && path.isAbsolute(abs) && abs !== here) return abs.split(path.sep).join("/");
-  const rel = path.relative(here, path.resolve(abs));
-  const shown = rel.startsWith("..") || path.isAbsolute(rel) ? path.resolve(abs) : rel;
-  return shown.split(path.sep).join("/");
 }

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { scanFiles } from "../content/scan.js";
-import { displayPath } from "./load-config.js";
+import { displayPath } from "./display-path.js";
 
 export interface TemplateSource {
   /** Name used by include()/layout(): "@" + path without ".eta", e.g. "@partials/item". */

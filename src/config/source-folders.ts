@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { error, type Diagnostic } from "../errors/diagnostic.js";
-import { displayPath } from "./load-config.js";
+import { displayPath } from "./display-path.js";
 
 const HINTS = {
   content: "Run Broadsheet in the site's folder (where content/ is), or pass --content DIR.",

@@ -18,8 +18,8 @@ import { scanFiles, type WalkSeen } from "./scan.js";
  * up (WalkGivenUp) when it says no. The watch's check runs in the CLI's thread and takes ~1 s at 100,000
  * articles: a change the watcher reports meanwhile is built at once, and the check is no longer needed.
  *
- * `listed`: told how many files the content folder has, once a walk has listed them and before it asks each
- * one's size and time (see earlySecondThread in src/cli/build-command.ts).
+ * `listed`: told the content folder's files (relative paths with "/"), once a walk has listed them and before it
+ * asks each one's size and time (see earlySecondThread in src/cli/build-command.ts).
  */
 export async function inputStamp(
   contentDir: string,
@@ -27,7 +27,7 @@ export async function inputStamp(
   settings: unknown,
   changed?: readonly string[],
   goOn?: () => boolean,
-  listed?: (files: number) => void,
+  listed?: (files: readonly string[]) => void,
 ): Promise<{ stamp: string; stats: FileStats; byEvents: boolean }> {
   const head = JSON.stringify(settings);
   const fromEvents = changed && last && last.head === head && last.dirs === `${contentDir}\0${templatesDir}` ? restat(last, changed) : undefined;
@@ -71,7 +71,7 @@ export class WalkGivenUp extends Error {}
 /** Files stat'ed between two turns of other work, for a walk that asks whether to go on: ~10-20 ms. */
 const BREATHE_EVERY = 2000;
 
-async function walkInputs(contentDir: string, templatesDir: string, head: string, goOn?: () => boolean, listed?: (files: number) => void): Promise<Walk> {
+async function walkInputs(contentDir: string, templatesDir: string, head: string, goOn?: () => boolean, listed?: (files: readonly string[]) => void): Promise<Walk> {
   const walk: Walk = { head, dirs: `${contentDir}\0${templatesDir}`, files: [], at: new Map(), stats: new Map(), folders: new Set(), walkOnly: false };
   for (const [label, dir] of [["content", contentDir], ["templates", templatesDir]] as const) {
     // path.join(dir, rel), without normalizing each of thousands of paths again: `rel` is normal already.
@@ -79,7 +79,7 @@ async function walkInputs(contentDir: string, templatesDir: string, head: string
     const seen: WalkSeen = { folders: [], linked: false };
     const outside: string[] = [];
     const files = await scanFiles(dir, "", outside, seen);
-    if (label === "content") listed?.(files.length);
+    if (label === "content") listed?.(files);
     for (const rel of files) {
       if (goOn && walk.files.length % BREATHE_EVERY === BREATHE_EVERY - 1) {
         await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,13 +1,13 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { displayPath } from "../config/load-config.js";
+import { displayPath } from "../config/display-path.js";
 import { warning, type Diagnostic } from "../errors/diagnostic.js";
 import type { RawDocument } from "../model.js";
 import { withBodyFrom } from "./body-file.js";
 import { openSecondThread, type SecondThread } from "../parallel/second-thread.js";
 import type { FileStats } from "./input-stamp.js";
 import { digestBytes, parseFile, type FileOutcome } from "./parse-file.js";
-import { scanFiles } from "./scan.js";
+import { MARKDOWN, scanFiles } from "./scan.js";
 import type { ParseCache, ParsedFile } from "./parse-cache.js";
 import { yamlData } from "../yaml/parse-yaml.js";
 
@@ -18,8 +18,6 @@ export interface ContentSources {
   media: string[];
   diagnostics: Diagnostic[];
 }
-
-const MARKDOWN = /\.(md|markdown)$/i;
 
 /** Reads content/articles/** and content/pages/** into documents, and lists content/media/**. */
 export interface LoadOptions {
@@ -137,12 +135,23 @@ const parse = (job: Job): FileOutcome => parseFile(job.abs, job.file);
 /** Files parsed per message to the second thread: small enough that neither thread waits long for the other. */
 const SHARE = 100;
 
+/** `jobs` parsed by this thread and the second thread (see fromBothEnds), each file once. */
+async function parseShared(jobs: Job[], second?: SecondThread): Promise<FileOutcome[]> {
+  // Files the thread was handed before loading began (see SecondThread.parseAhead) are not shared again.
+  const ahead = second ? jobs.map((job) => second.parsedAhead(job.abs)) : [];
+  if (!ahead.some((outcome) => outcome !== undefined)) return fromBothEnds(jobs, second);
+  const rest = jobs.filter((_, i) => ahead[i] === undefined);
+  const shared = await fromBothEnds(rest, second);
+  let next = 0;
+  return Promise.all(jobs.map(async (job, i) => (ahead[i] ? ((await ahead[i]) ?? parse(job)) : shared[next++]!)));
+}
+
 /**
  * `jobs` parsed by this thread from the first and by the second thread (the build's, or one opened for them)
  * from the last, a chunk at a time, until they meet: however soon the second thread is up, neither waits for
  * the other. What the second thread fails to parse is parsed here.
  */
-async function parseShared(jobs: Job[], second?: SecondThread): Promise<FileOutcome[]> {
+async function fromBothEnds(jobs: Job[], second?: SecondThread): Promise<FileOutcome[]> {
   const thread = second ?? openSecondThread();
   const share = Math.max(1, Math.min(SHARE, Math.ceil(jobs.length / 8)));
   const outcomes: (FileOutcome | undefined)[] = new Array(jobs.length);

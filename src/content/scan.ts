@@ -2,6 +2,9 @@ import { readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { compareText } from "../errors/diagnostic.js";
 
+/** An article's or a page's file name. */
+export const MARKDOWN = /\.(md|markdown)$/i;
+
 /** Files editors' tools leave behind; never content. */
 export function isIgnoredName(name: string): boolean {
   return (

@@ -5,7 +5,7 @@ import path from "node:path";
 import { prepareSite, type BuildMemory, type PreparedSite } from "../build.js";
 import { openParseCache } from "../content/parse-cache.js";
 import { readContentFile } from "../content/load-content.js";
-import { displayPath } from "../config/load-config.js";
+import { displayPath } from "../config/display-path.js";
 import { readArticle } from "../validate/read-article.js";
 import { pageRenderer, type PageRenderer } from "../render/render-pages.js";
 import { renderSyndication } from "../render/render-syndication.js";

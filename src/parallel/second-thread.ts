@@ -24,9 +24,19 @@ import type { KnownTime, TimeSettings } from "../render/dates.js";
  */
 export const WORKER_THRESHOLD = 1000;
 
+/** Files per message handed to parseAhead: its answers come while the main thread loads its modules. */
+const AHEAD_CHUNK = 100;
+
 export interface SecondThread {
   /** Front matter of `files` ([absolute path, path for people]), parsed there; undefined if the thread failed. */
   parse(files: [string, string][]): Promise<FileOutcome[] | undefined>;
+  /**
+   * Starts parsing `files` (as `parse`) before they are asked for: a cold build hands it the last of the files its
+   * stamp check listed, to parse while the pipeline's modules load here (see parseShared).
+   */
+  parseAhead(files: [string, string][]): void;
+  /** The outcome of a file (by its absolute path) handed to parseAhead, once; undefined if it was not handed. */
+  parsedAhead(abs: string): Promise<FileOutcome | undefined> | undefined;
   /**
    * The manifest of the output folder `outDir` as loadManifest gives it, loaded there (checking a restored
    * folder's files takes a few hundred ms, while this thread has nothing else to do); undefined if the thread failed.
@@ -126,9 +136,23 @@ export function openSecondThread(): SecondThread {
     worker.postMessage(message);
   };
 
+  const parse = (files: [string, string][]) =>
+    new Promise<FileOutcome[] | undefined>((resolve) => request({ id: nextId++, parse: files }, (reply) => resolve(reply && "outcomes" in reply ? reply.outcomes : undefined)));
+  const ahead = new Map<string, Promise<FileOutcome | undefined>>();
   return {
-    parse: (files) =>
-      new Promise((resolve) => request({ id: nextId++, parse: files }, (reply) => resolve(reply && "outcomes" in reply ? reply.outcomes : undefined))),
+    parse,
+    parseAhead(files) {
+      for (let from = 0; from < files.length; from += AHEAD_CHUNK) {
+        const chunk = files.slice(from, from + AHEAD_CHUNK);
+        const outcomes = parse(chunk);
+        chunk.forEach(([abs], i) => ahead.set(abs, outcomes.then((done) => done?.[i])));
+      }
+    },
+    parsedAhead(abs) {
+      const outcome = ahead.get(abs);
+      ahead.delete(abs);
+      return outcome;
+    },
     // Broadsheet's identity is this thread's: the other may run from other files (tests run the sources here).
     loadManifest: async (outDir) => {
       const tool = await toolIdentity();

@@ -1,0 +1,15 @@
+import path from "node:path";
+
+/** A path for people: relative to the working folder when inside it, with "/" separators. */
+export function displayPath(abs: string): string {
+  // The common case, a path already inside the working folder, without path.relative's work (once per file).
+  const here = process.cwd();
+  const cwd = here.endsWith(path.sep) ? here : here + path.sep;
+  const plain = !abs.includes(`${path.sep}.`) && !abs.includes(path.sep + path.sep) && !abs.endsWith(path.sep);
+  if (plain && abs.startsWith(cwd)) return abs.slice(cwd.length).split(path.sep).join("/");
+  // The other common case (a content folder given outside it): an absolute path as resolve() would give it.
+  if (plain && path.sep === "/" && path.isAbsolute(abs) && abs !== here) return abs.split(path.sep).join("/");
+  const rel = path.relative(here, path.resolve(abs));
+  const shown = rel.startsWith("..") || path.isAbsolute(rel) ? path.resolve(abs) : rel;
+  return shown.split(path.sep).join("/");
+}
