@@ -176,17 +176,18 @@ async function earlySecondThread(options: BuildOptions, env: NodeJS.ProcessEnv):
 
 /**
  * The stories a cold build's second thread parses while this thread loads the pipeline: the last ones listed,
- * as many as it parses in that time at 4,000 articles, and never more than a sixth of them.
+ * never more than a quarter of them. At 4,000 articles it parses ~500 before this thread starts on its own;
+ * handed 1,000 rather than 600, the last file was parsed ~25 ms sooner (medians of 16 builds each).
  */
 function storiesAhead(contentDir: string, files: readonly string[]): [string, string][] {
   const stories = files.filter((rel) => rel.startsWith("articles/") && MARKDOWN.test(rel));
-  return stories.slice(stories.length - Math.min(AHEAD, Math.floor(stories.length / 6))).map((rel) => {
+  return stories.slice(stories.length - Math.min(AHEAD, Math.floor(stories.length / 4))).map((rel) => {
     const abs = path.join(contentDir, rel);
     return [abs, displayPath(abs)];
   });
 }
 
-const AHEAD = 600;
+const AHEAD = 1000;
 
 /**
  * A build that may resume from the last build's snapshot (it changed article bodies only) runs here, not in
