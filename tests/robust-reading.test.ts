@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { build } from "../src/build.js";
 import { parseFrontMatter } from "../src/content/front-matter.js";
 import { decodeText } from "../src/content/scan.js";
+import { displayPath, pathsUnder } from "../src/config/display-path.js";
 import { FIXTURE_NOW, TEMPLATES, listFiles } from "./helpers.js";
 import { GOOD, article, describeDiagnostic, writeSmallSite, type FileSpec, type SmallSite } from "./small-site.js";
 
@@ -215,6 +216,22 @@ describe("robust reading", () => {
       expect(result.ok).toBe(true);
       expect(await html("index.html")).toContain("<!doctype html>");
       await expect(html("stale.html")).rejects.toThrow(/ENOENT/);
+    }
+  });
+});
+
+describe("the paths of a folder's files", () => {
+  // Loading names each of thousands of files from its folder's path, worked out once (pathsUnder): as
+  // path.join and displayPath name it, wherever the folder is and however it is written.
+  it("are those path.join and displayPath give, inside and outside the working folder", () => {
+    const here = process.cwd();
+    const folders = ["content/articles", "./content//articles/", path.join(here, "content/articles"), "/srv/site/content/articles", "../elsewhere/articles", ".", here, path.dirname(here)];
+    for (const dir of folders) {
+      const under = pathsUnder(dir);
+      for (const rel of ["a.md", "2024/07/story.md", "deep/er/still/x.markdown"]) {
+        const abs = path.join(dir, rel);
+        expect({ dir, rel, ...under(rel) }).toEqual({ dir, rel, abs, file: displayPath(abs) });
+      }
     }
   });
 });

@@ -1,8 +1,7 @@
 import type { BuildOptions } from "../build.js";
 import { checkStamp } from "../build-stamp.js";
-import path from "node:path";
 import { throughLink } from "../write/output-folder.js";
-import { displayPath } from "../config/display-path.js";
+import { pathsUnder } from "../config/display-path.js";
 import { MARKDOWN } from "../content/scan.js";
 import { hasManifest } from "../write/manifest.js";
 import type { SecondThread } from "../parallel/second-thread.js";
@@ -181,9 +180,10 @@ async function earlySecondThread(options: BuildOptions, env: NodeJS.ProcessEnv):
  */
 function storiesAhead(contentDir: string, files: readonly string[]): [string, string][] {
   const stories = files.filter((rel) => rel.startsWith("articles/") && MARKDOWN.test(rel));
+  const under = pathsUnder(contentDir);
   return stories.slice(stories.length - Math.min(AHEAD, Math.floor(stories.length / 4))).map((rel) => {
-    const abs = path.join(contentDir, rel);
-    return [abs, displayPath(abs)];
+    const { abs, file } = under(rel);
+    return [abs, file];
   });
 }
 

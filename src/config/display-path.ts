@@ -13,3 +13,17 @@ export function displayPath(abs: string): string {
   const shown = rel.startsWith("..") || path.isAbsolute(rel) ? path.resolve(abs) : rel;
   return shown.split(path.sep).join("/");
 }
+
+/**
+ * The absolute path and the path for people (as path.join and displayPath give them) of files under `dir`, each
+ * given as a relative path with "/" and no "." or ".." parts, as a walk lists them: the folder's worked out once,
+ * not for each of thousands of files (~6 µs each at 4,000 articles, before any is parsed).
+ */
+export function pathsUnder(dir: string): (rel: string) => { abs: string; file: string } {
+  const prefix = path.join(dir, "_").slice(0, -1);
+  const shown = displayPath(dir);
+  return (rel) => {
+    const abs = path.sep === "/" ? prefix + rel : path.join(dir, rel);
+    return { abs, file: shown === "" || shown === "." ? displayPath(abs) : `${shown}/${rel}` };
+  };
+}

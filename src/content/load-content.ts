@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { displayPath } from "../config/display-path.js";
+import { displayPath, pathsUnder } from "../config/display-path.js";
 import { warning, type Diagnostic } from "../errors/diagnostic.js";
 import type { RawDocument } from "../model.js";
 import { withBodyFrom } from "./body-file.js";
@@ -45,20 +45,21 @@ export async function loadContent(contentDir: string, cache?: ParseCache, option
     }
   });
   const jobs: Job[] = [];
-  const read = (folder: string, files: string[]) =>
-    files.map((rel) => {
-      const abs = path.join(contentDir, folder, rel);
-      const file = displayPath(abs);
+  const read = (folder: string, files: string[]) => {
+    const under = pathsUnder(path.join(contentDir, folder));
+    return files.map((rel) => {
+      const { abs, file } = under(rel);
       if (!MARKDOWN.test(rel)) {
         diagnostics.push(warning("not-markdown", file, { line: 0, column: 0 }, "ignored: not a Markdown (.md) file", {
           hint: "Articles and pages are .md files; put images and other files in content/media/.",
         }));
         return undefined;
       }
-      const job = { abs, rel: `${folder}/${rel}`, file, name: path.basename(abs).replace(MARKDOWN, "") };
+      const job = { abs, rel: `${folder}/${rel}`, file, name: rel.slice(rel.lastIndexOf("/") + 1).replace(MARKDOWN, "") };
       jobs.push(job);
       return job;
     });
+  };
   const articleJobs = read("articles", articleFiles);
   const pageJobs = read("pages", pageFiles);
   const docs = await readDocuments(jobs, cache, diagnostics, options);
