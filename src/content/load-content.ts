@@ -141,10 +141,17 @@ async function parseShared(jobs: Job[], second?: SecondThread): Promise<FileOutc
   // Files the thread was handed before loading began (see SecondThread.parseAhead) are not shared again.
   const ahead = second ? jobs.map((job) => second.parsedAhead(job.abs)) : [];
   if (!ahead.some((outcome) => outcome !== undefined)) return fromBothEnds(jobs, second);
-  const rest = jobs.filter((_, i) => ahead[i] === undefined);
-  const shared = await fromBothEnds(rest, second);
+  const shared = await fromBothEnds(jobs.filter((_, i) => ahead[i] === undefined), second);
+  const outcomes = new Array<FileOutcome>(jobs.length);
+  const waits: Promise<unknown>[] = [];
   let next = 0;
-  return Promise.all(jobs.map(async (job, i) => (ahead[i] ? ((await ahead[i]) ?? parse(job)) : shared[next++]!)));
+  jobs.forEach((job, i) => {
+    const early = ahead[i];
+    if (early) waits.push(early.then((outcome) => (outcomes[i] = outcome ?? parse(job))));
+    else outcomes[i] = shared[next++]!;
+  });
+  await Promise.all(waits);
+  return outcomes;
 }
 
 /**
