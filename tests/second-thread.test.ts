@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { loadContent } from "../src/content/load-content.js";
-import type { SecondThread } from "../src/parallel/second-thread.js";
+import { openSecondThread, type SecondThread } from "../src/parallel/second-thread.js";
 import { buildSite, fixture, siteBytes, type BuiltSite } from "./helpers.js";
 
 // Whatever the build's second thread fails to do (it ran out of its 384 MB, say), the main thread does: the
@@ -49,5 +49,19 @@ describe("a second thread that fails", () => {
     expect([...b.keys()]).toEqual([...a.keys()]);
     expect([...a.keys()]).toEqual(expect.arrayContaining(["feed.xml", "sitemap.xml", "index.html"]));
     for (const [file, bytes] of a) expect(b.get(file), file).toBe(bytes);
+  });
+});
+
+describe("closing the second thread", () => {
+  // A build lets the thread end while it writes its last files, and closes it again before it returns: the
+  // second close must wait for the same end, not forever (it once removed the listener the first one waited with).
+  it("ends once, however many times it is closed, even while it is ending", async () => {
+    const thread = openSecondThread();
+    expect(await thread.parse([])).toEqual([]);
+    const first = thread.close();
+    const second = thread.close();
+    const hung = new Promise<string>((resolve) => setTimeout(() => resolve("hung"), 5000).unref());
+    expect(await Promise.race([Promise.all([first, second]).then(() => "closed"), hung])).toBe("closed");
+    expect(await Promise.race([thread.close().then(() => "closed"), hung])).toBe("closed");
   });
 });

@@ -186,9 +186,14 @@ export function openSecondThread(): SecondThread {
       };
     },
     async close() {
-      fail();
-      worker.removeAllListeners();
-      await (closed ??= worker.terminate());
+      // Once: terminate() waits for the thread's "exit" with a listener of its own, which a second
+      // removeAllListeners() while the thread ends would remove, and the second close would wait forever.
+      closed ??= (() => {
+        fail();
+        worker.removeAllListeners();
+        return worker.terminate();
+      })();
+      await closed;
     },
   };
 }
