@@ -231,10 +231,9 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
     return run.done(index);
   }
   const syndication = (await syndicated) ?? makeSyndication(plan, routes, redirects, ctx, ctx.harvest?.all());
-  // Waited for (~15-20 ms, its heap freed) before the last files are written: left to end while this thread
-  // wrote them, a later fs/promises call of the process never returned (tests/incremental-differential.test.ts
-  // hung at its clean-up after in-process builds with a second thread).
-  await second?.close();
+  // The second thread has nothing left to do: it ends (~15-20 ms, its heap freed) while this one writes the
+  // last files; build() waits for it.
+  void second?.close();
   const files = drop ? [] : [...rendered.files, ...syndication, ...site.files];
   run.mark("render feeds and sitemaps");
   if (!writer) return run.done(index, files);
