@@ -2,6 +2,7 @@ import { hash } from "node:crypto";
 import { lstatSync, readlinkSync, statSync } from "node:fs";
 import path from "node:path";
 import { scanFiles, type WalkSeen } from "./scan.js";
+import { joinUnder } from "../config/display-path.js";
 
 /**
  * A digest of the name, size and modification time of every file a build reads (everything under content/
@@ -74,8 +75,7 @@ const BREATHE_EVERY = 2000;
 async function walkInputs(contentDir: string, templatesDir: string, head: string, goOn?: () => boolean, listed?: (files: readonly string[]) => void): Promise<Walk> {
   const walk: Walk = { head, dirs: `${contentDir}\0${templatesDir}`, files: [], at: new Map(), stats: new Map(), folders: new Set(), walkOnly: false };
   for (const [label, dir] of [["content", contentDir], ["templates", templatesDir]] as const) {
-    // path.join(dir, rel), without normalizing each of thousands of paths again: `rel` is normal already.
-    const prefix = path.join(dir, "_").slice(0, -1);
+    const join = joinUnder(dir);
     const seen: WalkSeen = { folders: [], linked: false };
     const outside: string[] = [];
     const files = await scanFiles(dir, "", outside, seen);
@@ -85,7 +85,7 @@ async function walkInputs(contentDir: string, templatesDir: string, head: string
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (!goOn()) throw new WalkGivenUp();
       }
-      const abs = path.sep === "/" ? prefix + rel : path.join(dir, rel);
+      const abs = join(rel);
       const info = statSync(abs, { throwIfNoEntry: false });
       if (info) walk.stats.set(abs, { size: info.size, mtimeMs: info.mtimeMs });
       // Where each file is, only for a walk that is kept (a build without a watcher, a no-op one above all, has no use for it).
