@@ -8,7 +8,8 @@ import { makeTimeFormatter } from "../src/render/dates.js";
 import { createMarkdown } from "../src/render/markdown.js";
 import { markdownSpeed } from "../src/render/markdown-speed.js";
 import { excerpt } from "../src/render/excerpt.js";
-import { utf8 } from "../src/render/render-pages.js";
+import { utf8, withBlock } from "../src/render/page-bytes.js";
+import { hashBytes } from "../src/write/manifest.js";
 import { spliceBlocks } from "../src/render/splice.js";
 import { makeArticle } from "./bench/generate.js";
 
@@ -39,6 +40,29 @@ describe("pages encoded through a scratch buffer", () => {
     // Compared after every text is encoded: a result that shared the scratch buffer would have changed since.
     texts.forEach((text, i) => expect(Buffer.from(made[i]!).equals(Buffer.from(text, "utf8"))).toBe(true));
     fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 300 }), (text) => Buffer.from(utf8(text)).equals(Buffer.from(text, "utf8"))), { seed: 7, numRuns: 2000 });
+  });
+});
+
+describe("pages encoded with Latest news in bytes encoded once", () => {
+  it("are the bytes of the page with the block in place, each mark replaced, whatever the text", () => {
+    const block = "<ol><li>Bakı — ə</li></ol>";
+    const shared = { mark: "\0latest-news:test\0", bytes: utf8(block) };
+    const pages = ["", "no mark", `${shared.mark}`, `<p>café</p>${shared.mark}<footer>📰</footer>`, `${shared.mark}x${shared.mark}`, `${"ə".repeat(70_000)}${shared.mark}${"x".repeat(200_000)}`];
+    const made = pages.map((html) => withBlock({ html }, shared));
+    pages.forEach((html, i) => {
+      const expected = Buffer.from(html.replaceAll(shared.mark, block), "utf8");
+      const page = made[i] as { bytes: Uint8Array; hash: string };
+      expect(Buffer.from(page.bytes).equals(expected)).toBe(true);
+      expect(page.hash).toBe(hashBytes(expected));
+      expect([page.bytes.byteOffset, page.bytes.buffer.byteLength]).toEqual([0, page.bytes.length]);
+    });
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: "binary", maxLength: 60 }), { maxLength: 4 }), (parts) => {
+        const page = withBlock({ html: parts.join(shared.mark) }, shared) as { bytes: Uint8Array };
+        return Buffer.from(page.bytes).equals(Buffer.from(parts.join(block), "utf8"));
+      }),
+      { seed: 7, numRuns: 1000 },
+    );
   });
 });
 

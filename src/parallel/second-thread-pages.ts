@@ -2,7 +2,8 @@ import { parentPort } from "node:worker_threads";
 import { withBodyFrom } from "../content/body-file.js";
 import type { Route } from "../model.js";
 import { compileTemplates } from "../render/eta.js";
-import { asPageBytes, pageRenderer, utf8, type PageRenderer } from "../render/render-pages.js";
+import { pageRenderer, type PageRenderer } from "../render/render-pages.js";
+import { utf8 } from "../render/page-bytes.js";
 import { makeSyndication, type SyndicationFile } from "../render/render-syndication.js";
 import { viewContext } from "../render/view-context.js";
 import { hashBytes, loadManifest } from "../write/manifest.js";
@@ -75,8 +76,9 @@ export async function answer(request: Exclude<Request, { parse: unknown } | { in
     const { renderer, routes, drop, ctx } = site!;
     // Pages go back encoded and hashed, their bytes moved rather than copied: the main thread only writes them.
     const results = request.routes.map((i) => {
+      if (!drop) return renderer.bytes(routes[i]!);
       const result = renderer.render(routes[i]!);
-      return drop && "html" in result ? DROPPED : asPageBytes(result);
+      return "html" in result ? DROPPED : result;
     });
     const moved = results.flatMap((r) => ("bytes" in r ? [r.bytes.buffer as ArrayBuffer] : []));
     // The feed bodies made with these pages go back with them (see feeds/feed-harvest.ts).

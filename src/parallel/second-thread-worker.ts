@@ -1,7 +1,7 @@
 import { parentPort } from "node:worker_threads";
 import type { TemplateSource } from "../config/load-templates.js";
 import { parseFile, type FileOutcome } from "../content/parse-file.js";
-import type { RenderResult } from "../render/render-pages.js";
+import type { RenderResult } from "../render/page-bytes.js";
 import type { SyndicationFile, SyndicationPlan } from "../render/render-syndication.js";
 import type { HarvestedBody } from "../render/feeds/feed-harvest.js";
 import type { Redirect } from "../routes/plan-redirects.js";

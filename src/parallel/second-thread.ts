@@ -3,7 +3,7 @@ import { Worker } from "node:worker_threads";
 import type { BuildOptions } from "../build.js";
 import { hasManifest, toolIdentity, type Manifest } from "../write/manifest.js";
 import type { FileOutcome } from "../content/parse-file.js";
-import type { RenderResult } from "../render/render-pages.js";
+import type { RenderResult } from "../render/page-bytes.js";
 import type { SyndicationFile, SyndicationPlan } from "../render/render-syndication.js";
 import type { Redirect } from "../routes/plan-redirects.js";
 import { compiledWorker, WORKER_LIMITS } from "../worker-entry.js";

@@ -7,7 +7,8 @@ import { readAlsoInputs, routeInputs, sharedInputs, sharedReadAlso, showsAny } f
 import { renderQueue, type ParallelOptions, type RenderedRoute } from "./parallel/render-queue.js";
 import { excerpt } from "./excerpt.js";
 import { LATEST_NEWS, printsBlockAsIs, printsReadAlsoAsItems, readAlsoBlock, splicer } from "./splice.js";
-import { hashBytes } from "../write/manifest.js";
+import { randomUUID } from "node:crypto";
+import { asPageBytes, utf8, withBlock, type PageResult, type RenderResult, type SharedBlock } from "./page-bytes.js";
 import { articleView, embedScriptFor, itemView, siteView, type ItemView, type SiteView, type ViewContext } from "./view-model.js";
 import { maxOf } from "./extremes.js";
 
@@ -265,38 +266,10 @@ export interface PageRenderer {
   /** What every page shows alike, made once: the site view and the Latest news block. */
   shared: { site: SiteView; latestNews: string };
   render(route: Route): PageResult;
+  /** A page as the bytes to write, hashed (Latest news, when printed as it is, encoded once: see SharedBlock). */
+  bytes(route: Route): RenderResult;
   /** A category's shared Read also (see sharedReadAlso): each story through the item partial; undefined if one fails. */
   readAlso(category: string): string | undefined;
-}
-
-export type PageResult = { html: string } | { diagnostic: Diagnostic };
-
-/** A page as HTML; or as UTF-8 bytes with their hash (from the second thread, handed over without a copy). */
-export type RenderResult = PageResult | { bytes: Uint8Array; hash: string };
-
-/**
- * A rendered page as the bytes to write, hashed for the manifest. Each page gets a buffer of its own (a small
- * Buffer.from shares a pool), which the second thread can hand over.
- */
-export function asPageBytes(result: PageResult): RenderResult {
-  if (!("html" in result)) return result;
-  const bytes = utf8(result.html);
-  return { bytes, hash: hashBytes(bytes) };
-}
-
-const encoder = new TextEncoder();
-let scratch = new Uint8Array(1 << 17);
-
-/**
- * `text` as UTF-8 in a buffer of its own. TextEncoder's encode() costs several times its encodeInto() on Node 20
- * (a flat 22 KB page: 10.7 µs against 1.5 µs); encoded into a scratch buffer and copied out, a page with
- * letters beyond Latin-1 (ə, —) is made in ~18 µs instead of ~29 µs.
- */
-export function utf8(text: string): Uint8Array {
-  // UTF-8 takes at most 3 bytes for each UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
-  if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3);
-  const { written } = encoder.encodeInto(text, scratch);
-  return scratch.slice(0, written);
 }
 
 /** Renders routes one at a time (a build renders them all; the dev server, those a browser asks for). */
@@ -311,12 +284,20 @@ export function pageRenderer(ctx: ViewContext, templates: Templates): PageRender
   const latest = templates.render("@partials/latest-news", { site, items: ctx.index.latest.map(item) }, "Latest news");
   if ("diagnostic" in latest) return latest;
   const latestNews = latest.html;
+  const page = (route: Route, latestNews: string) => {
+    const own = pageData(route, ctx, item, site);
+    const data = { site, latestNews, ...own, meta: headView(route, own.page, ctx) };
+    return templates.render(TEMPLATE[route.kind], data, route.url);
+  };
+  let block: SharedBlock | undefined;
+  const asIs = printsBlockAsIs(templates.sources);
   return {
     shared: { site, latestNews },
-    render(route) {
-      const own = pageData(route, ctx, item, site);
-      const data = { site, latestNews, ...own, meta: headView(route, own.page, ctx) };
-      return templates.render(TEMPLATE[route.kind], data, route.url);
+    render: (route) => page(route, latestNews),
+    bytes(route) {
+      if (!asIs) return asPageBytes(page(route, latestNews));
+      block ??= { mark: `\0latest-news:${randomUUID()}\0`, bytes: utf8(latestNews) };
+      return withBlock(page(route, block.mark), block);
     },
     readAlso(category) {
       let html = "";

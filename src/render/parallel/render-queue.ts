@@ -1,7 +1,8 @@
 import { availableParallelism } from "node:os";
 import type { Route } from "../../model.js";
 import type { Templates } from "../eta.js";
-import { asPageBytes, type PageRenderer, type RenderResult } from "../render-pages.js";
+import type { PageRenderer } from "../render-pages.js";
+import type { RenderResult } from "../page-bytes.js";
 import type { ViewContext } from "../view-model.js";
 import { openSecondThread, type RenderThread, type SecondThread } from "../../parallel/second-thread.js";
 import { renderBytes } from "../../write/site-snapshot.js";
@@ -103,8 +104,8 @@ export function renderQueue(
   const renderHere = (chunk: Chunk) => {
     chunk.sent = true;
     chunk.results = chunk.routes.map((i) => {
-      const result = renderer.render(routes[i]!);
-      return asBytes ? asPageBytes(result) : result;
+      const route = routes[i]!;
+      return asBytes ? renderer.bytes(route) : renderer.render(route);
     });
     chunk.routes.forEach(done);
   };
