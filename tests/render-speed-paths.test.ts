@@ -9,6 +9,7 @@ import { createMarkdown } from "../src/render/markdown.js";
 import { markdownSpeed } from "../src/render/markdown-speed.js";
 import { excerpt } from "../src/render/excerpt.js";
 import { utf8, withBlock } from "../src/render/page-bytes.js";
+import { compileTemplates, type Templates } from "../src/render/eta.js";
 import { hashBytes } from "../src/write/manifest.js";
 import { spliceBlocks } from "../src/render/splice.js";
 import { makeArticle } from "./bench/generate.js";
@@ -63,6 +64,34 @@ describe("pages encoded with Latest news in bytes encoded once", () => {
       }),
       { seed: 7, numRuns: 1000 },
     );
+  });
+});
+
+describe("an item partial that shows only its story, rendered once per story", () => {
+  const compile = (item: string) =>
+    compileTemplates([
+      { name: "@partials/item", file: "item.eta", text: item },
+      { name: "@list", file: "list.eta", text: '<% for (const item of it.items) { %><%~ include("@partials/item", { item, showCategory: it.show }) %><% } %>' },
+    ]).templates!;
+  const render = (templates: Templates, items: object[], show: unknown) => (templates.render("@list", { items, show }, "/") as { html: string }).html;
+
+  it("gives what rendering it each time gives, for each story and each showCategory", () => {
+    const templates = compile('<li><%= it.item.title %><% if (it.showCategory) { %> (<%= it.item.category %>)<% } %></li>');
+    const a = { title: "A & B", category: "Sport" };
+    const b = { title: "C", category: "World" };
+    expect(render(templates, [a, b, a], true)).toBe("<li>A &amp; B (Sport)</li><li>C (World)</li><li>A &amp; B (Sport)</li>");
+    expect(render(templates, [a, b], false)).toBe("<li>A &amp; B</li><li>C</li>");
+    expect(render(templates, [b, a], "yes")).toBe("<li>C (World)</li><li>A &amp; B (Sport)</li>");
+  });
+
+  it("is rendered each time when it may show anything else", () => {
+    // Reads the whole data given (arguments): its output may differ for the same story.
+    const list = compileTemplates([
+      { name: "@partials/item", file: "item.eta", text: "<li><%= it.item.title %> <%= arguments[0].n %></li>" },
+      { name: "@list", file: "list.eta", text: '<% it.items.forEach((item, n) => { %><%~ include("@partials/item", { item, n }) %><% }) %>' },
+    ]).templates!;
+    const a = { title: "A" };
+    expect((list.render("@list", { items: [a, a] }, "/") as { html: string }).html).toBe("<li>A 0</li><li>A 1</li>");
   });
 });
 

@@ -1,5 +1,6 @@
 import type { SpliceJob } from "../parallel/second-thread-worker.js";
 import type { TemplateSource } from "../config/load-templates.js";
+import { showsOnlyItsItem } from "./eta.js";
 import type { Route } from "../model.js";
 import { previousBytes } from "../write/previous-page.js";
 import type { PageRenderer, PageSink } from "./render-pages.js";
@@ -165,6 +166,6 @@ const READ_ALSO_LOOP = /<%\s*for\s*\(\s*const\s+item\s+of\s+it\.readAlso\s*\)\s*
  */
 export function printsReadAlsoAsItems(sources: readonly TemplateSource[]): boolean {
   const item = sources.find((s) => s.name === "@partials/item");
-  if (!item || /\barguments\b|\binclude\b|\blayout\b|\bit\b(?!\.(?:item|showCategory)\b)/.test(item.text)) return false;
+  if (!item || !showsOnlyItsItem(item.text)) return false;
   return sources.every((s) => !s.text.replace(READ_ALSO_LOOP, "").replace(/\bit\.readAlso\.length\s*>\s*0\b/g, "").includes("readAlso"));
 }
