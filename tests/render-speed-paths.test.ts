@@ -171,3 +171,18 @@ describe("markdown-it's text and normalize rules, replaced for speed", () => {
     }
   });
 });
+
+describe("markdown-it's normalizeLink, short-cut for plain URLs", () => {
+  it("gives markdown-it's own URL for every URL, plain or not", () => {
+    const plain = new MarkdownIt();
+    const fast = new MarkdownIt().use(markdownSpeed);
+    const pieces = ["https://", "http://", "HTTPS://", "ftp://", "mailto:", "//", "/", "a", "Z", "0", "9", ".", "..", "-", "_", "~", "%", "%20", "%zz",
+      " ", ":", "@", "?", "#", "=", "&", "é", "ə", "xn--", "Example.COM", "example.com", "[", "'", "(", "\\", "\u00a0", "🙂", "news", "www."];
+    const url = fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((parts) => parts.join(""));
+    for (const text of ["/news/", "https://example.com", "https://example.com/", "https://a-b.c0.az/x/y.html", "http://x", "//example.com/x", "news/a_b~c.html", ""]) {
+      expect(fast.normalizeLink(text), text).toBe(plain.normalizeLink(text));
+    }
+    fc.assert(fc.property(url, (text) => fast.normalizeLink(text) === plain.normalizeLink(text)), { numRuns: 20000, seed: 20261207 });
+    expect(fast.render("[a](/news/) [b](https://Example.com/é) [c](//x.y/z)")).toBe(plain.render("[a](/news/) [b](https://Example.com/é) [c](//x.y/z)"));
+  });
+});
