@@ -54,19 +54,20 @@ function articleKey(a: Article, now: number, listed: boolean): string {
 }
 
 /**
- * The digest of one page's inputs: `shared`, its route, and the articles it shows; for a page whose Read also
- * `readAlsoOf` names a category of, that category's shared Read also instead of the stories in it.
+ * The digest of one page's inputs: `shared`, its route, and the articles it shows; for an article page whose
+ * Read also `readAlsoOf` names a category of, that category's shared Read also instead of the stories in it.
  */
 export function routeInputs(shared: string, route: Route, index: SiteIndex, readAlsoOf: (route: Route) => string | undefined = () => undefined): string {
-  const { own, lists, page } = shownBy(route, index);
   // A pager's links follow from the page's number and the number of pages (and the URLs, in `shared`): its
   // list of every page's URL is not digested, which on a 100,000-article site made the digests quadratic.
   const paging = "pagination" in route ? `${route.pagination.number}/${route.pagination.total}` : "";
   const head = `${shared}\u0002${route.kind}\u0002${route.url}\u0002${paging}${route.kind === "tag" ? route.tag.name : ""}\u0002`;
+  // Read also named by its category: the article's own list of it is not made (most article pages).
+  const category = readAlsoOf(route);
+  if (category !== undefined && route.kind === "article") return digest(`${head}${articleKeys([route.article], index.now)}\u0003read also of ${category}`);
+  const { own, lists, page } = shownBy(route, index);
   if (page) return digest(head + `${page.file}\u0000${page.source}`);
   const mine = own ? articleKeys([own], index.now) : "";
-  const category = readAlsoOf(route);
-  if (category !== undefined) return digest(`${head}${mine}\u0003read also of ${category}`);
   return digest(head + mine + lists.map((list) => `\u0003${listedKeys(list, index.now)}`).join(""));
 }
 
