@@ -11,6 +11,7 @@ import { excerpt } from "../src/render/excerpt.js";
 import { utf8, withBlock } from "../src/render/page-bytes.js";
 import { compileTemplates, type Templates } from "../src/render/eta.js";
 import { hashBytes } from "../src/write/manifest.js";
+import { closest } from "../src/errors/suggest.js";
 import { spliceBlocks } from "../src/render/splice.js";
 import { makeArticle } from "./bench/generate.js";
 
@@ -184,5 +185,32 @@ describe("markdown-it's normalizeLink, short-cut for plain URLs", () => {
     }
     fc.assert(fc.property(url, (text) => fast.normalizeLink(text) === plain.normalizeLink(text)), { numRuns: 20000, seed: 20261207 });
     expect(fast.render("[a](/news/) [b](https://Example.com/é) [c](//x.y/z)")).toBe(plain.render("[a](/news/) [b](https://Example.com/é) [c](//x.y/z)"));
+  });
+});
+
+describe("did-you-mean suggestions, made without a table of arrays per candidate", () => {
+  // The plain way: every candidate's full table, the closest within the limit.
+  function plainClosest(word: string, candidates: readonly string[]): string | undefined {
+    const distance = (a: string, b: string) => {
+      const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+      for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+          let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+          d[i]![j] = best;
+        }
+      }
+      return d[a.length]![b.length]!;
+    };
+    const scored = candidates.map((c) => [c, distance(word.toLowerCase(), c.toLowerCase())] as const);
+    const best = scored.reduce<readonly [string, number] | undefined>((b, s) => (b === undefined || s[1] < b[1] ? s : b), undefined);
+    return best && best[1] <= Math.max(1, Math.min(2, Math.floor(word.length / 3))) ? best[0] : undefined;
+  }
+
+  it("suggests what comparing with every candidate in full suggests", () => {
+    const keys = ["title", "subtitle", "category", "author", "date", "updated", "tags", "image", "imageAlt", "imageCaption", "imageCredit", "video", "slug", "draft", "aliases"];
+    for (const word of ["titel", "Title", "categroy", "autor", "tag", "imagealt", "layout", "", "x", "dates", "subtitel", "imageCaptoin"]) expect(closest(word, keys), word).toBe(plainClosest(word, keys));
+    const word = fc.string({ unit: fc.constantFrom("a", "b", "t", "i", "e", "l", "A"), maxLength: 8 });
+    fc.assert(fc.property(word, fc.array(word, { maxLength: 6 }), (w, candidates) => closest(w, candidates) === plainClosest(w, candidates)), { seed: 7, numRuns: 3000 });
   });
 });

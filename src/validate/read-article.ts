@@ -16,7 +16,7 @@ export const PAGE_KEYS = ["title", "subtitle", "slug", "draft"] as const;
 export function readArticle(doc: RawDocument, config: SiteConfig, media: ReadonlySet<string>, diagnostics: Diagnostic[]): Article | undefined {
   const f = reader(doc, diagnostics);
   if (!f) return undefined;
-  const before = diagnostics.filter((d) => d.severity === "error").length;
+  const before = diagnostics.length;
   f.warnUnknownKeys(ARTICLE_KEYS);
   const title = f.string("title", { required: true, hint: "Every article needs a headline: title: ..." });
   const subtitle = f.string("subtitle");
@@ -70,8 +70,7 @@ export function readArticle(doc: RawDocument, config: SiteConfig, media: Readonl
   if (doc.blankBody) {
     diagnostics.push(warning("empty-body", doc.file, { line: doc.bodyLine, column: 1 }, "the article has no body", { hint: "Write the story below the closing ---." }));
   }
-  const after = diagnostics.filter((d) => d.severity === "error").length;
-  if (after > before || title === undefined || category === undefined || date === undefined || slug === undefined) return undefined;
+  if (errorSince(diagnostics, before) || title === undefined || category === undefined || date === undefined || slug === undefined) return undefined;
   return withBody(doc, {
     file: doc.file,
     slug,
@@ -141,14 +140,13 @@ function readAliases(f: FieldReader): Alias[] {
 export function readPage(doc: RawDocument, diagnostics: Diagnostic[]): Page | undefined {
   const f = reader(doc, diagnostics);
   if (!f) return undefined;
-  const before = diagnostics.filter((d) => d.severity === "error").length;
+  const before = diagnostics.length;
   f.warnUnknownKeys(PAGE_KEYS);
   const title = f.string("title", { required: true, hint: "Every page needs a title: title: ..." });
   const subtitle = f.string("subtitle");
   const slug = readSlug(f, doc);
   const draft = f.boolean("draft", false);
-  const after = diagnostics.filter((d) => d.severity === "error").length;
-  if (after > before || title === undefined || slug === undefined || draft) return undefined;
+  if (errorSince(diagnostics, before) || title === undefined || slug === undefined || draft) return undefined;
   return withBody(doc, { file: doc.file, slug, title, ...(subtitle !== undefined && { subtitle }) });
 }
 
@@ -166,6 +164,15 @@ function withBody<T extends object>(doc: RawDocument, fields: T): T & Pick<RawDo
   // The descriptor itself: a plain value, or the cached document's reader (which does not keep `doc` alive).
   Object.defineProperty(made, "body", Object.getOwnPropertyDescriptor(doc, "body")!);
   return made as T & Pick<RawDocument, "body" | "bodyLine" | "source" | "head" | "bodyFile" | "bodyHasImages">;
+}
+
+/**
+ * Whether a diagnostic from `start` on (this document's) is an error: not a count of every error of the run
+ * before and after, which made reading quadratic in a site whose every story has a warning.
+ */
+function errorSince(diagnostics: readonly Diagnostic[], start: number): boolean {
+  for (let i = start; i < diagnostics.length; i++) if (diagnostics[i]!.severity === "error") return true;
+  return false;
 }
 
 function reader(doc: RawDocument, diagnostics: Diagnostic[]): FieldReader | undefined {
