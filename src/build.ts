@@ -21,7 +21,7 @@ import { planRedirects, type Redirect } from "./routes/plan-redirects.js";
 import { planRoutes } from "./routes/plan-routes.js";
 import { makeUrls } from "./routes/urls.js";
 import { buildSiteIndex } from "./site/build-site-index.js";
-import { validateContent, type ArticleMemo } from "./validate/validate-content.js";
+import { readAhead, validateContent, type ArticleMemo } from "./validate/validate-content.js";
 import { secondThreadFor, WORKER_THRESHOLD, type SecondThread } from "./parallel/second-thread.js";
 import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
 import { outputFolderProblem, outputPathProblem, throughLink } from "./write/output-folder.js";
@@ -308,9 +308,11 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
   const cacheDir = contentCacheDir(options.contentDir, options.cacheDir);
   // A dry run (`check`) reads the cache but leaves it as it was.
   const parsed = memory?.parseCache ?? openParseCache(cacheDir, options.contentDir, { fresh: options.noCache === true });
+  // Without a memo of their own (the dev server's), articles are read as they are parsed (see readAhead).
+  const ahead = memory ? undefined : readAhead();
   const [loaded, content, theme] = await Promise.all([
-    loadConfig(options.contentDir, { ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }) }),
-    loadContent(options.contentDir, parsed, { ...(options.checked?.stats && { stats: options.checked.stats }), ...(second && { second }) }),
+    loadConfig(options.contentDir, { ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }) }).then((made) => (ahead?.settings(made.config), made)),
+    loadContent(options.contentDir, parsed, { ...(options.checked?.stats && { stats: options.checked.stats }), ...(second && { second }), ...(ahead && { parsedArticle: ahead.parsed }) }),
     loadTemplates(options.templatesDir),
   ]);
   run.push(...loaded.diagnostics, ...content.diagnostics);
@@ -333,7 +335,8 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
   const cold = options.noCache === true || options.dryRun === true || !hasManifest(options.outDir);
   const times = cold ? second?.times(timeSettingsOf(config), storyTimes(content.articles)) : undefined;
 
-  const valid = validateContent(content, config, { drafts: options.drafts ?? false, ...(memory && { memo: memory.articles }) });
+  const memo = memory?.articles ?? ahead?.memo;
+  const valid = validateContent(content, config, { drafts: options.drafts ?? false, ...(memo && { memo }) });
   const media = content.media.map((file) => ({ path: `media/${file}`, copyFrom: path.join(options.contentDir, "media", file) }));
   // The parsed documents are not needed any more: a big build's memory is what it keeps.
   content.articles.length = 0;

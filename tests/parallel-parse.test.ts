@@ -8,6 +8,8 @@ import { loadContent } from "../src/content/load-content.js";
 import { openParseCache } from "../src/content/parse-cache.js";
 import { inputStamp } from "../src/content/input-stamp.js";
 import { openSecondThread } from "../src/parallel/second-thread.js";
+import { loadConfig } from "../src/config/load-config.js";
+import { readAhead, validateContent } from "../src/validate/validate-content.js";
 import { FIXTURE_NOW, TEMPLATES, fixture, listFiles } from "./helpers.js";
 import { BENCH_NOW, generateNewsroom } from "./bench/generate.js";
 import { cli } from "./cli-spawn.js";
@@ -41,6 +43,44 @@ describe("parsing on two threads", () => {
       ["not-utf8", "zz-latin1.md"],
     ]);
     expect(alone.articles.length).toBeGreaterThan(20);
+  });
+});
+
+describe("articles told as they are parsed", () => {
+  // A build reads (validates) each article as soon as it is parsed (readAhead in src/validate/validate-content.ts).
+  it("are each article once, never a page, the documents loading returns, with the media files, on one thread or two", async () => {
+    for (const parallelFrom of [Infinity, 0]) {
+      const told: [object, readonly string[]][] = [];
+      const loaded = await loadContent(root, undefined, { parallelFrom, parsedArticle: (doc, media) => told.push([doc, media]) });
+      expect(new Set(told.map(([doc]) => doc))).toEqual(new Set(loaded.articles));
+      expect(told.length).toBe(loaded.articles.length);
+      for (const [, media] of told) expect(media).toEqual(loaded.media);
+    }
+  });
+
+  it("are read to the same articles and problems, in file order, as reading them all after loading", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "broadsheet-read-ahead-"));
+    try {
+      await cp(root, dir, { recursive: true });
+      await writeFile(path.join(dir, "articles/aa-unknown.md"), "---\ntitle: First\ncategory: wrold\ndate: 2024-07-05 17:38\nlayout: wide\n---\nBody.\n");
+      await writeFile(path.join(dir, "articles/zz-late.md"), "---\ntitle: Last\ncategory: world\ndate: 2024-13-05 17:38\n---\nBody.\n");
+      const config = (await loadConfig(dir)).config!;
+      const plainRead = validateContent(await loadContent(dir, undefined, { parallelFrom: Infinity }), config);
+      const ahead = readAhead();
+      ahead.settings(config);
+      const content = await loadContent(dir, undefined, { parallelFrom: 0, parsedArticle: ahead.parsed });
+      expect(ahead.memo.size).toBe(content.articles.length);
+      const early = validateContent(content, config, { memo: ahead.memo });
+      expect(early.diagnostics).toEqual(plainRead.diagnostics);
+      expect(early.articles.map((a) => [a.file, a.slug, a.date])).toEqual(plainRead.articles.map((a) => [a.file, a.slug, a.date]));
+      expect(early.diagnostics.map((d) => [d.code, path.basename(d.file)])).toEqual([
+        ["unknown-field", "aa-unknown.md"],
+        ["unknown-category", "aa-unknown.md"],
+        ["invalid-date", "zz-late.md"],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

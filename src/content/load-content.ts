@@ -27,6 +27,12 @@ export interface LoadOptions {
   stats?: FileStats;
   /** The build's second thread; without one, one is opened when there are enough files to parse. */
   second?: SecondThread;
+  /**
+   * Told of each article as soon as it is parsed, with the files under content/media: a build reads (validates)
+   * it then, between the chunks this thread parses, instead of all of them once every file is parsed (see
+   * earlyReader).
+   */
+  parsedArticle?: (doc: RawDocument, media: readonly string[]) => void;
 }
 
 export async function loadContent(contentDir: string, cache?: ParseCache, options: LoadOptions = {}): Promise<ContentSources> {
@@ -62,7 +68,9 @@ export async function loadContent(contentDir: string, cache?: ParseCache, option
   };
   const articleJobs = read("articles", articleFiles);
   const pageJobs = read("pages", pageFiles);
-  const docs = await readDocuments(jobs, cache, diagnostics, options);
+  const { parsedArticle } = options;
+  const made = parsedArticle && ((job: Job, doc: RawDocument) => job.rel.startsWith("articles/") && parsedArticle(doc, media));
+  const docs = await readDocuments(jobs, cache, diagnostics, options, made);
   const articles = articleJobs.map((job) => job && docs.get(job));
   const pages = pageJobs.map((job) => job && docs.get(job));
   return {
@@ -103,8 +111,19 @@ const PARSE_IN_PARALLEL = 1000;
  * parsed, half of them in a worker thread when there are many. Files are read synchronously: for thousands of
  * small files in the page cache this is several times faster than fs/promises, and never hits EMFILE.
  */
-async function readDocuments(jobs: Job[], cache: ParseCache | undefined, diagnostics: Diagnostic[], { parallelFrom = PARSE_IN_PARALLEL, stats, second }: LoadOptions): Promise<Map<Job, RawDocument>> {
+async function readDocuments(
+  jobs: Job[],
+  cache: ParseCache | undefined,
+  diagnostics: Diagnostic[],
+  { parallelFrom = PARSE_IN_PARALLEL, stats, second }: LoadOptions,
+  made?: (job: Job, doc: RawDocument) => void,
+): Promise<Map<Job, RawDocument>> {
   const docs = new Map<Job, RawDocument>();
+  const add = (job: Job, parsed: ParsedFile) => {
+    const doc = documentOf(job, parsed);
+    docs.set(job, doc);
+    made?.(job, doc);
+  };
   const toParse: Job[] = [];
   for (const job of jobs) {
     // The build stamp has just taken every file's size and time.
@@ -115,20 +134,26 @@ async function readDocuments(jobs: Job[], cache: ParseCache | undefined, diagnos
       cached = cache.bySource(job.rel, digestBytes(readFileSync(job.abs)));
       if (cached) cache.remember(job.rel, info.size, info.mtimeMs, cached);
     }
-    if (cached) docs.set(job, documentOf(job, cached));
+    if (cached) add(job, cached);
     else toParse.push(job);
   }
-  const outcomes = toParse.length >= Math.max(parallelFrom, 2) ? await parseShared(toParse, second) : toParse.map(parse);
+  // Each file's document is made as soon as it is parsed, in either thread; its problems are told in file order.
+  const parsed = (i: number, outcome: FileOutcome) => {
+    if (!("diagnostics" in outcome)) add(toParse[i]!, outcome.parsed);
+  };
+  const outcomes = toParse.length >= Math.max(parallelFrom, 2) ? await parseShared(toParse, second, parsed) : toParse.map((job, i) => told(parse(job), i, parsed));
   outcomes.forEach((outcome, i) => {
     const job = toParse[i]!;
-    if ("diagnostics" in outcome) {
-      diagnostics.push(...outcome.diagnostics);
-      return;
-    }
-    cache?.remember(job.rel, outcome.size, outcome.mtimeMs, outcome.parsed);
-    docs.set(job, documentOf(job, outcome.parsed));
+    if ("diagnostics" in outcome) diagnostics.push(...outcome.diagnostics);
+    else cache?.remember(job.rel, outcome.size, outcome.mtimeMs, outcome.parsed);
   });
   return docs;
+}
+
+/** Tells `parsed` of the outcome of file `i`, and returns it. */
+function told(outcome: FileOutcome, i: number, parsed: (i: number, outcome: FileOutcome) => void): FileOutcome {
+  parsed(i, outcome);
+  return outcome;
 }
 
 const parse = (job: Job): FileOutcome => parseFile(job.abs, job.file);
@@ -137,19 +162,24 @@ const parse = (job: Job): FileOutcome => parseFile(job.abs, job.file);
 const SHARE = 100;
 
 /** `jobs` parsed by this thread and the second thread (see fromBothEnds), each file once. */
-async function parseShared(jobs: Job[], second?: SecondThread): Promise<FileOutcome[]> {
+async function parseShared(jobs: Job[], second: SecondThread | undefined, parsed: (i: number, outcome: FileOutcome) => void): Promise<FileOutcome[]> {
   // Files the thread was handed before loading began (see SecondThread.parseAhead) are not shared again.
   const ahead = second ? jobs.map((job) => second.parsedAhead(job.abs)) : [];
-  if (!ahead.some((outcome) => outcome !== undefined)) return fromBothEnds(jobs, second);
-  const shared = await fromBothEnds(jobs.filter((_, i) => ahead[i] === undefined), second);
+  if (!ahead.some((outcome) => outcome !== undefined)) return fromBothEnds(jobs, second, parsed);
   const outcomes = new Array<FileOutcome>(jobs.length);
   const waits: Promise<unknown>[] = [];
-  let next = 0;
+  const rest: number[] = [];
   jobs.forEach((job, i) => {
     const early = ahead[i];
-    if (early) waits.push(early.then((outcome) => (outcomes[i] = outcome ?? parse(job))));
-    else outcomes[i] = shared[next++]!;
+    if (early) waits.push(early.then((outcome) => (outcomes[i] = told(outcome ?? parse(job), i, parsed))));
+    else rest.push(i);
   });
+  const shared = await fromBothEnds(
+    rest.map((i) => jobs[i]!),
+    second,
+    (k, outcome) => parsed(rest[k]!, outcome),
+  );
+  rest.forEach((i, k) => (outcomes[i] = shared[k]!));
   await Promise.all(waits);
   return outcomes;
 }
@@ -159,7 +189,7 @@ async function parseShared(jobs: Job[], second?: SecondThread): Promise<FileOutc
  * from the last, a chunk at a time, until they meet: however soon the second thread is up, neither waits for
  * the other. What the second thread fails to parse is parsed here.
  */
-async function fromBothEnds(jobs: Job[], second?: SecondThread): Promise<FileOutcome[]> {
+async function fromBothEnds(jobs: Job[], second: SecondThread | undefined, parsed: (i: number, outcome: FileOutcome) => void): Promise<FileOutcome[]> {
   const thread = second ?? openSecondThread();
   const share = Math.max(1, Math.min(SHARE, Math.ceil(jobs.length / 8)));
   const outcomes: (FileOutcome | undefined)[] = new Array(jobs.length);
@@ -178,7 +208,7 @@ async function fromBothEnds(jobs: Job[], second?: SecondThread): Promise<FileOut
     away.push(
       thread.parse(chunk.map((job) => [job.abs, job.file])).then((done) => {
         inFlight--;
-        chunk.forEach((job, i) => (outcomes[from + i] = done?.[i] ?? parse(job)));
+        chunk.forEach((job, i) => (outcomes[from + i] = told(done?.[i] ?? parse(job), from + i, parsed)));
       }),
     );
   };
@@ -188,7 +218,7 @@ async function fromBothEnds(jobs: Job[], second?: SecondThread): Promise<FileOut
       // chunk of its own (~25 ms); with two, the second thread waited for them 13-51 ms of a cold build's parsing.
       while (inFlight < 3 && back - front > size()) send();
       const end = Math.min(back, front + size());
-      for (; front < end; front++) outcomes[front] = parse(jobs[front]!);
+      for (; front < end; front++) outcomes[front] = told(parse(jobs[front]!), front, parsed);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await Promise.all(away);

@@ -48,6 +48,39 @@ export function validateContent(
   return { articles, pages, draftSlugs, diagnostics };
 }
 
+/** Articles read (validated) while loading goes on, for validateContent to take from `memo`. */
+export interface ReadAhead {
+  memo: ArticleMemo;
+  /** Each article as soon as it is parsed, with the files under content/media (LoadOptions.parsedArticle). */
+  parsed(doc: RawDocument, media: readonly string[]): void;
+  /** The settings, once loaded (undefined when they are broken): the articles parsed before are read then. */
+  settings(config: SiteConfig | undefined): void;
+}
+
+/**
+ * Reads each article as it is parsed, with the settings and media files validateContent will be given: between
+ * the chunks this thread parses, while the second thread parses on, instead of all of them once every file is
+ * parsed (~70 ms with one thread at work, at 4,000 articles). validateContent then takes each from the memo.
+ */
+export function readAhead(): ReadAhead {
+  const memo: ArticleMemo = new Map();
+  let config: SiteConfig | undefined;
+  let read: ((doc: RawDocument) => unknown) | undefined;
+  const waiting: [RawDocument, readonly string[]][] = [];
+  const parsed = (doc: RawDocument, media: readonly string[]) => {
+    if (!config) waiting.push([doc, media]);
+    else (read ??= articleReader(config, new Set(media), [], memo).read)(doc);
+  };
+  return {
+    memo,
+    parsed,
+    settings(loaded) {
+      config = loaded;
+      if (config) for (const [doc, media] of waiting.splice(0)) parsed(doc, media);
+    },
+  };
+}
+
 function articleReader(config: SiteConfig, media: Set<string>, diagnostics: Diagnostic[], memo?: ArticleMemo) {
   if (!memo) return { read: (doc: RawDocument) => readArticle(doc, config, media, diagnostics), forgetOthers: () => {} };
   // An article is what its file's bytes, the settings and the media files make it.
