@@ -30,7 +30,7 @@ export interface LoadOptions {
   /**
    * Told of each article as soon as it is parsed, with the files under content/media: a build reads (validates)
    * it then, between the chunks this thread parses, instead of all of them once every file is parsed (see
-   * earlyReader).
+   * readAhead in validate/validate-content.ts).
    */
   parsedArticle?: (doc: RawDocument, media: readonly string[]) => void;
 }
