@@ -3,7 +3,7 @@ import { withBodyFrom } from "../content/body-file.js";
 import type { Route } from "../model.js";
 import { compileTemplates } from "../render/eta.js";
 import { pageRenderer, type PageRenderer } from "../render/render-pages.js";
-import { utf8 } from "../render/page-bytes.js";
+import { pageBuffers, utf8 } from "../render/page-bytes.js";
 import { makeSyndication, type SyndicationFile } from "../render/render-syndication.js";
 import { viewContext } from "../render/view-context.js";
 import { hashBytes, loadManifest } from "../write/manifest.js";
@@ -74,6 +74,7 @@ export async function answer(request: Exclude<Request, { parse: unknown } | { in
     port.postMessage({ id: request.id, spliced } satisfies Reply, moved);
   } else if ("routes" in request) {
     const { renderer, routes, drop, ctx } = site!;
+    for (const buffer of request.spare ?? []) pageBuffers.put(buffer);
     // Pages go back encoded and hashed, their bytes moved rather than copied: the main thread only writes them.
     const results = request.routes.map((i) => {
       if (!drop) return renderer.bytes(routes[i]!);

@@ -29,7 +29,7 @@ export type Request =
   | { id: number; parse: [string, string][] }
   | { id: number; manifest: string; tool: string }
   | { id: number; init: WorkerInit }
-  | { id: number; routes: number[] }
+  | { id: number; routes: number[]; spare?: ArrayBuffer[] }
   | { id: number; syndication: SyndicationPlan; redirects: Redirect[]; bodies?: HarvestedBody[]; bytes?: boolean }
   | { id: number; splice: SpliceJob }
   | { id: number; times: TimeSettings; texts: string[] };

@@ -61,8 +61,11 @@ export interface RenderThread {
   readonly inFlight: number;
   /** True once the thread has rebuilt the site's context and can take jobs, until it fails or is closed. */
   readonly ready: boolean;
-  /** `done` gets the job's results and the feed bodies made with them, or undefined when the thread failed before answering it. */
-  send(routes: number[], done: (results: RenderResult[] | undefined, feeds?: HarvestedBody[]) => void): void;
+  /**
+   * `done` gets the job's results and the feed bodies made with them, or undefined when the thread failed before
+   * answering it. `spare`: free page buffers for the thread's pages (see PageBuffers), moved there.
+   */
+  send(routes: number[], spare: ArrayBuffer[], done: (results: RenderResult[] | undefined, feeds?: HarvestedBody[]) => void): void;
   /** Resolves when the thread is ready for jobs, or has failed. */
   started: Promise<void>;
   /** Resolves when the thread next answers (or fails). */
@@ -130,10 +133,10 @@ export function openSecondThread(): SecondThread {
   worker.on("error", fail);
   worker.on("exit", fail);
   let closed: Promise<unknown> | undefined;
-  const request = (message: Request, done: (reply: Reply | undefined) => void) => {
+  const request = (message: Request, done: (reply: Reply | undefined) => void, moved: ArrayBuffer[] = []) => {
     if (!alive) return done(undefined);
     pending.set(message.id, done);
-    worker.postMessage(message);
+    worker.postMessage(message, moved);
   };
 
   const parse = (files: [string, string][]) =>
@@ -179,8 +182,8 @@ export function openSecondThread(): SecondThread {
         get ready() {
           return alive && rendering && !syndicating;
         },
-        send: (routes, done) =>
-          request({ id: nextId++, routes }, (reply) => (reply && "results" in reply ? done(reply.results, reply.feeds) : done(undefined))),
+        send: (routes, spare, done) =>
+          request({ id: nextId++, routes, ...(spare.length > 0 && { spare }) }, (reply) => (reply && "results" in reply ? done(reply.results, reply.feeds) : done(undefined)), spare),
         started,
         replied: () => woken,
       };

@@ -8,7 +8,7 @@ import { renderQueue, type ParallelOptions, type RenderedRoute } from "./paralle
 import { excerpt } from "./excerpt.js";
 import { LATEST_NEWS, printsBlockAsIs, printsReadAlsoAsItems, readAlsoBlock, splicer } from "./splice.js";
 import { randomUUID } from "node:crypto";
-import { asPageBytes, utf8, withBlock, type PageResult, type RenderResult, type SharedBlock } from "./page-bytes.js";
+import { asPageBytes, pageBuffers, utf8, withBlock, type PageResult, type RenderResult, type SharedBlock } from "./page-bytes.js";
 import { articleView, embedScriptFor, itemView, siteView, type ItemView, type SiteView, type ViewContext } from "./view-model.js";
 import { maxOf } from "./extremes.js";
 
@@ -54,6 +54,7 @@ export interface PageSink {
   seen?(outPath: string): string | undefined;
   previousBlock(name: string): string | undefined;
   keepBlock(name: string, html: string): void;
+  /** Writes the pages; their bytes may be used for other pages once it resolves (see PageBuffers). */
   stage(files: RenderedPage[]): Promise<void>;
 }
 
@@ -125,7 +126,12 @@ export async function renderPages(
   let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     await writing;
-    if (sink && diagnostics.length === 0) writing = sink.stage(files.splice(0));
+    if (!sink || diagnostics.length > 0) return;
+    const batch = files.splice(0);
+    // Written: the pages' buffers are free for the next pages (see PageBuffers).
+    writing = sink.stage(batch).then(() => {
+      for (const page of batch) if (typeof page.contents !== "string") pageBuffers.give(page.contents);
+    });
   };
   // Pages to render come back from the queue in route order, whichever thread rendered them; pages made
   // from their previous bytes (see splicer) go straight to the sink.

@@ -45,7 +45,7 @@ interface Variant {
 const variants: Variant[] = positionals.map((spec) => {
   const match = /^([^=]+)=([^:]+)(?::(.*))?$/.exec(spec);
   if (!match) throw new Error(`expected NAME=CHECKOUT[:VAR=VALUE,...], got ${spec}`);
-  const env = Object.fromEntries((match[3] ?? "").split(",").filter(Boolean).map((pair) => pair.split("=", 2) as [string, string]));
+  const env = Object.fromEntries((match[3] ?? "").split(",").filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
   return { name: match[1]!, checkout: path.resolve(match[2]!), env, runs: [] };
 });
 if (variants.length < 2) throw new Error("give at least two checkouts to compare, e.g. base=/tmp/base here=.");

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import type { Route } from "../../model.js";
 import type { Templates } from "../eta.js";
 import type { PageRenderer } from "../render-pages.js";
-import type { RenderResult } from "../page-bytes.js";
+import { pageBuffers, type RenderResult } from "../page-bytes.js";
 import type { ViewContext } from "../view-model.js";
 import { openSecondThread, type RenderThread, type SecondThread } from "../../parallel/second-thread.js";
 import { renderBytes } from "../../write/site-snapshot.js";
@@ -111,9 +111,11 @@ export function renderQueue(
   };
   const sendAway = (chunk: Chunk, worker: RenderThread) => {
     chunk.sent = true;
-    worker.send(chunk.routes, (results, feeds) => {
+    // Page buffers written here go back with the job, as many as its pages will take (see PageBuffers).
+    worker.send(chunk.routes, pageBuffers.spare(chunk.routes.length), (results, feeds) => {
       if (results) byWorker += results.length;
       else chunk.sent = false; // the worker failed: the main thread renders it
+      for (const result of results ?? []) if ("bytes" in result) pageBuffers.adopt(result.bytes);
       for (const body of feeds ?? []) ctx.harvest?.put(body);
       chunk.results = results;
       if (results) chunk.routes.forEach(done);
