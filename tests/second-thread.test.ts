@@ -14,7 +14,7 @@ function deadThread(): SecondThread {
     parsedAhead: () => undefined,
     loadManifest: async () => undefined,
     times: async () => undefined,
-    render: () => ({ inFlight: 0, ready: false, send: (_routes, done) => done(undefined), started: Promise.resolve(), replied: async () => {} }),
+    render: () => ({ inFlight: 0, ready: false, send: (_routes, _spare, done) => done(undefined), started: Promise.resolve(), replied: async () => {} }),
     splice: async () => undefined,
     syndicate: async () => undefined,
     close: async () => {},
