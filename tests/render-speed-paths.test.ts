@@ -8,7 +8,12 @@ import { makeTimeFormatter } from "../src/render/dates.js";
 import { createMarkdown } from "../src/render/markdown.js";
 import { markdownSpeed } from "../src/render/markdown-speed.js";
 import { excerpt } from "../src/render/excerpt.js";
-import { PageBuffers, utf8, withBlock } from "../src/render/page-bytes.js";
+import { PageBuffers, utf8, utf8Pieces, withBlock } from "../src/render/page-bytes.js";
+import { escapeXml } from "../src/render/xml.js";
+import { renderRss } from "../src/render/feeds/rss.js";
+import { renderAtom } from "../src/render/feeds/atom.js";
+import { renderJsonFeed } from "../src/render/feeds/json-feed.js";
+import type { Feed, FeedItem } from "../src/render/feeds/feed-data.js";
 import { compileTemplates, type Templates } from "../src/render/eta.js";
 import { hashBytes } from "../src/write/manifest.js";
 import { closest } from "../src/errors/suggest.js";
@@ -259,5 +264,62 @@ describe("did-you-mean suggestions, made without a table of arrays per candidate
     for (const word of ["titel", "Title", "categroy", "autor", "tag", "imagealt", "layout", "", "x", "dates", "subtitel", "imageCaptoin"]) expect(closest(word, keys), word).toBe(plainClosest(word, keys));
     const word = fc.string({ unit: fc.constantFrom("a", "b", "t", "i", "e", "l", "A"), maxLength: 8 });
     fc.assert(fc.property(word, fc.array(word, { maxLength: 6 }), (w, candidates) => closest(w, candidates) === plainClosest(w, candidates)), { seed: 7, numRuns: 3000 });
+  });
+});
+
+describe("feeds made of pieces, each story's item made once", () => {
+  const plainEscape = (value: string) =>
+    value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
+  const text = fc.string({ unit: fc.constantFrom("a", "é", "ə", "📰", "&", "<", ">", '"', "'", "\u0001", "\ufffe", "\n", " ", "\ud800"), maxLength: 40 });
+
+  it("escape XML as one replace of each character did", () => {
+    for (const value of ["", "plain", "<p class=\"x\">Tom & Jerry's</p>", "\u0000\u0008\u000b&\uffff"]) expect(escapeXml(value)).toBe(plainEscape(value));
+    fc.assert(fc.property(text, (value) => escapeXml(value) === plainEscape(value)), { seed: 7, numRuns: 3000 });
+  });
+
+  it("are the feed's text and bytes, whatever the items and however many feeds share them", () => {
+    const time = makeTimeFormatter("Asia/Baku", "dd MMMM yyyy - HH:mm", enUS);
+    const item = fc.record({
+      url: fc.webUrl(),
+      title: text,
+      summary: text,
+      html: text,
+      published: fc.integer({ min: 0, max: 2e12 }),
+      updated: fc.integer({ min: 0, max: 2e12 }),
+      authors: fc.array(fc.record({ name: text, url: fc.webUrl() }), { maxLength: 2 }),
+      category: text,
+      tags: fc.array(text, { maxLength: 3 }),
+      image: fc.option(fc.record({ url: fc.webUrl(), type: fc.constant("image/jpeg") }), { nil: undefined }),
+    });
+    const feedOf = (items: FeedItem[]): Feed => ({
+      title: "Bakı & Co",
+      description: "News",
+      language: "az",
+      homeUrl: "https://x.example/",
+      urls: { rss: "https://x.example/feed.xml", atom: "https://x.example/atom.xml", json: "https://x.example/feed.json" },
+      updated: 0,
+      items,
+    });
+    // The plain way: every document as one string.
+    const plainJson = (feed: Feed) => `${JSON.stringify({ version: "https://jsonfeed.org/version/1.1", title: feed.title, home_page_url: feed.homeUrl, feed_url: feed.urls.json, description: feed.description, language: feed.language, items: feed.items.map((i) => ({ id: i.url, url: i.url, title: i.title, content_html: i.html, summary: i.summary, ...(i.image && { image: i.image.url }), date_published: time.iso(i.published), date_modified: time.iso(i.updated), ...(i.authors.length > 0 && { authors: i.authors }), tags: [i.category, ...i.tags], ...(i.image && { attachments: [{ url: i.image.url, mime_type: i.image.type }] }) })) }, null, 2)}\n`;
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 5 }), fc.integer({ min: 0, max: 5 }), (all, cut) => {
+        const made = { rss: new Map(), atom: new Map(), json: new Map() };
+        // Two feeds sharing items (a site's and a category's), made with the same memos.
+        for (const feed of [feedOf(all), feedOf(all.slice(cut))]) {
+          const json = renderJsonFeed(feed, time, made.json);
+          if (json.join("") !== plainJson(feed)) return false;
+          for (const pieces of [renderRss(feed, "Asia/Baku", made.rss), renderAtom(feed, time, made.atom), json]) {
+            const joined = pieces.join("");
+            if (!Buffer.from(utf8Pieces(pieces)).equals(Buffer.from(joined, "utf8"))) return false;
+          }
+          // Made afresh, without the memos: the same text.
+          if (renderRss(feed, "Asia/Baku").join("") !== renderRss(feed, "Asia/Baku", made.rss).join("")) return false;
+          if (renderAtom(feed, time).join("") !== renderAtom(feed, time, made.atom).join("")) return false;
+        }
+        return true;
+      }),
+      { seed: 7, numRuns: 300 },
+    );
   });
 });

@@ -25,8 +25,8 @@ let site: { renderer: PageRenderer; routes: Route[]; ctx: ViewContext; drop: boo
 let known: { settings: TimeSettings; views: KnownTime[] } | undefined;
 /** A feed or sitemap as UTF-8, with its hash (see PlannedFile). */
 function asFileBytes(file: SyndicationFile): SyndicationFile {
-  if (!("contents" in file) || typeof file.contents !== "string") return file;
-  const contents = utf8(file.contents);
+  if (!("contents" in file)) return file;
+  const contents = typeof file.contents === "string" ? utf8(file.contents) : file.contents;
   return { ...file, contents, hash: hashBytes(contents) };
 }
 
@@ -58,7 +58,7 @@ export async function answer(request: Exclude<Request, { parse: unknown } | { in
     port.postMessage({ id: request.id, times: views } satisfies Reply);
   } else if ("syndication" in request) {
     const { routes, ctx } = site!;
-    const made = makeSyndication(request.syndication, routes, request.redirects, ctx, request.bodies);
+    const made = makeSyndication(request.syndication, routes, request.redirects, ctx, request.bodies, request.bytes === true);
     // Encoded and hashed here, as pages are, for a build that writes them: the main thread only writes them.
     const files = request.bytes ? made.map(asFileBytes) : made;
     const moved = files.flatMap((f) => ("contents" in f && typeof f.contents !== "string" ? [f.contents.buffer as ArrayBuffer] : []));

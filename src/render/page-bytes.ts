@@ -109,6 +109,19 @@ export function utf8(text: string): Uint8Array {
 }
 
 /**
+ * The UTF-8 of `pieces` joined, in a buffer of its own, encoded piece by piece rather than joined into one long
+ * string first. Pieces must not split a surrogate pair (see xml.ts's Pieces: each starts and ends with ASCII).
+ */
+export function utf8Pieces(pieces: readonly string[]): Uint8Array {
+  let units = 0;
+  for (const piece of pieces) units += piece.length;
+  room(units);
+  let written = 0;
+  for (const piece of pieces) written += encoder.encodeInto(piece, scratch.subarray(written)).written;
+  return scratch.slice(0, written);
+}
+
+/**
  * A block every page prints as it is (Latest news, half the bytes of a page), encoded once: pages are rendered
  * with `mark` in its place, and each mark becomes the block's bytes as the page is encoded. The page text the
  * template engine built is half as long, and half as much is encoded per page. The mark holds a NUL and a

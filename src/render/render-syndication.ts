@@ -76,15 +76,23 @@ function inputsOf(ctx: ViewContext): (group: Group) => string {
 /**
  * The planned groups' files (tagged with their group and inputs), robots.txt and the redirects. `harvested`:
  * feed bodies made beside the pages (see feeds/feed-harvest.ts), used before any kept or rendered here.
+ * `asBytes`: the feeds as UTF-8 (for a build that writes them), the rest as text.
  */
-export function makeSyndication(plan: SyndicationPlan, routes: Route[], redirects: Redirect[], ctx: ViewContext, harvested: readonly HarvestedBody[] = []): SyndicationFile[] {
+export function makeSyndication(
+  plan: SyndicationPlan,
+  routes: Route[],
+  redirects: Redirect[],
+  ctx: ViewContext,
+  harvested: readonly HarvestedBody[] = [],
+  asBytes = false,
+): SyndicationFile[] {
   const { config } = ctx.index;
   // A body's HTML is made from its bytes, its URL (in the key), the code, the configuration and the pictures.
   const memo = plan.bodies && openFeedBodies(plan.bodies.outDir, `${plan.bodies.tool}\u0000${sharedInputs({ config, images: ctx.images, assets: ctx.assets })}`, plan.bodies.fresh);
   const bodies = harvested.length > 0 ? withHarvest(memo, harvested) : memo;
   const files: SyndicationFile[] = [];
   const digest = inputsOf(ctx);
-  for (const group of groups(routes, ctx, bodies)) {
+  for (const group of groups(routes, ctx, bodies, asBytes)) {
     if (!(group.name in plan.make)) continue;
     const planned = plan.make[group.name];
     const inputs = planned === null ? digest(group) : planned;
@@ -106,13 +114,13 @@ function feedLists(ctx: ViewContext): Article[][] {
   return [index.articles, ...categories.map((c) => index.byCategory.get(c.id) ?? [])].map((list) => list.slice(0, feedCount));
 }
 
-function groups(routes: Route[], ctx: ViewContext, bodies?: FeedBodies): Group[] {
+function groups(routes: Route[], ctx: ViewContext, bodies?: FeedBodies, asBytes = false): Group[] {
   const { index, urls, time } = ctx;
   const { config } = index;
   let listed: SitemapEntry[] | undefined;
   const entries = () => (listed ??= sitemapEntries(routes, index, urls));
   const latest = (list: Article[]) => articleKeys(list.slice(0, config.feedCount), index.now);
-  const feeds = feedRenderer(ctx, bodies);
+  const feeds = feedRenderer(ctx, bodies, asBytes);
   return [
     ...[undefined, ...config.categories.map((c) => c.id)].map((category) => {
       const list = category === undefined ? index.articles : (index.byCategory.get(category) ?? []);

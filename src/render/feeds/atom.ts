@@ -1,11 +1,15 @@
-import { element, parent, XML_DECLARATION } from "../xml.js";
+import { element, parent, parentPieces, XML_DECLARATION, type Pieces } from "../xml.js";
 import type { TimeFormatter } from "../dates.js";
 import type { Feed, FeedItem } from "./feed-data.js";
 
-/** Atom 1.0 (RFC 4287); times are RFC 3339 with the site zone's offset. */
-export function renderAtom(feed: Feed, time: TimeFormatter): string {
+/**
+ * Atom 1.0 (RFC 4287); times are RFC 3339 with the site zone's offset. `entries`: each item's entry, kept for the
+ * other feeds the item is in (made with this `time`).
+ */
+export function renderAtom(feed: Feed, time: TimeFormatter, entries = new Map<FeedItem, string>()): Pieces {
   const iso = (instant: number) => time.iso(instant);
-  const doc = parent("feed", { xmlns: "http://www.w3.org/2005/Atom", "xml:lang": feed.language }, [
+  const entryXml = (item: FeedItem) => entries.get(item) ?? entries.set(item, atomEntry(item, iso)).get(item)!;
+  const doc = parentPieces("feed", { xmlns: "http://www.w3.org/2005/Atom", "xml:lang": feed.language }, [
     element("id", {}, feed.homeUrl),
     element("title", {}, feed.title),
     element("subtitle", {}, feed.description),
@@ -14,9 +18,9 @@ export function renderAtom(feed: Feed, time: TimeFormatter): string {
     element("link", { rel: "self", type: "application/atom+xml", href: feed.urls.atom }),
     // Atom needs an author for every entry; a story without a byline is the newsroom's.
     parent("author", {}, [element("name", {}, feed.title)]),
-    ...feed.items.map((item) => atomEntry(item, iso)),
+    ...feed.items.map(entryXml),
   ]);
-  return `${XML_DECLARATION}\n${doc}\n`;
+  return [`${XML_DECLARATION}\n`, ...doc, "\n"];
 }
 
 function atomEntry(item: FeedItem, iso: (instant: number) => string): string {

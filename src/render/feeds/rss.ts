@@ -3,20 +3,24 @@ import { format } from "date-fns/format";
 import { enUS } from "date-fns/locale/en-US";
 import type { Instant } from "../../model.js";
 import { escapeHtml } from "../eta.js";
-import { element, parent, XML_DECLARATION } from "../xml.js";
+import { element, parent, parentPieces, XML_DECLARATION, type Pieces } from "../xml.js";
 import type { Feed, FeedItem } from "./feed-data.js";
 
-/** RSS 2.0 with content:encoded (full body), dc:creator (authors: RSS's own <author> wants an email) and media:content. */
-export function renderRss(feed: Feed, timeZone: string): string {
+/**
+ * RSS 2.0 with content:encoded (full body), dc:creator (authors: RSS's own <author> wants an email) and media:content.
+ * `items`: each item's XML, kept for the other feeds the item is in (made for this `timeZone`).
+ */
+export function renderRss(feed: Feed, timeZone: string, items = new Map<FeedItem, string>()): Pieces {
   const date = (instant: Instant) => rfc822(instant, timeZone);
-  const channel = parent("channel", {}, [
+  const itemXml = (item: FeedItem) => items.get(item) ?? items.set(item, rssItem(item, date)).get(item)!;
+  const channel = parentPieces("channel", {}, [
     element("title", {}, feed.title),
     element("link", {}, feed.homeUrl),
     element("description", {}, feed.description),
     element("language", {}, feed.language),
     element("lastBuildDate", {}, date(feed.updated)),
     element("atom:link", { href: feed.urls.rss, rel: "self", type: "application/rss+xml" }),
-    ...feed.items.map((item) => rssItem(item, date)),
+    ...feed.items.map(itemXml),
   ]);
   const namespaces = {
     version: "2.0",
@@ -25,7 +29,7 @@ export function renderRss(feed: Feed, timeZone: string): string {
     "xmlns:dc": "http://purl.org/dc/elements/1.1/",
     "xmlns:media": "http://search.yahoo.com/mrss/",
   };
-  return `${XML_DECLARATION}\n${parent("rss", namespaces, [channel])}\n`;
+  return [`${XML_DECLARATION}\n`, ...parentPieces("rss", namespaces, [channel]), "\n"];
 }
 
 function rssItem(item: FeedItem, date: (instant: Instant) => string): string {
