@@ -161,6 +161,9 @@ const parse = (job: Job): FileOutcome => parseFile(job.abs, job.file);
 /** Files parsed per message to the second thread: small enough that neither thread waits long for the other. */
 const SHARE = 100;
 
+/** Chunks at the second thread at once (see fromBothEnds). */
+const IN_FLIGHT = 3;
+
 /** `jobs` parsed by this thread and the second thread (see fromBothEnds), each file once. */
 async function parseShared(jobs: Job[], second: SecondThread | undefined, parsed: (i: number, outcome: FileOutcome) => void): Promise<FileOutcome[]> {
   // Files the thread was handed before loading began (see SecondThread.parseAhead) are not shared again.
@@ -208,6 +211,9 @@ async function fromBothEnds(jobs: Job[], second: SecondThread | undefined, parse
     away.push(
       thread.parse(chunk.map((job) => [job.abs, job.file])).then((done) => {
         inFlight--;
+        // The thread gets its next chunk before this one takes in (and validates, see LoadOptions.parsedArticle)
+        // the files it parsed: it was idle 30-40% of the parse, waiting for this thread to get back to its loop.
+        if (inFlight < IN_FLIGHT && back - front > size()) send();
         chunk.forEach((job, i) => (outcomes[from + i] = told(done?.[i] ?? parse(job), from + i, parsed)));
       }),
     );
@@ -216,7 +222,7 @@ async function fromBothEnds(jobs: Job[], second: SecondThread | undefined, parse
     while (front < back) {
       // Up to three chunks there: its answers come in, and more are sent, only when this thread yields, after a
       // chunk of its own (~25 ms); with two, the second thread waited for them 13-51 ms of a cold build's parsing.
-      while (inFlight < 3 && back - front > size()) send();
+      while (inFlight < IN_FLIGHT && back - front > size()) send();
       const end = Math.min(back, front + size());
       for (; front < end; front++) outcomes[front] = told(parse(jobs[front]!), front, parsed);
       await new Promise<void>((resolve) => setImmediate(resolve));
