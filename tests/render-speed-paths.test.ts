@@ -216,6 +216,8 @@ describe("markdown-it's text and normalize rules, replaced for speed", () => {
       };
       for (let i = 0; i < 40; i++) same(makeArticle(i, 9).body);
       same("a\r\nb\rc\0d [x\r\n*y*](/z) ![i\0](/j)");
+      // Labels that fail and are scanned again from a later "[": the tokens' ends remembered by skipToken are used.
+      for (const text of ["[[[[`x` *y* <b> a](/u)", "[a [b `c` *d* [e](/f) g", "![[`a`] [*b*](/c) [d]", "[**a** `b` [c] [d](/e)](/f) [[`g`]]"]) same(text);
       for (const text of ["", "\n", " ", "a\n  ", "a\n \t", "a\n\t", "\t\tcode\n", "  \n\n x", "- a\n\t- b\n  \t c", "> a\n>\tb", "```\nx\n  ", "    a\n     "]) same(text);
       // A plugin may end a nested parse anywhere (here "{" takes the next three characters as its content).
       for (const md of [plain, fast]) md.inline.ruler.before("text", "three", threeCharacters);
