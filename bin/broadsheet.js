@@ -3,11 +3,13 @@ import { setFlagsFromString } from "node:v8";
 
 // A build runs each function a few thousand times, then exits. V8's default interrupt budget sends a function to
 // its optimizing compiler after ~67 KB of bytecode has run in it: so early that many are optimized on too little
-// type feedback, thrown away, and compiled again, in every thread. With the budget below, a cold build of 4,000
-// articles takes ~10% less time and ~12% less CPU (tests/bench/RESULTS.md); 10,000 are unchanged. Set before the
-// CLI's modules are loaded, for this thread and the worker threads it starts. Node 20 only (V8 11.3, where it was
+// type feedback, thrown away, and compiled again, in every thread; and each thread compiles its own (the
+// compiler's threads took ~13% of a cold build's CPU at 4,000 articles, measured with perf). A budget of 250,000
+// made a cold build of 4,000 articles ~10% faster; 600,000 another 2.8-2.9% (bench:ab, two runs of 14-16 rounds),
+// 3.4% at 1,000 and 6% on a body edit (tests/bench/RESULTS.md); 1,000,000 no better. Set before the CLI's
+// modules are loaded, for this thread and the worker threads it starts. Node 20 only (V8 11.3, where it was
 // measured): V8 12 (Node 22) has no such flag, and says so on stderr for every command, `--quiet` or not.
-if (process.versions.node.split(".")[0] === "20") setFlagsFromString("--interrupt-budget=250000");
+if (process.versions.node.split(".")[0] === "20") setFlagsFromString("--interrupt-budget=600000");
 
 // `build` and `check` run the pipeline in a heap-capped worker (src/cli/heap-cap.ts) on a large site; everything
 // else, a smaller site's build and a build with nothing to do, runs here.
