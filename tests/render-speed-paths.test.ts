@@ -14,7 +14,8 @@ import { renderRss } from "../src/render/feeds/rss.js";
 import { renderAtom } from "../src/render/feeds/atom.js";
 import { renderJsonFeed } from "../src/render/feeds/json-feed.js";
 import type { Feed, FeedItem } from "../src/render/feeds/feed-data.js";
-import { compileTemplates, type Templates } from "../src/render/eta.js";
+import { compileTemplates, mergedData, MERGES, type Templates } from "../src/render/eta.js";
+import { Eta } from "eta/core";
 import { hashBytes } from "../src/write/manifest.js";
 import { closest } from "../src/errors/suggest.js";
 import { spliceBlocks } from "../src/render/splice.js";
@@ -323,5 +324,38 @@ describe("feeds made of pieces, each story's item made once", () => {
       }),
       { seed: 7, numRuns: 300 },
     );
+  });
+});
+
+describe("the data a template hands to include and layout", () => {
+  it("is what Eta's spread makes: the same keys, values and order, a __proto__ key kept as a key", () => {
+    const spread = (...sources: unknown[]) => sources.reduce<object>((all, s) => ({ ...all, ...(s as object) }), {});
+    const key = fc.constantFrom("a", "b", "item", "body", "__blocks", "0", "1", "constructor", "toString");
+    const source = fc.oneof(fc.dictionary(key, fc.integer(), { maxKeys: 4 }), fc.constant(undefined), fc.constant(null), fc.constant("ab"), fc.constant(7));
+    fc.assert(
+      fc.property(fc.array(source, { maxLength: 4 }), (sources) => {
+        const ours = mergedData(...sources);
+        const theirs = spread(...sources);
+        return JSON.stringify(Object.entries(ours)) === JSON.stringify(Object.entries(theirs)) && Object.getPrototypeOf(ours) === Object.prototype;
+      }),
+      { seed: 7, numRuns: 2000 },
+    );
+    const tricky = JSON.parse('{"__proto__": {"polluted": true}, "x": 1}');
+    const made = mergedData({ a: 1 }, tricky);
+    expect(Object.keys(made)).toEqual(["a", "__proto__", "x"]);
+    expect(Object.getPrototypeOf(made)).toBe(Object.prototype);
+    const symbol = Symbol("s");
+    expect(mergedData({ [symbol]: 1 }, { b: 2 })).toEqual({ [symbol]: 1, b: 2 });
+  });
+
+  it("replaces code Eta still writes (else includes would go on making a hidden class each)", () => {
+    const code = new Eta({ useWith: false }).compileToString('<% layout("@l") %><%~ include("@p", { x: 1 }) %>');
+    for (const [theirs] of MERGES) expect(code).toContain(theirs);
+    const templates = compileTemplates([
+      { name: "@page", file: "page.eta", text: '<% layout("@l", { z: 3 }) %><%= it.x %><%~ include("@p", { y: 2 }) %>' },
+      { name: "@p", file: "p.eta", text: "<%= it.x %><%= it.y %>" },
+      { name: "@l", file: "l.eta", text: "[<%~ it.body %>|<%= it.z %>|<%= Object.keys(it).join() %>]" },
+    ]).templates!;
+    expect(templates.render("@page", { x: 1 }, "/")).toEqual({ html: "[112|3|x,body,z,__blocks]" });
   });
 });
