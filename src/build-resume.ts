@@ -234,7 +234,8 @@ export function snapshotFiles(stats: FileStats, index: SiteIndex): Map<string, S
   const files = new Map<string, SnapshotFile>(stats);
   for (const doc of documents(index)) {
     const stat = stats.get(doc.bodyFile.path);
-    if (stat) files.set(doc.bodyFile.path, { ...stat, doc: { head: doc.head, offset: doc.bodyFile.offset, line: doc.bodyLine, images: doc.bodyHasImages } });
+    // Not { ...stat, doc }: V8 made a new hidden class for each (see mergedData in render/eta.ts).
+    if (stat) files.set(doc.bodyFile.path, Object.assign({}, stat, { doc: { head: doc.head, offset: doc.bodyFile.offset, line: doc.bodyLine, images: doc.bodyHasImages } }));
   }
   return files;
 }

@@ -121,7 +121,8 @@ export function openParseCache(cacheDir: string, contentDir: string, options: { 
       for (const [rel, size, mtimeMs, parsed] of remembered) {
         if (!survivesJson(parsed.value)) continue;
         changed = true;
-        keep(rel, { ...parsed, size, mtimeMs });
+        // Not { ...parsed, size, mtimeMs }: V8 made a new hidden class for each (see mergedData in render/eta.ts).
+        keep(rel, Object.assign({}, parsed, { size, mtimeMs }));
       }
       remembered = [];
       const entries = next;

@@ -163,8 +163,9 @@ export function articleView(ctx: ViewContext, article: Article): ArticleView {
   const poster = image?.width !== undefined ? image.html.replace(/ alt="[^"]*"/, ' alt=""') : undefined;
   const video = article.video !== undefined ? { url: article.video, html: ctx.markdown.embed(article.video, { title: article.title, ...(poster && { poster }) }) } : undefined;
   const script = embedScriptFor(ctx, html + (video?.html ?? ""));
-  return {
-    ...itemView(ctx, article),
+  // Added to the item's view rather than spread into a new object: V8 made a new hidden class for each such
+  // spread followed by more keys (see mergedData in eta.ts).
+  return Object.assign(itemView(ctx, article), {
     authors: article.authors.map((id) => ({ name: index.authors.get(id)?.name ?? id, url: urls.author(id) })),
     // A tag of only punctuation has no slug and no page: it is not linked.
     tags: article.tags.filter((name) => slugify(name) !== "").map((name) => ({ name, url: urls.tag(slugify(name)) })),
@@ -173,7 +174,7 @@ export function articleView(ctx: ViewContext, article: Article): ArticleView {
     ...(image && { image }),
     ...(video && { video }),
     ...(script !== undefined && { embedScript: script }),
-  };
+  });
 }
 
 /** An article's body as its page shows it; made with its feed item's when a feed carries it (see FeedHarvest). */
