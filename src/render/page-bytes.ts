@@ -12,8 +12,7 @@ export type RenderResult = PageResult | { bytes: Uint8Array; hash: string };
  */
 export function asPageBytes(result: PageResult): RenderResult {
   if (!("html" in result)) return result;
-  room(result.html.length);
-  return pageBytes(encoder.encodeInto(result.html, scratch).written);
+  return pageBytes(encodePieces([result.html]));
 }
 
 /** The first `written` bytes of the scratch buffer as a page's bytes, in a buffer of pageBuffers, hashed. */
@@ -103,9 +102,7 @@ const room = (units: number) => {
  * letters beyond Latin-1 (ə, —) is made in ~18 µs instead of ~29 µs.
  */
 export function utf8(text: string): Uint8Array {
-  room(text.length);
-  const { written } = encoder.encodeInto(text, scratch);
-  return scratch.slice(0, written);
+  return utf8Pieces([text]);
 }
 
 /**
@@ -113,12 +110,19 @@ export function utf8(text: string): Uint8Array {
  * string first. Pieces must not split a surrogate pair (see xml.ts's Pieces: each starts and ends with ASCII).
  */
 export function utf8Pieces(pieces: readonly string[]): Uint8Array {
+  // Encoded first: the scratch buffer may be replaced by a larger one meanwhile.
+  const written = encodePieces(pieces);
+  return scratch.slice(0, written);
+}
+
+/** `pieces` encoded one after another at the start of the scratch buffer; the number of bytes written. */
+function encodePieces(pieces: readonly string[]): number {
   let units = 0;
   for (const piece of pieces) units += piece.length;
   room(units);
   let written = 0;
-  for (const piece of pieces) written += encoder.encodeInto(piece, scratch.subarray(written)).written;
-  return scratch.slice(0, written);
+  for (const piece of pieces) written += encoder.encodeInto(piece, written === 0 ? scratch : scratch.subarray(written)).written;
+  return written;
 }
 
 /**
