@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { median, timeEdits } from "./measure.js";
+import { childEnv, median, timeEdits } from "./measure.js";
 
 // The dev server's edit-to-served time: `broadsheet dev` on the corpus, then, several times, one article's body
 // is edited on disk and its page is requested until the edit shows; the time from the write to that response.
@@ -15,7 +15,7 @@ export interface DevEditRun {
 export async function measureDevEdit(cli: string, content: string, templates: string, articleFile: string, articleUrl: string, env: NodeJS.ProcessEnv, rounds = 5): Promise<DevEditRun> {
   const started = performance.now();
   const child = spawn(process.execPath, [cli, "dev", "--content", content, "--templates", templates, "--port", "0"], {
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     stdio: ["ignore", "pipe", "inherit"],
   });
   try {

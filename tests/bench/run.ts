@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { articlePath, BENCH_NOW, generateNewsroom, makeArticle, toBroadsheet, type Corpus } from "./generate.js";
 import { measureDevEdit, type DevEditRun } from "./dev-edit.js";
 import { measureWatchEdit } from "./watch-edit.js";
-import { median, medianRun, onPath, snapshot, timed, written, type Run } from "./measure.js";
+import { ENV_NOTE, median, medianRun, onPath, snapshot, timed, written, type Run } from "./measure.js";
 
 // npm run bench [-- --sizes 1000,10000,100000 --runs 3 --targets ram,disk --no-hugo --no-dev]
 // Generates each newsroom once, then per output target: cold builds (--no-cache, empty output), each
@@ -230,7 +230,7 @@ function table(list: Row[]): string {
     ].join(" | "),
   );
   const note = `Medians of ${runs} whole-process runs; peak RSS is the largest of the runs; ${withHugo ? "Hugo from the PATH, its cold builds alternating with ours; ours / Hugo is the median of each of our cold builds over Hugo's right after it" : values["no-hugo"] ? "Hugo not run (--no-hugo)" : "no hugo on the PATH"}.`;
-  return [...head, ...lines.map((l) => `| ${l} |`), "", note].join("\n");
+  return [...head, ...lines.map((l) => `| ${l} |`), "", ENV_NOTE ? `${note} ${ENV_NOTE}` : note].join("\n");
 }
 
 function log(message: string): void {

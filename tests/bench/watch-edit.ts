@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { median, timeEdits } from "./measure.js";
+import { childEnv, median, timeEdits } from "./measure.js";
 
 // `build --watch`'s edit-to-written time: the watch runs on the corpus and its output folder, then, several
 // times, one article's body is edited on disk and its page in the output folder is read until the edit shows;
@@ -22,7 +22,7 @@ export async function measureWatchEdit(
 ): Promise<WatchEditRun> {
   const { cli, content, templates, out, env } = command;
   const child = spawn(process.execPath, [cli, "build", "--watch", "--content", content, "--templates", templates, "--out", out], {
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
