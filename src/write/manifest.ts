@@ -133,16 +133,14 @@ function filesStillThere(outDir: string, files: Record<string, ManifestEntry>): 
   return { files: checked, verified };
 }
 
-/** `filesJson`: `files` as JSON already (see commitJournal). */
-export async function saveManifest(outDir: string, files: Record<string, ManifestEntry>, filesJson = JSON.stringify(files)): Promise<void> {
+export async function saveManifest(outDir: string, files: Record<string, ManifestEntry>): Promise<void> {
   const folder = await folderIdentity(outDir);
   if (folder === undefined) return;
   const target = manifestPath(outDir);
   await mkdir(path.dirname(target), { recursive: true });
   const manifest: Manifest = { version: VERSION, folder, tool: await toolIdentity(), files };
   kept = undefined;
-  // JSON.stringify(manifest), with the entries as given.
-  await writeAtomically(target, `{"version":${VERSION},"folder":${JSON.stringify(folder)},"tool":${JSON.stringify(manifest.tool)},"files":${filesJson}}`);
+  await writeAtomically(target, JSON.stringify(manifest));
   if (keeping) {
     const identity = fileIdentity(target);
     if (identity !== undefined) kept = { file: target, identity, manifest };

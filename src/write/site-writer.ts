@@ -178,10 +178,10 @@ async function commitIncremental(
     if (state.changedEntries) await saveManifest(out, next);
     return report;
   }
-  const journal = { staging, moves: state.moves, removes, files: next };
-  const filesJson = await commitJournal(out, journal);
+  const journal = { staging, moves: state.moves, removes };
+  await commitJournal(out, journal);
   try {
-    await applyJournal(out, journal, filesJson);
+    await applyJournal(out, journal, next);
   } catch (cause) {
     await forgetJournal(out);
     throw cause;
