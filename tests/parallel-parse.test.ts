@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build } from "../src/build.js";
 import { loadContent } from "../src/content/load-content.js";
+import { holdsBodies } from "../src/content/body-file.js";
 import { openParseCache } from "../src/content/parse-cache.js";
 import { inputStamp } from "../src/content/input-stamp.js";
 import { openSecondThread } from "../src/parallel/second-thread.js";
@@ -43,6 +44,26 @@ describe("parsing on two threads", () => {
       ["not-utf8", "zz-latin1.md"],
     ]);
     expect(alone.articles.length).toBeGreaterThan(20);
+  });
+});
+
+describe("bodies", () => {
+  // Read with the front matter, on either thread, and kept for the build: rendering a page reads no file again.
+  it("are the ones read when the files were parsed, on one thread or two, up to holdsBodies' limit", async () => {
+    for (const parallelFrom of [Infinity, 0]) {
+      const dir = await mkdtemp(path.join(tmpdir(), "broadsheet-bodies-"));
+      try {
+        await cp(root, dir, { recursive: true });
+        const loaded = await loadContent(dir, undefined, { parallelFrom });
+        const bodies = loaded.articles.map((d) => d.body);
+        expect(bodies.filter((body) => body.trim() !== "").length).toBeGreaterThan(20);
+        await rm(path.join(dir, "articles"), { recursive: true });
+        expect(loaded.articles.map((d) => d.body)).toEqual(bodies);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+    expect([holdsBodies(10_000), holdsBodies(10_001)]).toEqual([true, false]);
   });
 });
 
@@ -93,10 +114,10 @@ describe("files handed to the second thread ahead", () => {
     try {
       const files = alone.articles.slice(-5).map((d) => d.file).concat(["zz-broken.md", "zz-latin1.md"].map((name) => path.join(root, "articles", name)));
       const ahead: [string, string][] = files.map((file) => [path.resolve(file), file]);
-      thread.parseAhead(ahead);
+      thread.parseAhead(ahead, true);
       const sent: string[] = [];
       const parse = thread.parse;
-      const shared = plain(await loadContent(root, undefined, { parallelFrom: 0, second: { ...thread, parse: (chunk) => (sent.push(...chunk.map(([abs]) => abs)), parse(chunk)) } }));
+      const shared = plain(await loadContent(root, undefined, { parallelFrom: 0, second: { ...thread, parse: (chunk, withBodies) => (sent.push(...chunk.map(([abs]) => abs)), parse(chunk, withBodies)) } }));
       expect(shared).toEqual(alone);
       expect(sent.length).toBeGreaterThan(0);
       expect(sent.filter((abs) => ahead.some(([given]) => given === abs))).toEqual([]);

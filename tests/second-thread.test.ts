@@ -14,7 +14,7 @@ function deadThread(): SecondThread {
     parsedAhead: () => undefined,
     loadManifest: async () => undefined,
     times: async () => undefined,
-    render: () => ({ inFlight: 0, ready: false, send: (_routes, _spare, done) => done(undefined), started: Promise.resolve(), replied: async () => {} }),
+    render: () => ({ inFlight: 0, ready: false, send: (_routes, _spare, _bodies, done) => done(undefined), started: Promise.resolve(), replied: async () => {} }),
     splice: async () => undefined,
     syndicate: async () => undefined,
     close: async () => {},
@@ -57,7 +57,7 @@ describe("closing the second thread", () => {
   // second close must wait for the same end, not forever (it once removed the listener the first one waited with).
   it("ends once, however many times it is closed, even while it is ending", async () => {
     const thread = openSecondThread();
-    expect(await thread.parse([])).toEqual([]);
+    expect(await thread.parse([], false)).toEqual([]);
     const first = thread.close();
     const second = thread.close();
     const hung = new Promise<string>((resolve) => setTimeout(() => resolve("hung"), 5000).unref());

@@ -3,6 +3,7 @@ import { checkStamp } from "../build-stamp.js";
 import { throughLink } from "../write/output-folder.js";
 import { pathsUnder } from "../config/display-path.js";
 import { MARKDOWN } from "../content/scan.js";
+import { holdsBodies } from "../content/body-file.js";
 import { hasManifest } from "../write/manifest.js";
 import type { SecondThread } from "../parallel/second-thread.js";
 import { isHttpUrl } from "../config/http-url.js";
@@ -165,7 +166,9 @@ async function earlySecondThread(options: BuildOptions, env: NodeJS.ProcessEnv):
     listed(files) {
       if (thread || files.length < WORKER_THRESHOLD || !twoCores() || wantsHeapCap(process.execArgv, env, files.length)) return;
       thread = openSecondThread();
-      thread.parseAhead(storiesAhead(options.contentDir, files));
+      // Whether loading will hold the bodies, as it decides (see loadContent): by its articles and pages.
+      const documents = files.filter((rel) => (rel.startsWith("articles/") || rel.startsWith("pages/")) && MARKDOWN.test(rel)).length;
+      thread.parseAhead(storiesAhead(options.contentDir, files), holdsBodies(documents));
     },
     get thread() {
       return thread;

@@ -3,7 +3,7 @@ import path from "node:path";
 import { displayPath, pathsUnder } from "../config/display-path.js";
 import { warning, type Diagnostic } from "../errors/diagnostic.js";
 import type { RawDocument } from "../model.js";
-import { withBodyFrom } from "./body-file.js";
+import { holdsBodies, withBodyFrom } from "./body-file.js";
 import { openSecondThread, type SecondThread } from "../parallel/second-thread.js";
 import type { FileStats } from "./input-stamp.js";
 import { digestBytes, parseFile, type FileOutcome } from "./parse-file.js";
@@ -119,8 +119,8 @@ async function readDocuments(
   made?: (job: Job, doc: RawDocument) => void,
 ): Promise<Map<Job, RawDocument>> {
   const docs = new Map<Job, RawDocument>();
-  const add = (job: Job, parsed: ParsedFile) => {
-    const doc = documentOf(job, parsed);
+  const add = (job: Job, parsed: ParsedFile, body?: string) => {
+    const doc = documentOf(job, parsed, body);
     docs.set(job, doc);
     made?.(job, doc);
   };
@@ -139,9 +139,11 @@ async function readDocuments(
   }
   // Each file's document is made as soon as it is parsed, in either thread; its problems are told in file order.
   const parsed = (i: number, outcome: FileOutcome) => {
-    if (!("diagnostics" in outcome)) add(toParse[i]!, outcome.parsed);
+    if (!("diagnostics" in outcome)) add(toParse[i]!, outcome.parsed, outcome.body);
   };
-  const outcomes = toParse.length >= Math.max(parallelFrom, 2) ? await parseShared(toParse, second, parsed) : toParse.map((job, i) => told(parse(job), i, parsed));
+  const withBodies = holdsBodies(jobs.length);
+  const outcomes =
+    toParse.length >= Math.max(parallelFrom, 2) ? await parseShared(toParse, second, withBodies, parsed) : toParse.map((job, i) => told(parseFile(job.abs, job.file, withBodies), i, parsed));
   outcomes.forEach((outcome, i) => {
     const job = toParse[i]!;
     if ("diagnostics" in outcome) diagnostics.push(...outcome.diagnostics);
@@ -156,7 +158,6 @@ function told(outcome: FileOutcome, i: number, parsed: (i: number, outcome: File
   return outcome;
 }
 
-const parse = (job: Job): FileOutcome => parseFile(job.abs, job.file);
 
 /** Files parsed per message to the second thread: small enough that neither thread waits long for the other. */
 const SHARE = 100;
@@ -165,10 +166,11 @@ const SHARE = 100;
 const IN_FLIGHT = 3;
 
 /** `jobs` parsed by this thread and the second thread (see fromBothEnds), each file once. */
-async function parseShared(jobs: Job[], second: SecondThread | undefined, parsed: (i: number, outcome: FileOutcome) => void): Promise<FileOutcome[]> {
+async function parseShared(jobs: Job[], second: SecondThread | undefined, withBodies: boolean, parsed: (i: number, outcome: FileOutcome) => void): Promise<FileOutcome[]> {
+  const parse = (job: Job): FileOutcome => parseFile(job.abs, job.file, withBodies);
   // Files the thread was handed before loading began (see SecondThread.parseAhead) are not shared again.
   const ahead = second ? jobs.map((job) => second.parsedAhead(job.abs)) : [];
-  if (!ahead.some((outcome) => outcome !== undefined)) return fromBothEnds(jobs, second, parsed);
+  if (!ahead.some((outcome) => outcome !== undefined)) return fromBothEnds(jobs, second, withBodies, parsed);
   const outcomes = new Array<FileOutcome>(jobs.length);
   const waits: Promise<unknown>[] = [];
   const rest: number[] = [];
@@ -180,6 +182,7 @@ async function parseShared(jobs: Job[], second: SecondThread | undefined, parsed
   const shared = await fromBothEnds(
     rest.map((i) => jobs[i]!),
     second,
+    withBodies,
     (k, outcome) => parsed(rest[k]!, outcome),
   );
   rest.forEach((i, k) => (outcomes[i] = shared[k]!));
@@ -192,7 +195,8 @@ async function parseShared(jobs: Job[], second: SecondThread | undefined, parsed
  * from the last, a chunk at a time, until they meet: however soon the second thread is up, neither waits for
  * the other. What the second thread fails to parse is parsed here.
  */
-async function fromBothEnds(jobs: Job[], second: SecondThread | undefined, parsed: (i: number, outcome: FileOutcome) => void): Promise<FileOutcome[]> {
+async function fromBothEnds(jobs: Job[], second: SecondThread | undefined, withBodies: boolean, parsed: (i: number, outcome: FileOutcome) => void): Promise<FileOutcome[]> {
+  const parse = (job: Job): FileOutcome => parseFile(job.abs, job.file, withBodies);
   const thread = second ?? openSecondThread();
   const share = Math.max(1, Math.min(SHARE, Math.ceil(jobs.length / 8)));
   const outcomes: (FileOutcome | undefined)[] = new Array(jobs.length);
@@ -209,7 +213,7 @@ async function fromBothEnds(jobs: Job[], second: SecondThread | undefined, parse
     back = from;
     inFlight++;
     away.push(
-      thread.parse(chunk.map((job) => [job.abs, job.file])).then((done) => {
+      thread.parse(chunk.map((job) => [job.abs, job.file]), withBodies).then((done) => {
         inFlight--;
         // The thread gets its next chunk before this one takes in (and validates, see LoadOptions.parsedArticle)
         // the files it parsed: it was idle 30-40% of the parse, waiting for this thread to get back to its loop.
@@ -235,12 +239,13 @@ async function fromBothEnds(jobs: Job[], second: SecondThread | undefined, parse
 }
 
 /**
- * A document from its parsed front matter. Its body is read from the file each time it is asked for (a page or
- * feed that shows it is rendered): a big site's bodies are never all in memory, and a no-op build reads none.
+ * A document from its parsed front matter, with its `body` when the file was read for it (see holdsBodies).
+ * Else its body is read from the file each time it is asked for (a page or feed that shows it is rendered): a
+ * big site's bodies are never all in memory, and a no-op build reads none.
  */
-function documentOf(job: Job, parsed: ParsedFile): RawDocument {
+function documentOf(job: Job, parsed: ParsedFile, body?: string): RawDocument {
   const { value, positions, bodyOffset, ...facts } = parsed;
   const bodyFile = { path: job.abs, offset: bodyOffset };
-  return withBodyFrom({ file: job.file, name: job.name, data: yamlData(value, positions), ...facts, bodyFile });
+  return withBodyFrom({ file: job.file, name: job.name, data: yamlData(value, positions), ...facts, bodyFile }, body);
 }
 

@@ -5,11 +5,14 @@ import type { ParsedFile } from "./parse-cache.js";
 import { decodeText } from "./scan.js";
 import { readWithStats } from "../write/read-file.js";
 
-/** A content file read and parsed: plain data either way, so a parse worker can hand it over. */
-export type FileOutcome = { parsed: ParsedFile; size: number; mtimeMs: number } | { diagnostics: Diagnostic[] };
+/**
+ * A content file read and parsed: plain data either way, so a parse worker can hand it over. `body`: its body's
+ * text, when asked for (see load-content.ts).
+ */
+export type FileOutcome = { parsed: ParsedFile; size: number; mtimeMs: number; body?: string } | { diagnostics: Diagnostic[] };
 
-/** Reads `abs` (shown as `file`) and parses its front matter; the body is not kept (see load-content.ts). */
-export function parseFile(abs: string, file: string): FileOutcome {
+/** Reads `abs` (shown as `file`) and parses its front matter; with `withBody`, the outcome holds the body too. */
+export function parseFile(abs: string, file: string, withBody = false): FileOutcome {
   const { bytes, info } = readWithStats(abs);
   const decoded = decodeText(bytes);
   if (!decoded.ok) {
@@ -24,7 +27,7 @@ export function parseFile(abs: string, file: string): FileOutcome {
   const result = parseFrontMatter(decoded.text, file);
   if (!result.doc) return { diagnostics: result.diagnostics };
   const { data, body, bodyLine, bodyOffset } = result.doc;
-  return {
+  const outcome: FileOutcome = {
     parsed: {
       source: digestBytes(bytes),
       head: hash("sha1", decoded.text.slice(0, bodyOffset), "base64"),
@@ -38,6 +41,8 @@ export function parseFile(abs: string, file: string): FileOutcome {
     size: info.size,
     mtimeMs: info.mtimeMs,
   };
+  if (withBody) outcome.body = body;
+  return outcome;
 }
 
 export function digestBytes(bytes: Uint8Array): string {

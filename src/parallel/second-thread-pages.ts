@@ -1,5 +1,5 @@
 import { parentPort } from "node:worker_threads";
-import { withBodyFrom } from "../content/body-file.js";
+import { holdBody, routeBodyFile, withBodyFrom } from "../content/body-file.js";
 import type { Route } from "../model.js";
 import { compileTemplates } from "../render/eta.js";
 import { pageRenderer, type PageRenderer } from "../render/render-pages.js";
@@ -35,7 +35,8 @@ const DROPPED = { html: "" } as const;
 
 export async function start(init: WorkerInit): Promise<void> {
   const { recipe, routes } = renderedSite(init.site);
-  // Bodies came as file and offset (see withBodyFrom): this copy reads them itself.
+  // Bodies came as file and offset (see withBodyFrom): this copy is sent those the main thread holds with the
+  // pages to render, and reads the others itself.
   for (const doc of [...recipe.index.articles, ...recipe.index.pages]) withBodyFrom(doc);
   const ctx = await viewContext(recipe);
   if (known && sameTimes(known.settings, timeSettingsOf(recipe.index.config))) ctx.time.know(known.views);
@@ -75,12 +76,17 @@ export async function answer(request: Exclude<Request, { parse: unknown } | { in
   } else if ("routes" in request) {
     const { renderer, routes, drop, ctx } = site!;
     for (const buffer of request.spare ?? []) pageBuffers.put(buffer);
+    // The bodies the main thread sent are held while their pages render (and the feed bodies made with them).
+    const files = request.routes.map((i) => routeBodyFile(routes[i]!));
+    const bodies = request.bodies ?? [];
+    files.forEach((file, k) => file && bodies[k] !== undefined && holdBody(file, bodies[k]));
     // Pages go back encoded and hashed, their bytes moved rather than copied: the main thread only writes them.
     const results = request.routes.map((i) => {
       if (!drop) return renderer.bytes(routes[i]!);
       const result = renderer.render(routes[i]!);
       return "html" in result ? DROPPED : result;
     });
+    files.forEach((file, k) => file && bodies[k] !== undefined && holdBody(file, undefined));
     const moved = results.flatMap((r) => ("bytes" in r ? [r.bytes.buffer as ArrayBuffer] : []));
     // The feed bodies made with these pages go back with them (see feeds/feed-harvest.ts).
     const feeds = ctx.harvest?.take() ?? [];

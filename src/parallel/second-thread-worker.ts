@@ -26,10 +26,10 @@ export interface WorkerInit {
 }
 
 export type Request =
-  | { id: number; parse: [string, string][] }
+  | { id: number; parse: [string, string][]; withBodies?: true }
   | { id: number; manifest: string; tool: string }
   | { id: number; init: WorkerInit }
-  | { id: number; routes: number[]; spare?: ArrayBuffer[] }
+  | { id: number; routes: number[]; spare?: ArrayBuffer[]; bodies?: (string | undefined)[] }
   | { id: number; syndication: SyndicationPlan; redirects: Redirect[]; bodies?: HarvestedBody[]; bytes?: boolean }
   | { id: number; splice: SpliceJob }
   | { id: number; times: TimeSettings; texts: string[] };
@@ -65,7 +65,8 @@ const rest = () => (pages ??= import("./second-thread-pages.js"));
 
 async function reply(request: Request): Promise<void> {
   if ("parse" in request) {
-    port.postMessage({ id: request.id, outcomes: request.parse.map(([abs, file]) => parseFile(abs, file)) } satisfies Reply);
+    const outcomes = request.parse.map(([abs, file]) => parseFile(abs, file, request.withBodies === true));
+    port.postMessage({ id: request.id, outcomes } satisfies Reply);
   } else if ("init" in request) {
     await (await rest()).start(request.init);
   } else {

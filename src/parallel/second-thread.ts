@@ -28,13 +28,16 @@ export const WORKER_THRESHOLD = 1000;
 const AHEAD_CHUNK = 100;
 
 export interface SecondThread {
-  /** Front matter of `files` ([absolute path, path for people]), parsed there; undefined if the thread failed. */
-  parse(files: [string, string][]): Promise<FileOutcome[] | undefined>;
+  /**
+   * Front matter of `files` ([absolute path, path for people]), parsed there, with their bodies if `withBodies`
+   * (see holdsBodies); undefined if the thread failed.
+   */
+  parse(files: [string, string][], withBodies: boolean): Promise<FileOutcome[] | undefined>;
   /**
    * Starts parsing `files` (as `parse`) before they are asked for: a cold build hands it the last of the files its
    * stamp check listed, to parse while the pipeline's modules load here (see parseShared).
    */
-  parseAhead(files: [string, string][]): void;
+  parseAhead(files: [string, string][], withBodies: boolean): void;
   /** The outcome of a file (by its absolute path) handed to parseAhead, once; undefined if it was not handed. */
   parsedAhead(abs: string): Promise<FileOutcome | undefined> | undefined;
   /**
@@ -63,9 +66,10 @@ export interface RenderThread {
   readonly ready: boolean;
   /**
    * `done` gets the job's results and the feed bodies made with them, or undefined when the thread failed before
-   * answering it. `spare`: free page buffers for the thread's pages (see PageBuffers), moved there.
+   * answering it. `spare`: free page buffers for the thread's pages (see PageBuffers), moved there. `bodies`: the
+   * bodies of the routes' stories and pages that this thread holds (see holdsBodies), by position.
    */
-  send(routes: number[], spare: ArrayBuffer[], done: (results: RenderResult[] | undefined, feeds?: HarvestedBody[]) => void): void;
+  send(routes: number[], spare: ArrayBuffer[], bodies: (string | undefined)[], done: (results: RenderResult[] | undefined, feeds?: HarvestedBody[]) => void): void;
   /** Resolves when the thread is ready for jobs, or has failed. */
   started: Promise<void>;
   /** Resolves when the thread next answers (or fails). */
@@ -139,15 +143,17 @@ export function openSecondThread(): SecondThread {
     worker.postMessage(message, moved);
   };
 
-  const parse = (files: [string, string][]) =>
-    new Promise<FileOutcome[] | undefined>((resolve) => request({ id: nextId++, parse: files }, (reply) => resolve(reply && "outcomes" in reply ? reply.outcomes : undefined)));
+  const parse = (files: [string, string][], withBodies: boolean) =>
+    new Promise<FileOutcome[] | undefined>((resolve) =>
+      request({ id: nextId++, parse: files, ...(withBodies && { withBodies }) }, (reply) => resolve(reply && "outcomes" in reply ? reply.outcomes : undefined)),
+    );
   const ahead = new Map<string, Promise<FileOutcome | undefined>>();
   return {
     parse,
-    parseAhead(files) {
+    parseAhead(files, withBodies) {
       for (let from = 0; from < files.length; from += AHEAD_CHUNK) {
         const chunk = files.slice(from, from + AHEAD_CHUNK);
-        const outcomes = parse(chunk);
+        const outcomes = parse(chunk, withBodies);
         chunk.forEach(([abs], i) => ahead.set(abs, outcomes.then((done) => done?.[i])));
       }
     },
@@ -182,8 +188,12 @@ export function openSecondThread(): SecondThread {
         get ready() {
           return alive && rendering && !syndicating;
         },
-        send: (routes, spare, done) =>
-          request({ id: nextId++, routes, ...(spare.length > 0 && { spare }) }, (reply) => (reply && "results" in reply ? done(reply.results, reply.feeds) : done(undefined)), spare),
+        send: (routes, spare, bodies, done) =>
+          request(
+            { id: nextId++, routes, ...(spare.length > 0 && { spare }), ...(bodies.some((body) => body !== undefined) && { bodies }) },
+            (reply) => (reply && "results" in reply ? done(reply.results, reply.feeds) : done(undefined)),
+            spare,
+          ),
         started,
         replied: () => woken,
       };

@@ -6,6 +6,7 @@ import { pageBuffers, type RenderResult } from "../page-bytes.js";
 import type { ViewContext } from "../view-model.js";
 import { openSecondThread, type RenderThread, type SecondThread } from "../../parallel/second-thread.js";
 import { renderBytes } from "../../write/site-snapshot.js";
+import { heldBody, routeBodyFile } from "../../content/body-file.js";
 
 // Pages to render go through a queue that hands them back in route order. In-thread, each page renders as
 // it is added. In parallel, pages are grouped in chunks; a worker thread is kept fed with up to IN_FLIGHT
@@ -112,7 +113,9 @@ export function renderQueue(
   const sendAway = (chunk: Chunk, worker: RenderThread) => {
     chunk.sent = true;
     // Page buffers written here go back with the job, as many as its pages will take (see PageBuffers).
-    worker.send(chunk.routes, pageBuffers.spare(chunk.routes.length), (results, feeds) => {
+    // So do the bodies held here: the thread renders their pages without reading their files.
+    const bodies = chunk.routes.map((i) => heldBody(routeBodyFile(routes[i]!)));
+    worker.send(chunk.routes, pageBuffers.spare(chunk.routes.length), bodies, (results, feeds) => {
       if (results) byWorker += results.length;
       else chunk.sent = false; // the worker failed: the main thread renders it
       for (const result of results ?? []) if ("bytes" in result) pageBuffers.adopt(result.bytes);
