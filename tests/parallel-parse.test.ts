@@ -54,11 +54,16 @@ describe("bodies", () => {
       const dir = await mkdtemp(path.join(tmpdir(), "broadsheet-bodies-"));
       try {
         await cp(root, dir, { recursive: true });
+        // Held as the files' bytes: not for a file whose text is not its bytes (CR line ends, a BOM), read again.
+        await writeFile(path.join(dir, "articles/zz-crlf.md"), "---\r\ntitle: CRLF\r\ncategory: world\r\n---\r\nLine one.\r\nLine \u00e9.\r\n");
+        await writeFile(path.join(dir, "articles/zz-bom.md"), "\ufeff---\ntitle: BOM\ncategory: world\n---\nBody \u00e9 after a BOM.\n");
         const loaded = await loadContent(dir, undefined, { parallelFrom });
         const bodies = loaded.articles.map((d) => d.body);
         expect(bodies.filter((body) => body.trim() !== "").length).toBeGreaterThan(20);
+        const byName = (name: string) => bodies[loaded.articles.findIndex((d) => d.name === name)];
+        expect([byName("zz-crlf"), byName("zz-bom")]).toEqual(["Line one.\nLine \u00e9.\n", "Body \u00e9 after a BOM.\n"]);
         await rm(path.join(dir, "articles"), { recursive: true });
-        expect(loaded.articles.map((d) => d.body)).toEqual(bodies);
+        expect(loaded.articles.map((d) => (d.name === "zz-crlf" || d.name === "zz-bom" ? "" : d.body))).toEqual(bodies.map((body, i) => (["zz-crlf", "zz-bom"].includes(loaded.articles[i]!.name) ? "" : body)));
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

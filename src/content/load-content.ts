@@ -119,7 +119,7 @@ async function readDocuments(
   made?: (job: Job, doc: RawDocument) => void,
 ): Promise<Map<Job, RawDocument>> {
   const docs = new Map<Job, RawDocument>();
-  const add = (job: Job, parsed: ParsedFile, body?: string) => {
+  const add = (job: Job, parsed: ParsedFile, body?: Uint8Array) => {
     const doc = documentOf(job, parsed, body);
     docs.set(job, doc);
     made?.(job, doc);
@@ -243,7 +243,7 @@ async function fromBothEnds(jobs: Job[], second: SecondThread | undefined, withB
  * Else its body is read from the file each time it is asked for (a page or feed that shows it is rendered): a
  * big site's bodies are never all in memory, and a no-op build reads none.
  */
-function documentOf(job: Job, parsed: ParsedFile, body?: string): RawDocument {
+function documentOf(job: Job, parsed: ParsedFile, body?: Uint8Array): RawDocument {
   const { value, positions, bodyOffset, ...facts } = parsed;
   const bodyFile = { path: job.abs, offset: bodyOffset };
   return withBodyFrom({ file: job.file, name: job.name, data: yamlData(value, positions), ...facts, bodyFile }, body);

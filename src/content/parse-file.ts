@@ -6,10 +6,10 @@ import { decodeText } from "./scan.js";
 import { readWithStats } from "../write/read-file.js";
 
 /**
- * A content file read and parsed: plain data either way, so a parse worker can hand it over. `body`: its body's
- * text, when asked for (see load-content.ts).
+ * A content file read and parsed: plain data either way, so a parse worker can hand it over. `body`: its body as
+ * UTF-8, when asked for (see load-content.ts), and the file has neither CR nor BOM (whose text is not its bytes).
  */
-export type FileOutcome = { parsed: ParsedFile; size: number; mtimeMs: number; body?: string } | { diagnostics: Diagnostic[] };
+export type FileOutcome = { parsed: ParsedFile; size: number; mtimeMs: number; body?: Uint8Array } | { diagnostics: Diagnostic[] };
 
 /** Reads `abs` (shown as `file`) and parses its front matter; with `withBody`, the outcome holds the body too. */
 export function parseFile(abs: string, file: string, withBody = false): FileOutcome {
@@ -41,9 +41,13 @@ export function parseFile(abs: string, file: string, withBody = false): FileOutc
     size: info.size,
     mtimeMs: info.mtimeMs,
   };
-  if (withBody) outcome.body = body;
+  // The file's own bytes, not a string: held for the build (see body-file.ts), they stay out of the collector's
+  // way, and the second thread hands them over without a copy.
+  if (withBody && !hasBom(bytes) && !bytes.includes(0x0d)) outcome.body = bytes.subarray(Buffer.byteLength(decoded.text.slice(0, bodyOffset)));
   return outcome;
 }
+
+const hasBom = (bytes: Uint8Array) => bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 
 export function digestBytes(bytes: Uint8Array): string {
   return hash("sha1", bytes, "base64");

@@ -69,7 +69,7 @@ export interface RenderThread {
    * answering it. `spare`: free page buffers for the thread's pages (see PageBuffers), moved there. `bodies`: the
    * bodies of the routes' stories and pages that this thread holds (see holdsBodies), by position.
    */
-  send(routes: number[], spare: ArrayBuffer[], bodies: (string | undefined)[], done: (results: RenderResult[] | undefined, feeds?: HarvestedBody[]) => void): void;
+  send(routes: number[], spare: ArrayBuffer[], bodies: (Uint8Array | undefined)[], done: (results: RenderResult[] | undefined, feeds?: HarvestedBody[]) => void): void;
   /** Resolves when the thread is ready for jobs, or has failed. */
   started: Promise<void>;
   /** Resolves when the thread next answers (or fails). */
