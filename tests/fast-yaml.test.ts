@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fastYaml } from "../src/yaml/fast-yaml.js";
+import { fastYaml, lineByLine } from "../src/yaml/fast-yaml.js";
 import { parseYaml, parseYamlFully } from "../src/yaml/parse-yaml.js";
 
 // Front matter is read by js-yaml when it is plain data, and by the `yaml` package otherwise. An editor must not
@@ -67,6 +67,30 @@ describe("the fast YAML path", () => {
       { numRuns: Number(process.env.FUZZ_RUNS ?? 3000), seed: process.env.FUZZ_RUNS ? undefined : 20261129 },
     );
     // The generator is not so hostile that the fast path is never tried.
+    expect(accepted).toBeGreaterThan(300);
+  });
+
+  it("reads a front matter of one `key: value` a line as the yaml package does, when it reads it line by line", () => {
+    const char = fc.constantFrom(..."abcXYZ019 .-_:#\"'[]{},\\\t~!&*?|>%@`/é ".split(""));
+    const text = fc.array(char, { maxLength: 12 }).map((chars) => chars.join(""));
+    const word = fc.constantFrom("x", "Zürich", "12", "-0", "0x1F", "0o17", "1.5", "1e3", ".inf", "-.Inf", ".NaN", "true", "False", "null", "~", "2024-07-05 17:38", "a:b", "a -b", "yes");
+    const safe = fc.array(fc.constantFrom(..."abcXYZ019 .-_/é".split("")), { minLength: 1, maxLength: 12 }).map((chars) => chars.join(""));
+    const scalar = fc.oneof(safe, safe, text, word, text.map((s) => `"${s}"`), word.map((s) => `"${s}"`));
+    const sep = fc.constantFrom(", ", ",", " , ", ",  ");
+    const flow = fc.tuple(fc.array(scalar, { maxLength: 4 }), sep, fc.constantFrom("", " ")).map(([items, s, pad]) => `[${pad}${items.join(s)}${pad}]`);
+    const key = fc.constantFrom("title", "tags", "date", "k_1", "a-b", "null", "True", "__proto__", "x y");
+    const line = fc.tuple(key, fc.oneof(scalar, flow, fc.constant("")), fc.constantFrom("", " ", "  ")).map(([k, v, trail]) => `${k}:${v === "" ? "" : ` ${v}`}${trail}`);
+    const doc = fc.tuple(fc.array(line, { minLength: 1, maxLength: 5 }), fc.constantFrom("\n", "\n\n")).map(([lines, gap]) => `\n${lines.join(gap)}\n`);
+    let accepted = 0;
+    fc.assert(
+      fc.property(doc, (text) => {
+        const read = lineByLine(text, 2);
+        if (!read) return;
+        accepted++;
+        expect(read).toEqual(fully(text));
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 3000), seed: process.env.FUZZ_RUNS ? undefined : 20261207 },
+    );
     expect(accepted).toBeGreaterThan(300);
   });
 });

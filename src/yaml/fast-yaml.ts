@@ -45,6 +45,8 @@ interface Frame {
  * or undefined when this fast path cannot vouch for the result.
  */
 export function fastYaml(text: string, lineOffset: number): { value: unknown; positions: YamlPositions } | undefined {
+  const simple = lineByLine(text, lineOffset);
+  if (simple) return simple;
   const root: Frame = { open: 0, close: 0, result: undefined, children: [] };
   const stack: Frame[] = [root];
   let value: unknown;
@@ -162,4 +164,114 @@ function placer(text: string, lineOffset: number): (offset: number) => number[] 
 
 function isPlainMap(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// Faster still: the front matter a newsroom writes, one `key: value` to a line, read line by line (js-yaml and
+// its listener took ~300 ms of a cold build's CPU at 4,000 articles, on two threads). A value is plain text, a
+// number, a boolean, null, a double-quoted string without escapes, or a one-line flow sequence of such
+// (null items aside). Anything else, or anything in doubt, goes to js-yaml above.
+const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_-]*):(?: (.*))?$/;
+/** Characters a plain scalar may not start with (YAML indicators), and may not hold here. */
+const INDICATOR = /^[-?:,[\]{}#&*!|>'"%@`]/;
+const UNSAFE_PLAIN = /: |:$| #|[\t"'[\]{}]/;
+const UNSAFE_QUOTED = /["\\\t]/;
+/** Characters YAML refuses or treats apart (control characters, a BOM, lone surrogates). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\ufeff\ufffe\uffff\ud800-\udfff]/;
+
+export function lineByLine(text: string, lineOffset: number): { value: unknown; positions: YamlPositions } | undefined {
+  const value: Record<string, unknown> = {};
+  const positions: YamlPositions = {};
+  let line = lineOffset;
+  for (let from = 0; from < text.length; ) {
+    const end = text.indexOf("\n", from) === -1 ? text.length : text.indexOf("\n", from);
+    const row = text.slice(from, end);
+    from = end + 1;
+    line++;
+    if (row === "") continue;
+    const match = KEY_LINE.exec(row);
+    if (!match || CONTROL.test(row)) return undefined;
+    const key = match[1]!;
+    // Keys YAML reads as null or booleans, and one that would set the object's prototype, are left to js-yaml.
+    if (key === "__proto__" || NULL.test(key) || BOOL.test(key) || Object.hasOwn(value, key)) return undefined;
+    const raw = (match[2] ?? "").trimEnd();
+    const column = key.length + 3;
+    positions[""] ??= [line, 1];
+    if (raw === "") {
+      value[key] = null;
+      positions[`\u0001${key}`] = [line, 1, line, 1];
+      continue;
+    }
+    if (raw[0] === " ") return undefined;
+    let read: unknown;
+    if (raw[0] === "[") {
+      const items = flowItems(raw);
+      if (!items) return undefined;
+      read = items.map(([item]) => item);
+      items.forEach(([, at], i) => (positions[`\u0001${key}\u0002${i}`] = [line, column + at]));
+    } else {
+      read = oneLineScalar(raw);
+      if (read === undefined) return undefined;
+    }
+    value[key] = read;
+    positions[`\u0001${key}`] = read === null ? [line, 1, line, 1] : [line, column, line, 1];
+  }
+  return positions[""] ? { value, positions } : undefined;
+}
+
+/** A one-line scalar: a double-quoted string without escapes, or plain; undefined when in doubt. */
+function oneLineScalar(raw: string): unknown {
+  if (raw[0] === '"') {
+    const inner = raw.slice(1, -1);
+    return raw.length >= 2 && raw.endsWith('"') && !UNSAFE_QUOTED.test(inner) ? inner : undefined;
+  }
+  if (INDICATOR.test(raw) || UNSAFE_PLAIN.test(raw)) return undefined;
+  return plain(raw);
+}
+
+/** A plain scalar resolved by the core schema, as CORE does (null, bool, int, float, in that order), or text. */
+function plain(s: string): unknown {
+  if (NULL.test(s)) return null;
+  if (BOOL.test(s)) return s[0] === "t" || s[0] === "T";
+  if (INT_OCT.test(s)) return parseInt(s.slice(2), 8);
+  if (INT_HEX.test(s)) return parseInt(s.slice(2), 16);
+  if (INT.test(s)) return parseInt(s, 10);
+  if (FLOAT_NAN.test(s)) return s.slice(-3).toLowerCase() === "nan" ? NaN : s[0] === "-" ? -Infinity : Infinity;
+  if (FLOAT_EXP.test(s) || FLOAT.test(s)) return parseFloat(s);
+  return s;
+}
+
+/** The items of a one-line flow sequence, each with its offset in `raw`; undefined when in doubt. */
+function flowItems(raw: string): [unknown, number][] | undefined {
+  if (!raw.endsWith("]")) return undefined;
+  const items: [unknown, number][] = [];
+  let i = 1;
+  const skip = () => {
+    while (raw[i] === " ") i++;
+  };
+  skip();
+  if (raw[i] === "]") return i === raw.length - 1 ? items : undefined;
+  for (;;) {
+    const at = i;
+    let item: unknown;
+    if (raw[i] === '"') {
+      const close = raw.indexOf('"', i + 1);
+      if (close === -1) return undefined;
+      item = oneLineScalar(raw.slice(i, close + 1));
+      i = close + 1;
+    } else {
+      let stop = i;
+      while (stop < raw.length && raw[stop] !== "," && raw[stop] !== "]") stop++;
+      const text = raw.slice(i, stop).trimEnd();
+      item = text === "" ? undefined : oneLineScalar(text);
+      i = stop;
+    }
+    // A null item is left to js-yaml, as the walk above leaves it.
+    if (item === undefined || item === null) return undefined;
+    items.push([item, at]);
+    skip();
+    if (raw[i] === "]") return i === raw.length - 1 ? items : undefined;
+    if (raw[i] !== ",") return undefined;
+    i++;
+    skip();
+  }
 }
