@@ -142,8 +142,8 @@ async function readDocuments(
     if (!("diagnostics" in outcome)) add(toParse[i]!, outcome.parsed, outcome.body);
   };
   const withBodies = holdsBodies(jobs.length);
-  const outcomes =
-    toParse.length >= Math.max(parallelFrom, 2) ? await parseShared(toParse, second, withBodies, parsed) : toParse.map((job, i) => told(parseFile(job.abs, job.file, withBodies), i, parsed));
+  const parse = parser(withBodies);
+  const outcomes = toParse.length >= Math.max(parallelFrom, 2) ? await parseShared(toParse, second, withBodies, parsed) : toParse.map((job, i) => told(parse(job), i, parsed));
   outcomes.forEach((outcome, i) => {
     const job = toParse[i]!;
     if ("diagnostics" in outcome) diagnostics.push(...outcome.diagnostics);
@@ -158,6 +158,11 @@ function told(outcome: FileOutcome, i: number, parsed: (i: number, outcome: File
   return outcome;
 }
 
+/** Parses a job's file, with its body if `withBodies` (see holdsBodies). */
+const parser =
+  (withBodies: boolean) =>
+  (job: Job): FileOutcome =>
+    parseFile(job.abs, job.file, withBodies);
 
 /** Files parsed per message to the second thread: small enough that neither thread waits long for the other. */
 const SHARE = 100;
@@ -167,7 +172,7 @@ const IN_FLIGHT = 3;
 
 /** `jobs` parsed by this thread and the second thread (see fromBothEnds), each file once. */
 async function parseShared(jobs: Job[], second: SecondThread | undefined, withBodies: boolean, parsed: (i: number, outcome: FileOutcome) => void): Promise<FileOutcome[]> {
-  const parse = (job: Job): FileOutcome => parseFile(job.abs, job.file, withBodies);
+  const parse = parser(withBodies);
   // Files the thread was handed before loading began (see SecondThread.parseAhead) are not shared again.
   const ahead = second ? jobs.map((job) => second.parsedAhead(job.abs)) : [];
   if (!ahead.some((outcome) => outcome !== undefined)) return fromBothEnds(jobs, second, withBodies, parsed);
@@ -196,7 +201,7 @@ async function parseShared(jobs: Job[], second: SecondThread | undefined, withBo
  * the other. What the second thread fails to parse is parsed here.
  */
 async function fromBothEnds(jobs: Job[], second: SecondThread | undefined, withBodies: boolean, parsed: (i: number, outcome: FileOutcome) => void): Promise<FileOutcome[]> {
-  const parse = (job: Job): FileOutcome => parseFile(job.abs, job.file, withBodies);
+  const parse = parser(withBodies);
   const thread = second ?? openSecondThread();
   const share = Math.max(1, Math.min(SHARE, Math.ceil(jobs.length / 8)));
   const outcomes: (FileOutcome | undefined)[] = new Array(jobs.length);

@@ -27,10 +27,11 @@ export function parseFile(abs: string, file: string, withBody = false): FileOutc
   const result = parseFrontMatter(decoded.text, file);
   if (!result.doc) return { diagnostics: result.diagnostics };
   const { data, body, bodyLine, bodyOffset } = result.doc;
+  const head = decoded.text.slice(0, bodyOffset);
   const outcome: FileOutcome = {
     parsed: {
       source: digestBytes(bytes),
-      head: hash("sha1", decoded.text.slice(0, bodyOffset), "base64"),
+      head: hash("sha1", head, "base64"),
       value: data.value,
       positions: data.positions,
       bodyLine,
@@ -43,7 +44,7 @@ export function parseFile(abs: string, file: string, withBody = false): FileOutc
   };
   // The file's own bytes, not a string: held for the build (see body-file.ts), they stay out of the collector's
   // way, and the second thread hands them over without a copy.
-  if (withBody && !hasBom(bytes) && !bytes.includes(0x0d)) outcome.body = bytes.subarray(Buffer.byteLength(decoded.text.slice(0, bodyOffset)));
+  if (withBody && !hasBom(bytes) && !bytes.includes(0x0d)) outcome.body = bytes.subarray(Buffer.byteLength(head));
   return outcome;
 }
 
