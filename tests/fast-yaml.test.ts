@@ -71,7 +71,7 @@ describe("the fast YAML path", () => {
   });
 
   it("reads a front matter of one `key: value` a line as the yaml package does, when it reads it line by line", () => {
-    const char = fc.constantFrom(..."abcXYZ019 .-_:#\"'[]{},\\\t~!&*?|>%@`/é ".split(""));
+    const char = fc.constantFrom(..."abcXYZ019 .-_:#\"'[]{},\\\t~!&*?|>%@`/é\u2028\u00a0\u3000".split(""));
     const text = fc.array(char, { maxLength: 12 }).map((chars) => chars.join(""));
     const word = fc.constantFrom("x", "Zürich", "12", "-0", "0x1F", "0o17", "1.5", "1e3", ".inf", "-.Inf", ".NaN", "true", "False", "null", "~", "2024-07-05 17:38", "a:b", "a -b", "yes");
     const safe = fc.array(fc.constantFrom(..."abcXYZ019 .-_/é".split("")), { minLength: 1, maxLength: 12 }).map((chars) => chars.join(""));

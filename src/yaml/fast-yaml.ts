@@ -178,12 +178,14 @@ const UNSAFE_QUOTED = /["\\\t]/;
 /** Characters YAML refuses or treats apart (control characters, a BOM, lone surrogates). */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\ufeff\ufffe\uffff\ud800-\udfff]/;
 
+/** `text` as fastYaml gives it, when every line is `key: value` (or blank) of the kinds above; else undefined. */
 export function lineByLine(text: string, lineOffset: number): { value: unknown; positions: YamlPositions } | undefined {
   const value: Record<string, unknown> = {};
   const positions: YamlPositions = {};
   let line = lineOffset;
   for (let from = 0; from < text.length; ) {
-    const end = text.indexOf("\n", from) === -1 ? text.length : text.indexOf("\n", from);
+    const newline = text.indexOf("\n", from);
+    const end = newline === -1 ? text.length : newline;
     const row = text.slice(from, end);
     from = end + 1;
     line++;
@@ -192,8 +194,9 @@ export function lineByLine(text: string, lineOffset: number): { value: unknown; 
     if (!match || CONTROL.test(row)) return undefined;
     const key = match[1]!;
     // Keys YAML reads as null or booleans, and one that would set the object's prototype, are left to js-yaml.
-    if (key === "__proto__" || NULL.test(key) || BOOL.test(key) || Object.hasOwn(value, key)) return undefined;
-    const raw = (match[2] ?? "").trimEnd();
+    // So are very long keys (YAML allows an implicit key 1,024 characters at most).
+    if (key === "__proto__" || key.length > 1000 || NULL.test(key) || BOOL.test(key) || Object.hasOwn(value, key)) return undefined;
+    const raw = spacesOff(match[2] ?? "");
     const column = key.length + 3;
     positions[""] ??= [line, 1];
     if (raw === "") {
@@ -217,6 +220,9 @@ export function lineByLine(text: string, lineOffset: number): { value: unknown; 
   }
   return positions[""] ? { value, positions } : undefined;
 }
+
+/** `s` without its trailing spaces: YAML's, not JavaScript's trimEnd, which takes no-break and other spaces too. */
+const spacesOff = (s: string) => s.replace(/ +$/, "");
 
 /** A one-line scalar: a double-quoted string without escapes, or plain; undefined when in doubt. */
 function oneLineScalar(raw: string): unknown {
@@ -261,7 +267,7 @@ function flowItems(raw: string): [unknown, number][] | undefined {
     } else {
       let stop = i;
       while (stop < raw.length && raw[stop] !== "," && raw[stop] !== "]") stop++;
-      const text = raw.slice(i, stop).trimEnd();
+      const text = spacesOff(raw.slice(i, stop));
       item = text === "" ? undefined : oneLineScalar(text);
       i = stop;
     }
