@@ -106,6 +106,8 @@ export interface PreparedSite {
   resumed?: Omit<Resumed, "snapshot">;
   /** Saves the parse cache, left to the caller when a second thread waits for the site (see prepareSite). */
   saveParseCache?: () => Promise<void>;
+  /** A file changed while the build read it (see ContentSources.changedWhileRead): no stamp, nor snapshot, is recorded. */
+  unstamped?: true;
 }
 
 export interface PrepareResult extends BuildResult {
@@ -162,10 +164,11 @@ export async function resumeBuild(options: BuildOptions): Promise<BuildResult | 
 }
 
 async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, threshold: number, second: SecondThread | undefined, manifest?: ManifestLoad): Promise<BuildResult> {
-  const { stamp, settings, stats } = options.checked ?? {};
   const { site, ...result } = prepared;
   const run = resume(options, result);
   if (!site) return result;
+  // The next build walks and reads again what the stamp would have vouched for.
+  const { stamp, settings, stats } = site.unstamped ? {} : (options.checked ?? {});
   const { index, routes, redirects, ctx, templates } = site;
   // The bodies of the stories the feeds carry are made with their pages, from one parse (see feed-harvest.ts).
   const feedFiles = feedStories(ctx).map((article) => article.file);
@@ -380,7 +383,10 @@ export async function prepareSite(options: BuildOptions, memory?: BuildMemory, s
   // Taken when they come, whether before the first page or during the pages.
   void times?.then((views) => views && ctx.time.know(views));
   const files = [...assets.files, ...media, ...images.files];
-  return { ...run.done(index), site: { index, routes, redirects, ctx, templates: compiled.templates, files, draftSlugs: valid.draftSlugs, ...(second && { saveParseCache: save }) } };
+  return {
+    ...run.done(index),
+    site: { index, routes, redirects, ctx, templates: compiled.templates, files, draftSlugs: valid.draftSlugs, ...(second && { saveParseCache: save }), ...(content.changedWhileRead && { unstamped: true }) },
+  };
 }
 
 /** The `date:` and `updated:` texts of the stories' front matters. */

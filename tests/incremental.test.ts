@@ -95,6 +95,23 @@ describe("incremental builds", () => {
     await rebuild();
   });
 
+  it("records no stamp when a file changed while it was read: the next build reads it again", async () => {
+    const file = path.join(content, "articles/world/heatwave-europe.md");
+    await appendFile(file, "\nOne more line.\n");
+    const checked = await checkStamp(options());
+    // The walk saw the file at another size and time than its read does: an edit between the two (the second
+    // thread reads the last stories before the walk asks their times).
+    const stats = new Map(checked.stats);
+    const walked = stats.get(file)!;
+    stats.set(file, { size: walked.size - 1, mtimeMs: walked.mtimeMs - 1000 });
+    expect((await build({ ...options(), checked: { ...checked, stats, candidate: false } })).diagnostics).toEqual([]);
+    // Nothing vouches for the folder: the next build is no no-op, and leaves it as a cold build would.
+    const next = await build(options());
+    expect(next.stages.map(([name]) => name)).not.toContain("unchanged");
+    await expectSameAsCold();
+    expect((await build(options())).stages.map(([name]) => name)).toEqual(["unchanged"]);
+  });
+
   it("has the second thread it opened at the start (the CLI found no resume) make pages from their previous bytes", async () => {
     await writeFile(path.join(content, "articles/world/fourth-story.md"), "---\ntitle: A fourth story\ncategory: world\ndate: 2024-07-31 13:00\n---\nNews.\n");
     const checked = await checkStamp(options());

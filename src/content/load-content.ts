@@ -17,6 +17,12 @@ export interface ContentSources {
   /** Files under content/media, relative to it. */
   media: string[];
   diagnostics: Diagnostic[];
+  /**
+   * A file parsed had another size or time than `stats` gave (LoadOptions): it changed between the stamp's walk
+   * and its read (the second thread reads the last stories before the walk asks their times, see parseAhead).
+   * The stamp does not describe what was read, and must not be recorded.
+   */
+  changedWhileRead?: true;
 }
 
 /** Reads content/articles/** and content/pages/** into documents, and lists content/media/**. */
@@ -70,7 +76,7 @@ export async function loadContent(contentDir: string, cache?: ParseCache, option
   const pageJobs = read("pages", pageFiles);
   const { parsedArticle } = options;
   const made = parsedArticle && ((job: Job, doc: RawDocument) => job.rel.startsWith("articles/") && parsedArticle(doc, media));
-  const docs = await readDocuments(jobs, cache, diagnostics, options, made);
+  const { docs, changedWhileRead } = await readDocuments(jobs, cache, diagnostics, options, made);
   const articles = articleJobs.map((job) => job && docs.get(job));
   const pages = pageJobs.map((job) => job && docs.get(job));
   return {
@@ -78,6 +84,7 @@ export async function loadContent(contentDir: string, cache?: ParseCache, option
     pages: pages.filter((d): d is RawDocument => d !== undefined),
     media,
     diagnostics,
+    ...(changedWhileRead && { changedWhileRead }),
   };
 }
 
@@ -117,7 +124,7 @@ async function readDocuments(
   diagnostics: Diagnostic[],
   { parallelFrom = PARSE_IN_PARALLEL, stats, second }: LoadOptions,
   made?: (job: Job, doc: RawDocument) => void,
-): Promise<Map<Job, RawDocument>> {
+): Promise<{ docs: Map<Job, RawDocument>; changedWhileRead: boolean }> {
   const docs = new Map<Job, RawDocument>();
   const add = (job: Job, parsed: ParsedFile, body?: Uint8Array) => {
     const doc = documentOf(job, parsed, body);
@@ -144,12 +151,15 @@ async function readDocuments(
   const withBodies = holdsBodies(jobs.length);
   const parse = parser(withBodies);
   const outcomes = toParse.length >= Math.max(parallelFrom, 2) ? await parseShared(toParse, second, withBodies, parsed) : toParse.map((job, i) => told(parse(job), i, parsed));
+  let changedWhileRead = false;
   outcomes.forEach((outcome, i) => {
     const job = toParse[i]!;
-    if ("diagnostics" in outcome) diagnostics.push(...outcome.diagnostics);
-    else cache?.remember(job.rel, outcome.size, outcome.mtimeMs, outcome.parsed);
+    if ("diagnostics" in outcome) return diagnostics.push(...outcome.diagnostics);
+    cache?.remember(job.rel, outcome.size, outcome.mtimeMs, outcome.parsed);
+    const walked = stats?.get(job.abs);
+    if (walked && (walked.size !== outcome.size || walked.mtimeMs !== outcome.mtimeMs)) changedWhileRead = true;
   });
-  return docs;
+  return { docs, changedWhileRead };
 }
 
 /** Tells `parsed` of the outcome of file `i`, and returns it. */
