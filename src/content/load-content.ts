@@ -152,13 +152,16 @@ async function readDocuments(
   const parse = parser(withBodies);
   const outcomes = toParse.length >= Math.max(parallelFrom, 2) ? await parseShared(toParse, second, withBodies, parsed) : toParse.map((job, i) => told(parse(job), i, parsed));
   let changedWhileRead = false;
-  outcomes.forEach((outcome, i) => {
+  for (const [i, outcome] of outcomes.entries()) {
     const job = toParse[i]!;
-    if ("diagnostics" in outcome) return diagnostics.push(...outcome.diagnostics);
+    if ("diagnostics" in outcome) {
+      diagnostics.push(...outcome.diagnostics);
+      continue;
+    }
     cache?.remember(job.rel, outcome.size, outcome.mtimeMs, outcome.parsed);
     const walked = stats?.get(job.abs);
     if (walked && (walked.size !== outcome.size || walked.mtimeMs !== outcome.mtimeMs)) changedWhileRead = true;
-  });
+  }
   return { docs, changedWhileRead };
 }
 
