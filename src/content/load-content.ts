@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
 import { displayPath, pathsUnder } from "../config/display-path.js";
 import { warning, type Diagnostic } from "../errors/diagnostic.js";
@@ -10,6 +10,7 @@ import { digestBytes, parseFile, type FileOutcome } from "./parse-file.js";
 import { MARKDOWN, scanFiles } from "./scan.js";
 import type { ParseCache, ParsedFile } from "./parse-cache.js";
 import { yamlData } from "../yaml/parse-yaml.js";
+import { readTransient } from "../write/read-file.js";
 
 export interface ContentSources {
   articles: RawDocument[];
@@ -138,7 +139,7 @@ async function readDocuments(
     let cached = cache?.byStat(job.rel, info.size, info.mtimeMs);
     if (!cached && cache?.has(job.rel)) {
       // Touched (a checkout sets every time): the bytes tell whether it changed.
-      cached = cache.bySource(job.rel, digestBytes(readFileSync(job.abs)));
+      cached = cache.bySource(job.rel, digestBytes(readTransient(job.abs).bytes));
       if (cached) cache.remember(job.rel, info.size, info.mtimeMs, cached);
     }
     if (cached) add(job, cached);

@@ -3,7 +3,7 @@ import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from
 import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileIdentity, writeAtomically } from "./atomic-file.js";
-import { readWithStats, seenAs } from "./read-file.js";
+import { readTransient, seenAs } from "./read-file.js";
 import { safeRelative } from "./write-site.js";
 
 // The incremental-build cache: for each file in the output folder, the hash of its bytes (and, for pages,
@@ -113,9 +113,9 @@ function filesStillThere(outDir: string, files: Record<string, ManifestEntry>): 
   const verified: Record<string, string> = {};
   const broken = new Set<string>();
   for (const [file, entry] of Object.entries(files)) {
-    let read: ReturnType<typeof readWithStats> | undefined;
+    let read: ReturnType<typeof readTransient> | undefined;
     try {
-      read = entry.hash.startsWith("copy:") ? undefined : readWithStats(path.join(outDir, safeRelative(file)));
+      read = entry.hash.startsWith("copy:") ? undefined : readTransient(path.join(outDir, safeRelative(file)));
     } catch {
       read = undefined; // missing, or a path that would leave the folder (a damaged manifest)
     }
