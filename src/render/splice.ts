@@ -67,6 +67,7 @@ export function splicer(sink: PageSink | undefined, blocks: Blocks, renderer: Pa
     here(route, base) {
       const names = trusted ? replaced(route) : undefined;
       const hash = names && sink.previousHash(route.outPath, base);
+      // This thread's read buffer (see previousBytes): spliced and counted before the render below reads anything.
       const old = hash === undefined ? undefined : previousBytes(sink.folder, route.outPath, hash, sink.seen?.(route.outPath));
       if (!old) return undefined;
       const kind = kindOf(route, names!);
