@@ -17,7 +17,7 @@ import { planRoutes } from "./routes/plan-routes.js";
 import { buildSiteIndex } from "./site/build-site-index.js";
 import { readArticle } from "./validate/read-article.js";
 import { resumeCandidate } from "./resume-candidate.js";
-import { readSnapshotSite, type Front, type SiteSnapshot, type SnapshotEdits, type SnapshotFile } from "./write/site-snapshot.js";
+import { readSnapshotSite, type Front, type SiteSnapshot, type SnapshotEdits, type SnapshotFile, type ZoneOffsets } from "./write/site-snapshot.js";
 
 // A typo fixed in a story changes one body and nothing any list, index or other page is made from; a headline
 // fixed changes what the pages that show the story say, but not where it stands in any list. Such a build
@@ -125,6 +125,7 @@ export function resumable(options: BuildOptions, checked: Checked | undefined): 
     ...(revalidated.length > 0 && { revalidated: { files: new Set(revalidated.map((r) => r.file)), warnings: revalidated.flatMap((r) => r.warnings) } }),
     base: stored.base,
     edits,
+    ...(stored.read.offsets && { offsets: stored.read.offsets }),
   };
 }
 
@@ -262,6 +263,8 @@ export interface Resumed {
   redated?: true;
   /** Articles whose front matter was validated again: their files, and the warnings they have now. */
   revalidated?: { files: Set<string>; warnings: Diagnostic[] };
+  /** The offsets of the site's zone the snapshot's build found. */
+  offsets?: ZoneOffsets;
   /** The inputs of the snapshot on disk, and every edit since it was written (this build's included). */
   base: string;
   edits: SnapshotEdits;

@@ -33,7 +33,7 @@ import { resumable, snapshotFiles, type Resumed } from "./build-resume.js";
 import { resumeCandidate } from "./resume-candidate.js";
 import { dropKeptSnapshots, renderBytes, siteBytes, snapshotSiteCommitted, writeSnapshot, writeSnapshotEdits } from "./write/site-snapshot.js";
 import { sameSiteUntil } from "./render/clock.js";
-import { timeSettingsOf } from "./render/dates.js";
+import { timeSettingsOf, zoneData } from "./render/dates.js";
 
 export interface BuildOptions {
   contentDir: string;
@@ -247,7 +247,10 @@ async function renderAndWrite(options: BuildOptions, prepared: PrepareResult, th
     // The snapshot (or, when resumed, the edits since it) first: the stamp is what vouches for it. A site that
     // grew by a story is written whole: edits name only documents the snapshot has.
     if (edited) await writeSnapshotEdits(options.outDir, site.resumed!.base, stamp, index.now, site.resumed!.edits);
-    else if (snapshot) await writeSnapshot(options.outDir, { inputs: stamp, settings, now: index.now, files: snapshotFiles(stats, index) }, snapshot);
+    else if (snapshot) {
+      const offsets = { zone: index.config.timeZone, tz: zoneData(), pairs: ctx.time.offsets() };
+      await writeSnapshot(options.outDir, { inputs: stamp, settings, now: index.now, files: snapshotFiles(stats, index), offsets }, snapshot);
+    }
     await writeStamp(options.outDir, { inputs: stamp, validFrom: index.now, validUntil: finished.summary.changesAt, summary: finished.summary, warnings: finished.diagnostics });
     if (edited) snapshotSiteCommitted(options.outDir);
   }
@@ -283,6 +286,9 @@ async function resumeSite(options: BuildOptions): Promise<PrepareResult | undefi
   ];
   run.mark(`resume (${edited.join(", ")}${resumed.kept ? ", the site kept in memory" : ""})`);
   const ctx = await viewContext(recipe);
+  // The zone's offsets the snapshot's build found, where the zone and its data are the same.
+  const { offsets } = resumed;
+  if (offsets && offsets.zone === recipe.index.config.timeZone && offsets.tz === zoneData()) ctx.time.knowOffsets(offsets.pairs);
   return { ...run.done(recipe.index), site: { index: recipe.index, routes, redirects, ctx, templates: compiled.templates, files, draftSlugs, resumed: { edited: resumed.edited, kept: resumed.kept, base: resumed.base, edits: resumed.edits, ...(grown && { grown }), ...(resumed.everywhere && { everywhere: true }), ...(resumed.redated && { redated: true }) } } };
 }
 

@@ -1,6 +1,7 @@
 import { appendFile, cp, mkdtemp, readFile, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { deserialize, serialize } from "node:v8";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, type BuildOptions, type BuildResult } from "../src/build.js";
 import { snapshot } from "./bench/measure.js";
@@ -481,5 +482,37 @@ describe("the full pipeline runs instead", () => {
       await rm(snapshotFile());
       await appendFile(heatwave, "\nEight.\n");
     });
+  });
+});
+
+describe("the zone's offsets", () => {
+  // A resumed build shows times with the offsets of the site's zone that the snapshot's build found: Intl's
+  // first question in a process loads ICU's zone data (~20 ms of a body edit's build). Only with the same data.
+  it("are the snapshot's when the zone data is the one they were found with, and asked again otherwise", async () => {
+    await rebuild({ noCache: true });
+    const inputs = path.join(root, ".broadsheet-cache", "public.site-inputs.v8");
+    const stored = deserialize(await readFile(inputs)) as { read: { offsets: { zone: string; tz: string; pairs: Float64Array } } };
+    const { offsets } = stored.read;
+    expect(offsets.zone).toBe("Asia/Baku");
+    // Every story's time, at +04:00 (240 minutes).
+    expect(new Set(offsets.pairs.filter((_, i) => i % 2 === 1))).toEqual(new Set([240]));
+    // Offsets an hour off, as another tz database could give them.
+    const shifted = (tz: string) => serialize({ ...stored, read: { ...stored.read, offsets: { ...offsets, tz, pairs: offsets.pairs.map((v, i) => (i % 2 === 1 ? v + 60 : v)) } } });
+    const page = async () => [...(await readFile(path.join(out, "world/heatwave-europe/index.html"), "utf8")).matchAll(/datetime="[^"]+([+-]\d\d:\d\d)"/g)].map((m) => m[1]);
+
+    // Other zone data: not taken.
+    await writeFile(inputs, shifted("other"));
+    await appendFile(article("world/heatwave-europe.md"), "\nOne more correction.\n");
+    const other = await rebuild();
+    expect(other.first).toBe("resume (1 body edited)");
+    await expectSameAsCold(other.result);
+    expect(new Set(await page())).toEqual(new Set(["+04:00"]));
+
+    // This zone data: taken (the edited page shows its times, and its lists', at the offsets given).
+    await writeFile(inputs, shifted(offsets.tz));
+    await appendFile(article("world/heatwave-europe.md"), "\nAnd another.\n");
+    expect((await rebuild()).first).toBe("resume (1 body edited)");
+    expect(new Set(await page())).toEqual(new Set(["+05:00"]));
+    await rebuild({ noCache: true });
   });
 });

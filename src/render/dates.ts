@@ -1,5 +1,7 @@
 import { tz, tzOffset } from "@date-fns/tz";
-import { UTCDate } from "@date-fns/utc";
+// Not UTCDate: its module makes three Intl formatters when loaded (for its toString), and the first Intl
+// formatter of a process loads ICU's data, ~20 ms that a build resumed with its zone's offsets known never needs.
+import { UTCDateMini } from "@date-fns/utc/date/mini";
 // The one function, not the package index: loading all of date-fns costs every start (and a render worker) ~100 ms.
 import { format } from "date-fns/format";
 import type { Locale } from "date-fns/locale";
@@ -20,13 +22,24 @@ export interface TimeFormatter {
   iso(instant: Instant): string;
   /** Takes the views another formatter of the same zone, pattern and language made (see KnownTime). */
   know(views: readonly KnownTime[]): void;
+  /** The zone's offset at the instant, in minutes (asked of Intl once per instant). */
+  offset(instant: Instant): number;
+  /** The zone's offset (minutes) at every instant this formatter has asked or been told, as [instant, offset, …]. */
+  offsets(): Float64Array;
+  /**
+   * Takes offsets another formatter of the same zone found (see offsets()), with the same zone data: a build
+   * resumed from the last build's snapshot gets that build's (see SnapshotInputs.offsets), and formats the times
+   * it shows without asking Intl, whose first question in a process loads ICU's zone data (~20 ms).
+   */
+  knowOffsets(pairs: Float64Array): void;
 }
 
 /**
- * An instant with its view, [instant, iso, text], as the build's second thread makes them for every story's
- * times while it waits for the site, for both threads (each would otherwise make them all, ~30 µs a story).
+ * An instant with its view and its zone's offset, [instant, iso, text, offset], as the build's second thread makes
+ * them for every story's times while it waits for the site, for both threads (each would otherwise make them
+ * all, ~30 µs a story).
  */
-export type KnownTime = [Instant, string, string];
+export type KnownTime = [Instant, string, string, number];
 
 /** The settings a TimeFormatter is made with, which one that takes another's views must share. */
 export interface TimeSettings {
@@ -63,7 +76,7 @@ export function makeTimeFormatter(timeZone: string, pattern: string, locale: Loc
       const offset = offsetAt(instant);
       view = {
         iso: isoWithOffset(instant, offset),
-        text: wallClockOnly ? format(new UTCDate(instant + offset * 60_000), pattern, { locale }) : format(instant, pattern, { in: zone, locale }),
+        text: wallClockOnly ? format(new UTCDateMini(instant + offset * 60_000), pattern, { locale }) : format(instant, pattern, { in: zone, locale }),
       };
       cache.set(instant, view);
     }
@@ -72,11 +85,30 @@ export function makeTimeFormatter(timeZone: string, pattern: string, locale: Loc
   return Object.assign(formatter, {
     // Not cached: writing it out costs less than a map's entry (the offset is what costs, and it is kept).
     iso: (instant: Instant) => cache.get(instant)?.iso ?? isoWithOffset(instant, offsetAt(instant)),
+    offset: offsetAt,
     know(views: readonly KnownTime[]) {
-      for (const [instant, iso, text] of views) if (!cache.has(instant)) cache.set(instant, { iso, text });
+      for (const [instant, iso, text, offset] of views) {
+        if (!cache.has(instant)) cache.set(instant, { iso, text });
+        if (!offsets.has(instant)) offsets.set(instant, offset);
+      }
+    },
+    offsets() {
+      const pairs = new Float64Array(2 * offsets.size);
+      let at = 0;
+      for (const [instant, offset] of offsets) {
+        pairs[at++] = instant;
+        pairs[at++] = offset;
+      }
+      return pairs;
+    },
+    knowOffsets(pairs: Float64Array) {
+      for (let at = 0; at + 1 < pairs.length; at += 2) if (!offsets.has(pairs[at]!)) offsets.set(pairs[at]!, pairs[at + 1]!);
     },
   });
 }
+
+/** The zone data Intl answers from (ICU's and its tz database's versions): offsets found with other data are asked again. */
+export const zoneData = (): string => `${process.versions.icu ?? ""}/${process.versions.tz ?? ""}`;
 
 export const sameTimes = (a: TimeSettings, b: TimeSettings): boolean => a.timeZone === b.timeZone && a.pattern === b.pattern && a.language === b.language;
 
@@ -88,7 +120,7 @@ export async function knownTimes({ timeZone, pattern, language }: TimeSettings, 
     const parsed = parseDate(text, timeZone);
     if (!parsed.ok) continue; // validation reports it
     const view = formatter(parsed.instant);
-    views.push([parsed.instant, view.iso, view.text]);
+    views.push([parsed.instant, view.iso, view.text, formatter.offset(parsed.instant)]);
   }
   return views;
 }

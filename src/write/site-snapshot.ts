@@ -41,6 +41,15 @@ export interface SnapshotInputs {
   now: Instant;
   /** Every input file of that build, by absolute path. */
   files: Map<string, SnapshotFile>;
+  /** The offsets of the site's zone that build found (see TimeFormatter.offsets), for a build that resumes. */
+  offsets?: ZoneOffsets;
+}
+
+/** A zone's offsets at instants, as [instant, offset, …], with the zone data (ICU's tz version) they come from. */
+export interface ZoneOffsets {
+  zone: string;
+  tz: string;
+  pairs: Float64Array;
 }
 
 /** The big file. */
