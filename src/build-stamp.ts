@@ -55,7 +55,7 @@ export async function checkStamp(options: BuildOptions, listed?: (files: readonl
   }
   // From here the output folder may change: until this build commits, no stamp describes it.
   await dropStamp(out);
-  return { stamp, settings: text, stats, byEvents, ...(last && { last }) };
+  return { stamp, settings: text, stats: stats(), byEvents, ...(last && { last }) };
 }
 
 /** The options a stamp covers. */

@@ -227,7 +227,7 @@ describe("a cold build's second thread", () => {
       });
       expect(told).toEqual([["articles/a.md", "articles/b.md", "articles/c.md"]]);
       // The size was asked after the count was told.
-      expect(stats.get(path.join(content, "articles", "a.md"))?.size).toBe("longer now".length);
+      expect(stats().get(path.join(content, "articles", "a.md"))?.size).toBe("longer now".length);
     } finally {
       await rm(content, { recursive: true, force: true });
     }

@@ -339,7 +339,7 @@ describe("the inputs' stamp from a watcher's reports (build --watch)", () => {
       const walked = await inputStamp(site.content, TEMPLATES, settings);
       expect(walked.byEvents).toBe(false);
       expect(fromReports.stamp).toBe(walked.stamp);
-      expect([...fromReports.stats].sort()).toEqual([...walked.stats].sort());
+      expect([...fromReports.stats()].sort()).toEqual([...walked.stats()].sort());
       return fromReports;
     };
     const first = await inputStamp(site.content, TEMPLATES, settings, [ok]);

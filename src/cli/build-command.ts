@@ -84,7 +84,7 @@ export async function runCheck(values: Values<"check">, io: Output): Promise<num
   // heap-capped worker, and loading reuses the sizes and times it took. A check never resumes a build.
   const { inputStamp } = await import("../content/input-stamp.js");
   const { stats } = await inputStamp(options.contentDir, options.templatesDir, null);
-  const result = await pipeline({ ...options, checked: { stats, candidate: false } }, io);
+  const result = await pipeline({ ...options, checked: { stats: stats(), candidate: false } }, io);
   if (!result) return 70;
   const ms = Math.round(performance.now() - started);
   const code = result.ok ? 0 : 1;

@@ -29,14 +29,12 @@ export async function inputStamp(
   changed?: readonly string[],
   goOn?: () => boolean,
   listed?: (files: readonly string[]) => void,
-): Promise<{ stamp: string; stats: FileStats; byEvents: boolean }> {
+): Promise<{ stamp: string; stats: () => FileStats; byEvents: boolean }> {
   const head = JSON.stringify(settings);
   const fromEvents = changed && last && last.head === head && last.dirs === `${contentDir}\0${templatesDir}` ? restat(last, changed) : undefined;
   const walk = fromEvents ?? (await walkInputs(contentDir, templatesDir, head, goOn, listed));
   if (keeping) last = walk;
-  const lines = [head];
-  for (const file of walk.files) lines.push(file.line);
-  return { stamp: hash("sha256", lines.join("\n"), "base64"), stats: walk.stats, byEvents: fromEvents !== undefined };
+  return { stamp: hash("sha256", head + walk.text, "base64"), stats: walk.stats, byEvents: fromEvents !== undefined };
 }
 
 /** Size and time of each file the stamp covers, by path: loading reuses them instead of asking again. */
@@ -46,10 +44,17 @@ export type FileStats = Map<string, { size: number; mtimeMs: number }>;
 interface Walk {
   head: string;
   dirs: string;
+  /** The stamp's lines, each after a line break. */
+  text: string;
+  /** Each file with its line: only in a walk that is kept (see keepInputWalks). */
   files: { abs: string; line: string }[];
   /** Position in `files`, by path. */
   at: Map<string, number>;
-  stats: FileStats;
+  /**
+   * The files' sizes and times, made when first asked: a build with nothing to do never asks, and a map of
+   * 4,000 paths took ~12 ms of its ~190 (the paths hashed, the table grown a dozen times, and all of it kept).
+   */
+  stats: () => FileStats;
   folders: Set<string>;
   /**
    * Only a walk will do: the walk met a symbolic link (a file reached through one is listed under the link's
@@ -73,27 +78,39 @@ export class WalkGivenUp extends Error {}
 const BREATHE_EVERY = 2000;
 
 async function walkInputs(contentDir: string, templatesDir: string, head: string, goOn?: () => boolean, listed?: (files: readonly string[]) => void): Promise<Walk> {
-  const walk: Walk = { head, dirs: `${contentDir}\0${templatesDir}`, files: [], at: new Map(), stats: new Map(), folders: new Set(), walkOnly: false };
+  // What the stats are made from, when asked: each folder's files with their size and time (NaN: missing), in
+  // walk order, then the links that lead outside it (size and time -1).
+  const found: Found[] = [];
+  let stats: FileStats | undefined;
+  const made = () => (stats ??= statsOf(found));
+  const walk: Walk = { head, dirs: `${contentDir}\0${templatesDir}`, text: "", files: [], at: new Map(), stats: made, folders: new Set(), walkOnly: false };
+  let count = 0;
   for (const [label, dir] of [["content", contentDir], ["templates", templatesDir]] as const) {
     const join = joinUnder(dir);
     const seen: WalkSeen = { folders: [], linked: false };
     const outside: string[] = [];
     const files = await scanFiles(dir, "", outside, seen);
     if (label === "content") listed?.(files);
+    const numbers: number[] = [];
+    const links: string[] = [];
+    found.push({ join, files, numbers, links });
     for (const rel of files) {
-      if (goOn && walk.files.length % BREATHE_EVERY === BREATHE_EVERY - 1) {
+      if (goOn && count % BREATHE_EVERY === BREATHE_EVERY - 1) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (!goOn()) throw new WalkGivenUp();
       }
+      count++;
       const abs = join(rel);
       const info = statSync(abs, { throwIfNoEntry: false });
-      if (info) walk.stats.set(abs, { size: info.size, mtimeMs: info.mtimeMs });
-      // Where each file is, only for a walk that is kept (a build without a watcher, a no-op one above all, has no use for it).
+      numbers.push(info ? info.size : NaN, info ? info.mtimeMs : NaN);
+      const line = `${label}/${rel}\u0000${info?.size ?? -1}\u0000${info?.mtimeMs ?? -1}`;
+      walk.text += `\n${line}`;
+      // Each file and where it is, only for a walk that is kept (a build without a watcher, a no-op one above all, has no use for them).
       if (keeping) {
         if (walk.at.has(abs)) walk.walkOnly = true;
         walk.at.set(abs, walk.files.length);
+        walk.files.push({ abs, line });
       }
-      walk.files.push({ abs, line: `${label}/${rel}\u0000${info?.size ?? -1}\u0000${info?.mtimeMs ?? -1}` });
     }
     // A link that leads outside the folder (or nowhere): under articles/, pages/ and media/ it is not read and
     // a build warns of it (symlink-outside); site.yml and authors.yml are read through it. Its coming, going,
@@ -109,21 +126,46 @@ async function walkInputs(contentDir: string, templatesDir: string, head: string
       } catch {
         // gone since the walk, or a loop: the next build sees
       }
-      walk.stats.set(abs, { size: -1, mtimeMs: -1 });
-      walk.files.push({ abs, line: `${label}/${rel}\u0000outside\u0000${target}\u0000${info?.size ?? -1}\u0000${info?.mtimeMs ?? -1}` });
+      links.push(abs);
+      const line = `${label}/${rel}\u0000outside\u0000${target}\u0000${info?.size ?? -1}\u0000${info?.mtimeMs ?? -1}`;
+      walk.text += `\n${line}`;
+      if (keeping) walk.files.push({ abs, line });
     }
     if (keeping) for (const folder of seen.folders) walk.folders.add(folder);
     walk.folders.add(path.normalize(dir));
     walk.walkOnly ||= seen.linked;
   }
+  // A kept walk's stats are made now: the next stamp's restat copies them.
+  if (keeping) made();
   return walk;
+}
+
+/** A folder's files as a walk found them: sizes and times as [size, time, …] (NaN: missing), and the links that lead outside it. */
+interface Found {
+  join: (rel: string) => string;
+  files: readonly string[];
+  numbers: number[];
+  links: string[];
+}
+
+/** The stats of a walk's files, in walk order (see walkInputs); a link that leads outside has size and time -1. */
+function statsOf(found: readonly Found[]): FileStats {
+  const stats: FileStats = new Map();
+  for (const { join, files, numbers, links } of found) {
+    files.forEach((rel, i) => {
+      const size = numbers[2 * i]!;
+      if (!Number.isNaN(size)) stats.set(join(rel), { size, mtimeMs: numbers[2 * i + 1]! });
+    });
+    for (const abs of links) stats.set(abs, { size: -1, mtimeMs: -1 });
+  }
+  return stats;
 }
 
 /** The last walk with the reported files asked again; undefined when only a new walk will do. */
 function restat(walk: Walk, changed: readonly string[]): Walk | undefined {
   if (walk.walkOnly || changed.length > 256) return undefined;
   const files = [...walk.files];
-  const stats = new Map(walk.stats);
+  const stats = new Map(walk.stats());
   for (const reported of changed) {
     const abs = path.normalize(reported);
     const i = walk.at.get(abs);
@@ -143,5 +185,5 @@ function restat(walk: Walk, changed: readonly string[]): Walk | undefined {
     const line = files[i]!.line;
     files[i] = { abs, line: `${line.slice(0, line.indexOf("\u0000"))}\u0000${info.size}\u0000${info.mtimeMs}` };
   }
-  return { ...walk, files, stats };
+  return { ...walk, files, text: files.map((file) => `\n${file.line}`).join(""), stats: () => stats };
 }
