@@ -1,4 +1,4 @@
-import { hash } from "node:crypto";
+import { createHash } from "node:crypto";
 import { lstatSync, readlinkSync, statSync } from "node:fs";
 import path from "node:path";
 import { scanFiles, type WalkSeen } from "./scan.js";
@@ -34,7 +34,7 @@ export async function inputStamp(
   const fromEvents = changed && last && last.head === head && last.dirs === `${contentDir}\0${templatesDir}` ? restat(last, changed) : undefined;
   const walk = fromEvents ?? (await walkInputs(contentDir, templatesDir, head, goOn, listed));
   if (keeping) last = walk;
-  return { stamp: hash("sha256", head + walk.text, "base64"), stats: walk.stats, byEvents: fromEvents !== undefined };
+  return { stamp: walk.stamp, stats: walk.stats, byEvents: fromEvents !== undefined };
 }
 
 /** Size and time of each file the stamp covers, by path: loading reuses them instead of asking again. */
@@ -44,8 +44,8 @@ export type FileStats = Map<string, { size: number; mtimeMs: number }>;
 interface Walk {
   head: string;
   dirs: string;
-  /** The stamp's lines, each after a line break. */
-  text: string;
+  /** The digest of `head` and the stamp's lines. */
+  stamp: string;
   /** Each file with its line: only in a walk that is kept (see keepInputWalks). */
   files: { abs: string; line: string }[];
   /** Position in `files`, by path. */
@@ -83,7 +83,8 @@ async function walkInputs(contentDir: string, templatesDir: string, head: string
   const found: Found[] = [];
   let stats: FileStats | undefined;
   const made = () => (stats ??= statsOf(found));
-  const walk: Walk = { head, dirs: `${contentDir}\0${templatesDir}`, text: "", files: [], at: new Map(), stats: made, folders: new Set(), walkOnly: false };
+  const walk: Walk = { head, dirs: `${contentDir}\0${templatesDir}`, stamp: "", files: [], at: new Map(), stats: made, folders: new Set(), walkOnly: false };
+  const lines = new StampHash(head);
   let count = 0;
   for (const [label, dir] of [["content", contentDir], ["templates", templatesDir]] as const) {
     const join = joinUnder(dir);
@@ -104,7 +105,7 @@ async function walkInputs(contentDir: string, templatesDir: string, head: string
       const info = statSync(abs, { throwIfNoEntry: false });
       numbers.push(info ? info.size : NaN, info ? info.mtimeMs : NaN);
       const line = `${label}/${rel}\u0000${info?.size ?? -1}\u0000${info?.mtimeMs ?? -1}`;
-      walk.text += `\n${line}`;
+      lines.add(line);
       // Each file and where it is, only for a walk that is kept (a build without a watcher, a no-op one above all, has no use for them).
       if (keeping) {
         if (walk.at.has(abs)) walk.walkOnly = true;
@@ -128,16 +129,41 @@ async function walkInputs(contentDir: string, templatesDir: string, head: string
       }
       links.push(abs);
       const line = `${label}/${rel}\u0000outside\u0000${target}\u0000${info?.size ?? -1}\u0000${info?.mtimeMs ?? -1}`;
-      walk.text += `\n${line}`;
+      lines.add(line);
       if (keeping) walk.files.push({ abs, line });
     }
     if (keeping) for (const folder of seen.folders) walk.folders.add(folder);
     walk.folders.add(path.normalize(dir));
     walk.walkOnly ||= seen.linked;
   }
+  walk.stamp = lines.digest();
   // A kept walk's stats are made now: the next stamp's restat copies them.
   if (keeping) made();
   return walk;
+}
+
+/**
+ * The stamp: `head` and each line after a line break, hashed a few hundred lines at a time. Kept whole until
+ * the walk ended, the lines of 4,000 files were copied by every collection of the young generation meanwhile.
+ */
+class StampHash {
+  private readonly sha = createHash("sha256");
+  private lines: string[] = [];
+  constructor(head: string) {
+    this.sha.update(head);
+  }
+  add(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length === 256) this.flush();
+  }
+  digest(): string {
+    this.flush();
+    return this.sha.digest("base64");
+  }
+  private flush(): void {
+    if (this.lines.length > 0) this.sha.update(`\n${this.lines.join("\n")}`);
+    this.lines = [];
+  }
 }
 
 /** A folder's files as a walk found them: sizes and times as [size, time, …] (NaN: missing), and the links that lead outside it. */
@@ -185,5 +211,7 @@ function restat(walk: Walk, changed: readonly string[]): Walk | undefined {
     const line = files[i]!.line;
     files[i] = { abs, line: `${line.slice(0, line.indexOf("\u0000"))}\u0000${info.size}\u0000${info.mtimeMs}` };
   }
-  return { ...walk, files, text: files.map((file) => `\n${file.line}`).join(""), stats: () => stats };
+  const lines = new StampHash(walk.head);
+  for (const file of files) lines.add(file.line);
+  return { ...walk, files, stamp: lines.digest(), stats: () => stats };
 }
