@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-import { setFlagsFromString } from "node:v8";
+// CommonJS (bin/package.json says so, for this folder only): Node starts a CommonJS entry ~7 ms sooner than an ES
+// module, and loads the CLI's CommonJS bundle (dist/bundle/cli.cjs) without its ES module loader (see
+// scripts/bundle.mjs).
+const { setFlagsFromString } = require("node:v8");
 
 // A build runs each function a few thousand times, then exits. V8's default interrupt budget sends a function to
 // its optimizing compiler after ~67 KB of bytecode has run in it: so early that many are optimized on too little
@@ -13,7 +16,7 @@ if (process.versions.node.split(".")[0] === "20") setFlagsFromString("--interrup
 
 // `build` and `check` run the pipeline in a heap-capped worker (src/cli/heap-cap.ts) on a large site; everything
 // else, a smaller site's build and a build with nothing to do, runs here.
-const { main } = await import("../dist/bundle/cli.js");
+const { main } = require("../dist/bundle/cli.cjs");
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
