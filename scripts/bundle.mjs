@@ -11,6 +11,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { rolldown } from "rolldown";
+import { IDENTITY_FILE, recordIdentity } from "../dist/write/tool-identity.js";
 
 const common = {
   platform: "node",
@@ -54,4 +55,7 @@ for (const chunk of output) {
   made.add(chunk.fileName);
   if (!existsSync(file) || !readFileSync(file).equals(bytes)) writeFileSync(file, bytes);
 }
-for (const name of readdirSync(dir)) if (!made.has(name)) rmSync(path.join(dir, name), { recursive: true });
+for (const name of readdirSync(dir)) if (!made.has(name) && name !== IDENTITY_FILE) rmSync(path.join(dir, name), { recursive: true });
+// The bundle's digest, recorded with each file's size and time: a build takes it from there while the files are
+// these, instead of reading and hashing them (~7 ms of every build; see src/write/tool-identity.ts).
+recordIdentity(dir);

@@ -26,7 +26,8 @@ import { secondThreadFor, WORKER_THRESHOLD, type SecondThread } from "./parallel
 import { overlappingFolder, recoverInterruptedSwap } from "./write/write-site.js";
 import { outputFolderProblem, outputPathProblem, throughLink } from "./write/output-folder.js";
 import { openSiteWriter, type WriteReport } from "./write/site-writer.js";
-import { hasManifest, loadManifest, toolIdentity } from "./write/manifest.js";
+import { hasManifest, loadManifest } from "./write/manifest.js";
+import { toolIdentity } from "./write/tool-identity.js";
 import { writeStamp, type BuildSummary } from "./write/site-stamp.js";
 import { checkStamp, type Checked } from "./build-stamp.js";
 import { resumable, snapshotFiles, type Resumed } from "./build-resume.js";

@@ -120,11 +120,13 @@ describe("a restored folder's page, checked once", () => {
 describe("Broadsheet compiled anew", () => {
   it("keeps the cache: its identity is the bytes of its code, not their times", async () => {
     const run = promisify(execFile);
-    // Two installs of the same code, made at different times: what a CI runner compiles on each run.
+    // Two installs of the same code, made at different times: what a CI runner compiles on each run. The first
+    // has new file times, and so hashes its files; the second has the times `npm run compile` recorded with the
+    // bundle's digest (dist/bundle/identity.json), and takes that digest.
     const installs = [path.join(root, "tool-a"), path.join(root, "tool-b")];
-    for (const install of installs) {
+    for (const [i, install] of installs.entries()) {
       await cp(path.join(ROOT, "bin"), path.join(install, "bin"), { recursive: true });
-      await cp(path.join(ROOT, "dist", "bundle"), path.join(install, "dist", "bundle"), { recursive: true });
+      await cp(path.join(ROOT, "dist", "bundle"), path.join(install, "dist", "bundle"), { recursive: true, preserveTimestamps: i === 1 });
       await cp(path.join(ROOT, "package.json"), path.join(install, "package.json"));
       await symlink(path.join(ROOT, "node_modules"), path.join(install, "node_modules"));
     }
@@ -143,8 +145,8 @@ describe("Broadsheet compiled anew", () => {
     await buildWith(installs[1]!);
     const after = await snapshot(path.join(site, "public"));
     expect([...after].filter(([file, id]) => before.get(file) !== id)).toEqual([]);
-    // And a change to the code makes the next build cold.
-    await appendFile(path.join(installs[1]!, "dist", "bundle", "cli.js"), "\n// another version\n");
+    // And a change to the code makes the next build cold, recorded digest or not.
+    await appendFile(path.join(installs[1]!, "dist", "bundle", "cli.cjs"), "\n// another version\n");
     await buildWith(installs[1]!);
     const cold = await snapshot(path.join(site, "public"));
     expect([...cold].filter(([file, id]) => after.get(file) === id)).toEqual([]);

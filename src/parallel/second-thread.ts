@@ -1,7 +1,8 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { BuildOptions } from "../build.js";
-import { hasManifest, toolIdentity, type Manifest } from "../write/manifest.js";
+import { hasManifest, type Manifest } from "../write/manifest.js";
+import { toolIdentity } from "../write/tool-identity.js";
 import type { FileOutcome } from "../content/parse-file.js";
 import type { RenderResult } from "../render/page-bytes.js";
 import type { SyndicationFile, SyndicationPlan } from "../render/render-syndication.js";

@@ -1,9 +1,10 @@
-import { createHash, hash } from "node:crypto";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { hash } from "node:crypto";
+import { existsSync, statSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileIdentity, writeAtomically } from "./atomic-file.js";
 import { readTransient, seenAs } from "./read-file.js";
+import { toolIdentity } from "./tool-identity.js";
 import { safeRelative } from "./write-site.js";
 
 // The incremental-build cache: for each file in the output folder, the hash of its bytes (and, for pages,
@@ -158,32 +159,6 @@ let kept: { file: string; identity: string; manifest: Manifest } | undefined;
  */
 export function keepManifests(): void {
   keeping = true;
-}
-
-let tool: Promise<string> | undefined;
-/**
- * Digest of Broadsheet's own code: the bytes of the compiled files it runs from (its bundle, dist/bundle/, or
- * all of dist/ when run from tsc's output). Bytes, not times: a CI runner compiles the same code anew on every
- * run, to the same bytes, and so keeps the cache it restores (reading the bundle's 1.6 MB costs what a stat
- * of each of dist/'s files did, ~3 ms).
- */
-export function toolIdentity(): Promise<string> {
-  tool ??= (async () => {
-    const here = import.meta.dirname;
-    const root = path.basename(here) === "bundle" ? here : path.resolve(here, "..");
-    // Synchronous: a hundred reads through the thread pool took longer than the reads themselves.
-    const entries = readdirSync(root, { recursive: true, withFileTypes: true });
-    const files = entries.filter((e) => e.isFile() && /\.[cm]?js$/.test(e.name)).map((e) => path.join(e.parentPath, e.name)).sort();
-    const digest = createHash("sha256");
-    // Read into the thread's read buffer: fresh memory for the bundle's 1.6 MB cost ~7 ms of page faults here, a
-    // no-op build's largest cost after the walk.
-    for (const file of files) {
-      digest.update(`${file.slice(root.length + 1)}\0`);
-      digest.update(readTransient(file).bytes);
-    }
-    return digest.digest("base64");
-  })();
-  return tool;
 }
 
 function blocksPath(outDir: string): string {

@@ -4,7 +4,8 @@ import path from "node:path";
 import { writeAtomically } from "./atomic-file.js";
 import type { Diagnostic } from "../errors/diagnostic.js";
 import type { Instant } from "../model.js";
-import { cacheDir, folderIdentity, toolIdentity } from "./manifest.js";
+import { cacheDir, folderIdentity } from "./manifest.js";
+import { toolIdentity } from "./tool-identity.js";
 
 // The stamp of the last build of an output folder: the digest of its inputs (see content/input-stamp.ts), until
 // when the same inputs make the same site (the next scheduled story, the next story to leave the news sitemap),
