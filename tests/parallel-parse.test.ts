@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -213,21 +212,17 @@ describe("the parse cache", () => {
 });
 
 describe("a cold build's second thread", () => {
-  // A build that reads every file opens its second thread as soon as the stamp check's walk has listed enough
-  // content files (see earlySecondThread in src/cli/build-command.ts), not once it has asked each one's size.
-  it("is told the content files before the walk asks their sizes", async () => {
+  // A build that reads every file opens its second thread as soon as the stamp check's walk has been through the
+  // content folder (see earlySecondThread in src/cli/build-command.ts), before it compares the stamp.
+  it("is told the content files, with their sizes, as the walk found them", async () => {
     const content = await mkdtemp(path.join(tmpdir(), "broadsheet-listed-"));
     try {
       await mkdir(path.join(content, "articles"));
-      await Promise.all(["a", "b", "c"].map((name) => writeFile(path.join(content, "articles", `${name}.md`), "x")));
+      await Promise.all(["a", "b", "c"].map((name) => writeFile(path.join(content, "articles", `${name}.md`), name.repeat(3))));
       const told: string[][] = [];
-      const { stats } = await inputStamp(content, TEMPLATES, {}, undefined, undefined, (files) => {
-        told.push([...files]);
-        writeFileSync(path.join(content, "articles", "a.md"), "longer now");
-      });
+      const { stats } = await inputStamp(content, TEMPLATES, {}, undefined, undefined, (files) => told.push([...files]));
       expect(told).toEqual([["articles/a.md", "articles/b.md", "articles/c.md"]]);
-      // The size was asked after the count was told.
-      expect(stats().get(path.join(content, "articles", "a.md"))?.size).toBe("longer now".length);
+      expect(stats().get(path.join(content, "articles", "a.md"))?.size).toBe(3);
     } finally {
       await rm(content, { recursive: true, force: true });
     }

@@ -19,8 +19,8 @@ import { joinUnder } from "../config/display-path.js";
  * up (WalkGivenUp) when it says no. The watch's check runs in the CLI's thread and takes ~1 s at 100,000
  * articles: a change the watcher reports meanwhile is built at once, and the check is no longer needed.
  *
- * `listed`: told the content folder's files (relative paths with "/"), once a walk has listed them and before it
- * asks each one's size and time (see earlySecondThread in src/cli/build-command.ts).
+ * `listed`: told the content folder's files (relative paths with "/") once the walk is through that folder,
+ * before the templates (see earlySecondThread in src/cli/build-command.ts).
  */
 export async function inputStamp(
   contentDir: string,
@@ -40,7 +40,7 @@ export async function inputStamp(
 /** Size and time of each file the stamp covers, by path: loading reuses them instead of asking again. */
 export type FileStats = Map<string, { size: number; mtimeMs: number }>;
 
-/** A walk's result: the stamp's lines in walk order (a missing file has size and time -1), and the folders. */
+/** A walk's result: the stamp's lines in walk order, and the folders. */
 interface Walk {
   head: string;
   dirs: string;
@@ -74,45 +74,40 @@ export function keepInputWalks(): void {
 /** A walk was given up (see inputStamp). */
 export class WalkGivenUp extends Error {}
 
-/** Files stat'ed between two turns of other work, for a walk that asks whether to go on: ~10-20 ms. */
-const BREATHE_EVERY = 2000;
-
 async function walkInputs(contentDir: string, templatesDir: string, head: string, goOn?: () => boolean, listed?: (files: readonly string[]) => void): Promise<Walk> {
-  // What the stats are made from, when asked: each folder's files with their size and time (NaN: missing), in
-  // walk order, then the links that lead outside it (size and time -1).
+  // What the stats are made from, when asked: each folder's files with their size and time, in walk order, then
+  // the links that lead outside it (size and time -1).
   const found: Found[] = [];
   let stats: FileStats | undefined;
   const made = () => (stats ??= statsOf(found));
   const walk: Walk = { head, dirs: `${contentDir}\0${templatesDir}`, stamp: "", files: [], at: new Map(), stats: made, folders: new Set(), walkOnly: false };
   const lines = new StampHash(head);
-  let count = 0;
+  const breathe = goOn
+    ? async () => {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (!goOn()) throw new WalkGivenUp();
+      }
+    : undefined;
   for (const [label, dir] of [["content", contentDir], ["templates", templatesDir]] as const) {
     const join = joinUnder(dir);
     const seen: WalkSeen = { folders: [], linked: false };
     const outside: string[] = [];
-    const files = await scanFiles(dir, "", outside, seen);
-    if (label === "content") listed?.(files);
     const numbers: number[] = [];
+    const files = await scanFiles(dir, "", outside, seen, { numbers, ...(breathe && { breathe }) });
+    if (label === "content") listed?.(files);
     const links: string[] = [];
     found.push({ join, files, numbers, links });
-    for (const rel of files) {
-      if (goOn && count % BREATHE_EVERY === BREATHE_EVERY - 1) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        if (!goOn()) throw new WalkGivenUp();
-      }
-      count++;
-      const abs = join(rel);
-      const info = statSync(abs, { throwIfNoEntry: false });
-      numbers.push(info ? info.size : NaN, info ? info.mtimeMs : NaN);
-      const line = `${label}/${rel}\u0000${info?.size ?? -1}\u0000${info?.mtimeMs ?? -1}`;
+    files.forEach((rel, i) => {
+      const line = `${label}/${rel}\u0000${numbers[2 * i]}\u0000${numbers[2 * i + 1]}`;
       lines.add(line);
       // Each file and where it is, only for a walk that is kept (a build without a watcher, a no-op one above all, has no use for them).
       if (keeping) {
+        const abs = join(rel);
         if (walk.at.has(abs)) walk.walkOnly = true;
         walk.at.set(abs, walk.files.length);
         walk.files.push({ abs, line });
       }
-    }
+    });
     // A link that leads outside the folder (or nowhere): under articles/, pages/ and media/ it is not read and
     // a build warns of it (symlink-outside); site.yml and authors.yml are read through it. Its coming, going,
     // new target or the size and time of what it leads to change the stamp, and it is listed with size and
@@ -166,7 +161,7 @@ class StampHash {
   }
 }
 
-/** A folder's files as a walk found them: sizes and times as [size, time, …] (NaN: missing), and the links that lead outside it. */
+/** A folder's files as a walk found them: sizes and times as [size, time, …], and the links that lead outside it. */
 interface Found {
   join: (rel: string) => string;
   files: readonly string[];
@@ -178,10 +173,7 @@ interface Found {
 function statsOf(found: readonly Found[]): FileStats {
   const stats: FileStats = new Map();
   for (const { join, files, numbers, links } of found) {
-    files.forEach((rel, i) => {
-      const size = numbers[2 * i]!;
-      if (!Number.isNaN(size)) stats.set(join(rel), { size, mtimeMs: numbers[2 * i + 1]! });
-    });
+    files.forEach((rel, i) => stats.set(join(rel), { size: numbers[2 * i]!, mtimeMs: numbers[2 * i + 1]! }));
     for (const abs of links) stats.set(abs, { size: -1, mtimeMs: -1 });
   }
   return stats;

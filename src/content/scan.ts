@@ -1,4 +1,4 @@
-import { readdirSync, realpathSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { compareText } from "../errors/diagnostic.js";
 
@@ -22,9 +22,73 @@ export function isIgnoredName(name: string): boolean {
  * visited once, so a link loop cannot repeat files. Links that lead outside `root` (or nowhere) are
  * listed in `outside` so the caller can say why a file was not read.
  */
-export async function scanFiles(root: string, dir: string, outside: string[] = [], seen?: WalkSeen): Promise<string[]> {
-  return scanFilesSync(root, dir, outside, seen);
+export async function scanFiles(root: string, dir: string, outside: string[] = [], seen?: WalkSeen, how: WalkOptions = {}): Promise<string[]> {
+  const { numbers, breathe } = how;
+  const realRoot = realPath(root) ?? path.resolve(root);
+  const start = path.join(root, dir);
+  const found: string[] = [];
+  const visited = new Set<string>();
+  let count = 0;
+  async function walk(abs: string, rel: string, real: string | undefined): Promise<void> {
+    if (real === undefined || visited.has(real) || !isInside(realRoot, real)) return;
+    visited.add(real);
+    seen?.folders.push(abs);
+    // Asked for sizes and times, the walk asks each entry (lstat), which tells its kind too; else the folder's
+    // listing tells the kinds, with no call per entry.
+    const names = numbers ? readdirSync(abs).sort(compareText) : undefined;
+    const listed = numbers ? undefined : readdirSync(abs, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name));
+    const prefix = abs.endsWith(path.sep) ? abs : abs + path.sep;
+    for (let i = 0; i < (names ?? listed!).length; i++) {
+      const name = names ? names[i]! : listed![i]!.name;
+      if (isIgnoredName(name)) continue;
+      const childRel = rel === "" ? name : `${rel}/${name}`;
+      const childAbs = prefix + name;
+      const info = names ? lstatSync(childAbs, { throwIfNoEntry: false }) : undefined;
+      const entry = info ?? listed?.[i];
+      if (entry === undefined) continue; // gone since the folder was listed
+      if (entry.isFile()) {
+        found.push(childRel);
+        if (info) numbers!.push(info.size, info.mtimeMs);
+        if (breathe && ++count % BREATHE_EVERY === 0) await breathe();
+      } else if (entry.isDirectory()) {
+        await walk(childAbs, childRel, path.join(real, name));
+      } else if (entry.isSymbolicLink()) {
+        if (seen) seen.linked = true;
+        const target = realPath(childAbs);
+        if (target === undefined || !isInside(realRoot, target)) {
+          outside.push(childRel);
+          continue;
+        }
+        const linked = statSync(target);
+        // A link to this folder or one above it is a loop: everything under it is read already or elsewhere.
+        if (linked.isDirectory() && isInside(target, real)) continue;
+        if (linked.isDirectory()) await walk(childAbs, childRel, target);
+        else if (linked.isFile()) {
+          found.push(childRel);
+          numbers?.push(linked.size, linked.mtimeMs);
+        }
+      }
+    }
+  }
+  // A folder that is not there, or is a file: nothing in it (the build says which, see missingFolders).
+  if (!isFolder(start)) return [];
+  await walk(start, "", realPath(start));
+  return found;
 }
+
+/** What a walk asks besides the files (see scanFiles). */
+export interface WalkOptions {
+  /**
+   * Filled with each file's size and time, as [size, time, …] in the order of the list. A walk of 4,000 articles
+   * that asks them of each entry took ~40 ms, against ~50 ms to list the folders' entries by kind, then stat each file.
+   */
+  numbers?: number[];
+  /** Awaited every few thousand files, when given: other work of the thread has its turn, and it may stop the walk by throwing. */
+  breathe?: () => Promise<void>;
+}
+
+/** Files between two calls of a walk's `breathe`: ~10-20 ms. */
+const BREATHE_EVERY = 2000;
 
 /** What a walk went through besides files: the folders it listed (as `root` + relative path), and any link. */
 export interface WalkSeen {
@@ -32,48 +96,9 @@ export interface WalkSeen {
   linked: boolean;
 }
 
-// Synchronous, and a folder's real path is asked of the system only for the start and for links (a plain
+// Synchronous calls, and a folder's real path is asked of the system only for the start and for links (a plain
 // subfolder's is its parent's plus its name): a no-op build is this walk, and a call per folder through the
 // thread pool, or a realpath of every folder, cost more than reading the folders.
-function scanFilesSync(root: string, dir: string, outside: string[], seen: WalkSeen | undefined): string[] {
-  const realRoot = realPath(root) ?? path.resolve(root);
-  const start = path.join(root, dir);
-  const found: string[] = [];
-  const visited = new Set<string>();
-  function walk(abs: string, rel: string, real: string | undefined): void {
-    if (real === undefined || visited.has(real) || !isInside(realRoot, real)) return;
-    visited.add(real);
-    seen?.folders.push(abs);
-    const entries = readdirSync(abs, { withFileTypes: true });
-    entries.sort((a, b) => compareText(a.name, b.name));
-    for (const entry of entries) {
-      if (isIgnoredName(entry.name)) continue;
-      const childRel = rel === "" ? entry.name : `${rel}/${entry.name}`;
-      if (entry.isFile()) {
-        found.push(childRel);
-      } else if (entry.isDirectory()) {
-        walk(path.join(abs, entry.name), childRel, path.join(real, entry.name));
-      } else if (entry.isSymbolicLink()) {
-        if (seen) seen.linked = true;
-        const childAbs = path.join(abs, entry.name);
-        const target = realPath(childAbs);
-        if (target === undefined || !isInside(realRoot, target)) {
-          outside.push(childRel);
-          continue;
-        }
-        const info = statSync(target);
-        // A link to this folder or one above it is a loop: everything under it is read already or elsewhere.
-        if (info.isDirectory() && isInside(target, real)) continue;
-        if (info.isDirectory()) walk(childAbs, childRel, target);
-        else if (info.isFile()) found.push(childRel);
-      }
-    }
-  }
-  // A folder that is not there, or is a file: nothing in it (the build says which, see missingFolders).
-  if (!isFolder(start)) return [];
-  walk(start, "", realPath(start));
-  return found;
-}
 
 function isFolder(file: string): boolean {
   try {
