@@ -153,9 +153,9 @@ async function withSecondThread(options: BuildOptions, early?: SecondThread): Pr
 /**
  * The second thread of a build that reads every file (with --no-cache, or no manifest from an earlier build: see
  * secondThreadFor) of a big site, opened as soon as the stamp check's walk has been through the content folder:
- * the thread is then up by the time the first files are parsed, not ~70 ms after. It is handed the last stories at once (see SecondThread.parseAhead): it is up
- * ~100 ms before this thread has loaded the pipeline and starts to parse. Not for a site the heap-capped worker
- * builds: that worker opens its own.
+ * the thread is then up by the time the first files are parsed, not ~70 ms after. It is handed the last stories
+ * at once (see SecondThread.parseAhead): it is up ~100 ms before this thread has loaded the pipeline and starts
+ * to parse. Not for a site the heap-capped worker builds: that worker opens its own.
  */
 async function earlySecondThread(options: BuildOptions, env: NodeJS.ProcessEnv): Promise<{ listed: (files: readonly string[]) => void; readonly thread?: SecondThread } | undefined> {
   if (!options.noCache && hasManifest(options.outDir)) return undefined;

@@ -29,6 +29,9 @@ export async function scanFiles(root: string, dir: string, outside: string[] = [
   const found: string[] = [];
   const visited = new Set<string>();
   let count = 0;
+  // Synchronous calls, and a folder's real path is asked of the system only for the start and for links (a plain
+  // subfolder's is its parent's plus its name): a no-op build is this walk, and a call per folder through the
+  // thread pool, or a realpath of every folder, cost more than reading the folders.
   async function walk(abs: string, rel: string, real: string | undefined): Promise<void> {
     if (real === undefined || visited.has(real) || !isInside(realRoot, real)) return;
     visited.add(real);
@@ -95,10 +98,6 @@ export interface WalkSeen {
   folders: string[];
   linked: boolean;
 }
-
-// Synchronous calls, and a folder's real path is asked of the system only for the start and for links (a plain
-// subfolder's is its parent's plus its name): a no-op build is this walk, and a call per folder through the
-// thread pool, or a realpath of every folder, cost more than reading the folders.
 
 function isFolder(file: string): boolean {
   try {

@@ -54,22 +54,21 @@ export function recordIdentity(root: string): void {
   if (old !== text) writeFileSync(target, text);
 }
 
-/** The recorded digest of the code in `root`, if its files are still the ones recorded. */
+/** The recorded digest of the code in `root`, if its files are still the ones recorded (any doubt: undefined). */
 function recorded(root: string): string | undefined {
-  let record: Recorded;
   try {
-    record = JSON.parse(readFileSync(path.join(root, IDENTITY_FILE), "utf8")) as Recorded;
+    const record = JSON.parse(readFileSync(path.join(root, IDENTITY_FILE), "utf8")) as Recorded;
+    const files = codeFiles(root);
+    if (typeof record.digest !== "string" || !Array.isArray(record.files) || files.length !== record.files.length) return undefined;
+    for (const [i, file] of files.entries()) {
+      const [rel, size, mtimeMs] = record.files[i]!;
+      const info = statSync(file, { throwIfNoEntry: false });
+      if (rel !== relative(root, file) || info?.size !== size || info.mtimeMs !== mtimeMs) return undefined;
+    }
+    return record.digest;
   } catch {
-    return undefined;
+    return undefined; // none, or not one this code wrote
   }
-  const files = codeFiles(root);
-  if (files.length !== record.files.length) return undefined;
-  for (const [i, file] of files.entries()) {
-    const [rel, size, mtimeMs] = record.files[i]!;
-    const info = statSync(file, { throwIfNoEntry: false });
-    if (rel !== relative(root, file) || info?.size !== size || info.mtimeMs !== mtimeMs) return undefined;
-  }
-  return record.digest;
 }
 
 /** The compiled scripts under `root`, sorted. */
